@@ -1,0 +1,212 @@
+"""Plan commands: plans, import, export, overview."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tracker.cli.context import AppContext, echo_json, pass_app, print_lines, print_table
+from tracker.cli.params import DATE
+
+
+def register(cli: click.Group) -> None:
+    for command in (plans_command, import_command, export_command, overview_command):
+        cli.add_command(command)
+
+
+@click.command("plans")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_app
+def plans_command(app: AppContext, as_json: bool) -> None:
+    """List the plans in the database.
+
+    \b
+    Example:
+      tracker plans --json
+    """
+    from tracker.services.plans import list_plans
+
+    with app.transaction() as session:
+        rows = [
+            {
+                "id": plan.id,
+                "organization": plan.organization.name,
+                "fiscal_year": plan.fiscal_year,
+                "title": plan.title,
+                "measures": len(plan.measures),
+                "tasks": sum(len(m.tasks) for m in plan.measures),
+            }
+            for plan in list_plans(session)
+        ]
+    if as_json:
+        echo_json(rows)
+        return
+    print_table(
+        app.t("แผน", "Plans"),
+        ["ID", app.t("หน่วยงาน", "Organization"), app.t("ปีงบประมาณ", "Fiscal year"),
+         app.t("มาตรการ", "Measures"), app.t("ขั้นตอน", "Tasks")],
+        [[str(r["id"]), r["organization"], str(r["fiscal_year"]), str(r["measures"]),
+          str(r["tasks"])] for r in rows],
+    )
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
+@pass_app
+def import_command(app: AppContext, file: Path, dry_run: bool, as_json: bool) -> None:
+    """Import a plan document (JSON or YAML); importing it again changes nothing.
+
+    The whole file is checked first; any problem is reported with its line and nothing
+    is written. Tasks already tracked keep their status and percent.
+
+    \b
+    Example:
+      tracker import examples/demo-plan.yaml
+      tracker import plan.json --dry-run
+    """
+    from tracker.plandoc import read_plan_document
+    from tracker.services.plans import import_plan
+
+    document = read_plan_document(file)
+    with app.transaction(dry_run=dry_run) as session:
+        report = import_plan(session, document, now=app.now, actor=f"import: {file.name}")
+    summary = {
+        "plan_id": report.plan_id,
+        "dry_run": dry_run,
+        "changed": report.changed,
+        "created": report.created,
+        "changes": report.changes,
+        "notices": report.notices,
+    }
+    if as_json:
+        echo_json(summary)
+        return
+    _print_import_report(app, file, summary)
+
+
+def _print_import_report(app: AppContext, file: Path, summary: dict) -> None:
+    verb = app.t("ตรวจแล้ว (ไม่บันทึก)", "checked (nothing written)") if summary["dry_run"] else app.t(
+        "นำเข้าแล้ว", "imported"
+    )
+    lines = [f"{file}: {verb}, plan {summary['plan_id']}"]
+    if not summary["changed"]:
+        lines.append(app.t("ไม่มีอะไรเปลี่ยนแปลง", "nothing changed"))
+    lines += [f"  + {count} {kind}" for kind, count in summary["created"].items()]
+    lines += [f"  ~ {change}" for change in summary["changes"]]
+    lines += [f"  ! {notice}" for notice in summary["notices"]]
+    print_lines(lines)
+
+
+@click.command("export")
+@click.option("--plan", "plan_id", type=int, help="Plan id (default: the only plan).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "yaml"]), default="json", show_default=True
+)
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file."
+)
+@pass_app
+def export_command(app: AppContext, plan_id: int | None, fmt: str, output: Path | None) -> None:
+    """Write a plan as a plan document, with every task's current status.
+
+    \b
+    Example:
+      tracker export --format yaml -o plan-2566.yaml
+    """
+    from tracker.plandoc import dump_plan_document
+    from tracker.services.plans import export_plan, get_plan
+
+    with app.transaction() as session:
+        text = dump_plan_document(export_plan(session, get_plan(session, plan_id)), fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@click.command("overview")
+@click.option("--plan", "plan_id", type=int, help="Plan id (default: the only plan).")
+@click.option("--as-of", type=DATE, help="Judge overdue on this date (default: today).")
+@click.option("--meetings", "meeting_count", type=int, default=5, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_app
+def overview_command(
+    app: AppContext, plan_id: int | None, as_of, meeting_count: int, as_json: bool
+) -> None:
+    """Show a plan at a glance: its tasks with their state, and the next meetings.
+
+    \b
+    Example:
+      tracker overview --as-of 2022-12-15
+    """
+    from tracker.cli.tasks import print_task_table, task_row
+    from tracker.services.meetings import next_meetings
+    from tracker.services.plans import get_plan
+    from tracker.services.tasks import TaskQuery, list_tasks
+
+    as_of = as_of or app.today()
+    with app.transaction() as session:
+        plan = get_plan(session, plan_id)
+        tasks = [task_row(app, t, as_of) for t in list_tasks(session, TaskQuery(as_of, plan.id))]
+        meetings = [
+            meeting_row(app, o)
+            for o in next_meetings(session, plan.organization, as_of, meeting_count)
+        ]
+        header = {
+            "plan_id": plan.id,
+            "organization": plan.organization.name,
+            "fiscal_year": plan.fiscal_year,
+            "title": plan.title,
+            "as_of": as_of.isoformat(),
+        }
+    if as_json:
+        echo_json({**header, "tasks": tasks, "next_meetings": meetings})
+        return
+    _print_overview(app, header, tasks, meetings, as_of)
+
+
+def meeting_row(app: AppContext, occurrence) -> dict:
+    return {
+        "series": occurrence.series.name,
+        "date": occurrence.date.isoformat(),
+        "start": occurrence.start.isoformat(),
+        "cancelled": occurrence.cancelled,
+        "moved_from": occurrence.rule_date.isoformat() if occurrence.moved else None,
+        "place": occurrence.series.place,
+    }
+
+
+def _print_overview(app: AppContext, header: dict, tasks: list, meetings: list, as_of) -> None:
+    from datetime import date
+
+    from tracker.cli.tasks import print_task_table
+
+    done = sum(1 for t in tasks if t["status"] == "done")
+    overdue = sum(1 for t in tasks if t["overdue"])
+    click.echo(f"{header['organization']} · {app.t('ปีงบประมาณ', 'fiscal year')} {header['fiscal_year']}")
+    if header["title"]:
+        click.echo(header["title"])
+    click.echo(
+        app.t(
+            f"ณ วันที่ {app.format_date(as_of)}: {len(tasks)} ขั้นตอน, เสร็จ {done}, เกินกำหนด {overdue}",
+            f"As of {app.format_date(as_of)}: {len(tasks)} tasks, {done} done, {overdue} overdue",
+        )
+    )
+    print_task_table(app, tasks)
+    rows = []
+    for m in meetings:
+        day = app.format_date(date.fromisoformat(m["date"]))
+        note = app.t("ยกเลิก", "cancelled") if m["cancelled"] else ""
+        if m["moved_from"]:
+            note = app.t("เลื่อนจาก ", "moved from ") + app.format_date(
+                date.fromisoformat(m["moved_from"])
+            )
+        rows.append([day, m["start"][11:16], m["series"], note])
+    print_table(
+        app.t("การประชุมติดตามผลครั้งต่อไป", "Next follow-up meetings"),
+        [app.t("วันที่", "Date"), app.t("เวลา", "Time"), app.t("การประชุม", "Meeting"), ""],
+        rows,
+    )

@@ -1,0 +1,285 @@
+"""Task commands: tasks (list, show, history) and the changes: done, progress, reopen."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import click
+
+from tracker.cli.context import AppContext, echo_json, pass_app, print_lines, print_table
+from tracker.cli.params import DATE, STATUS_CHOICE
+
+STATUS_LABELS = {
+    "not_started": ("ยังไม่เริ่ม", "not started"),
+    "in_progress": ("กำลังดำเนินการ", "in progress"),
+    "done": ("เสร็จแล้ว", "done"),
+    "cancelled": ("ยกเลิก", "cancelled"),
+}
+
+
+def register(cli: click.Group) -> None:
+    for command in (tasks_group, done_command, progress_command, reopen_command):
+        cli.add_command(command)
+
+
+def task_row(app: AppContext, task: Any, as_of: date) -> dict[str, Any]:
+    """A task as the stable JSON shape that `tracker tasks --json` prints."""
+    return {
+        "id": task.id,
+        "plan_id": task.measure.plan_id,
+        "measure": task.measure.position,
+        "number": task.number,
+        "title": task.title,
+        "units": [u.name for u in task.units],
+        "period_text": task.period_text,
+        "start": task.start_date.isoformat() if task.start_date else None,
+        "end": task.end_date.isoformat() if task.end_date else None,
+        "period": app.format_period(task.start_date, task.end_date),
+        "follow_up": task.series.name if task.series else None,
+        "status": task.status.value,
+        "percent": task.percent,
+        "overdue": task.is_overdue(as_of),
+    }
+
+
+def status_label(app: AppContext, row: dict[str, Any]) -> str:
+    thai, english = STATUS_LABELS[row["status"]]
+    label = app.t(thai, english)
+    if row["status"] == "in_progress":
+        label += f" {row['percent']}%"
+    if row["overdue"]:
+        label += app.t(" · เกินกำหนด", " · overdue")
+    return label
+
+
+def print_task_table(app: AppContext, rows: list[dict[str, Any]]) -> None:
+    print_table(
+        app.t("ขั้นตอนการดำเนินการ", "Tasks"),
+        ["ID", "#", app.t("ขั้นตอน", "Task"), app.t("ผู้รับผิดชอบ", "Responsible"),
+         app.t("ระยะเวลา", "Period"), app.t("สถานะ", "Status")],
+        [[str(r["id"]), f"{r['measure']}.{r['number']}", _shorten(r["title"]),
+          "\n".join(r["units"]), r["period"], status_label(app, r)] for r in rows],
+    )
+
+
+def _shorten(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@click.group("tasks", invoke_without_command=True)
+@click.option("--plan", "plan_id", type=int, help="Only this plan's tasks.")
+@click.option("--unit", "unit_name", metavar="UNIT", help="Only tasks this unit is responsible for.")
+@click.option("--status", type=STATUS_CHOICE, help="Only tasks with this status.")
+@click.option("--overdue", is_flag=True, help="Only open tasks past their end date.")
+@click.option("--due-before", type=DATE, help="Only tasks ending before this date.")
+@click.option("--as-of", type=DATE, help="Judge overdue on this date (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_app
+@click.pass_context
+def tasks_group(ctx: click.Context, app: AppContext, plan_id: int | None, unit_name: str | None,
+                status: str | None, overdue: bool, due_before: date | None, as_of: date | None,
+                as_json: bool) -> None:
+    """List tasks (steps) with their responsible units, periods and status.
+
+    \b
+    Example:
+      tracker tasks --unit "กองคลัง" --overdue --as-of 2023-01-15
+      tracker tasks --due-before 2023-04-01 --json
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from tracker.models import TaskStatus
+    from tracker.services.tasks import TaskQuery, list_tasks
+    from tracker.services.units import get_unit
+
+    as_of = as_of or app.today()
+    with app.transaction() as session:
+        unit = None
+        if unit_name is not None:
+            unit = get_unit(session, _organization(session, plan_id), unit_name)
+        query = TaskQuery(
+            as_of=as_of, plan_id=plan_id, unit=unit,
+            status=TaskStatus(status) if status else None, overdue=overdue, due_before=due_before,
+        )
+        rows = [task_row(app, task, as_of) for task in list_tasks(session, query)]
+    if as_json:
+        echo_json(rows)
+    else:
+        print_task_table(app, rows)
+
+
+def _organization(session: Any, plan_id: int | None) -> Any:
+    from tracker.services.organizations import get_organization
+
+    if plan_id is not None:
+        from tracker.services.plans import get_plan
+
+        return get_plan(session, plan_id).organization
+    return get_organization(session, None)
+
+
+@tasks_group.command("show")
+@click.argument("task_id", type=int)
+@click.option("--as-of", type=DATE, help="Judge overdue on this date (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_app
+def show_command(app: AppContext, task_id: int, as_of: date | None, as_json: bool) -> None:
+    """Show one task in full, with its latest update.
+
+    \b
+    Example:
+      tracker tasks show 3
+    """
+    from tracker.services.tasks import get_task, history
+
+    as_of = as_of or app.today()
+    with app.transaction() as session:
+        task = get_task(session, task_id)
+        row = task_row(app, task, as_of)
+        row["measure_title"] = task.measure.title
+        row["organization"] = task.measure.plan.organization.name
+        row["fiscal_year"] = task.measure.plan.fiscal_year
+        events = history(session, task)
+        row["last_update"] = event_row(app, events[-1]) if events else None
+    if as_json:
+        echo_json(row)
+        return
+    print_lines(
+        [
+            f"{app.t('ขั้นตอน', 'Task')} {row['measure']}.{row['number']} (ID {row['id']})",
+            row["title"],
+            f"{app.t('มาตรการ', 'Measure')}: {row['measure_title']}",
+            f"{app.t('ผู้รับผิดชอบ', 'Responsible')}: {', '.join(row['units']) or '-'}",
+            f"{app.t('ระยะเวลา', 'Period')}: {row['period']}"
+            + (f"  ({app.t('ตามแผน', 'as written')}: {row['period_text']})" if row["period_text"] else ""),
+            f"{app.t('ติดตามผลที่', 'Followed up at')}: {row['follow_up'] or '-'}",
+            f"{app.t('สถานะ', 'Status')}: {status_label(app, row)} ({row['percent']}%)",
+        ]
+    )
+
+
+def event_row(app: AppContext, event: Any) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "at": event.at.isoformat(),
+        "actor": event.actor,
+        "field": event.field,
+        "before": event.before,
+        "after": event.after,
+        "note": event.note,
+        "evidence_url": event.evidence_url,
+    }
+
+
+@tasks_group.command("history")
+@click.argument("task_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_app
+def history_command(app: AppContext, task_id: int, as_json: bool) -> None:
+    """Show a task's audit log: who changed what, when, with notes and evidence.
+
+    \b
+    Example:
+      tracker tasks history 3 --json
+    """
+    from tracker.services.tasks import get_task, history
+
+    with app.transaction() as session:
+        events = history(session, get_task(session, task_id))
+    rows = [event_row(app, e) for e in events]
+    if as_json:
+        echo_json(rows)
+        return
+    print_table(
+        app.t(f"ประวัติขั้นตอน ID {task_id}", f"History of task {task_id}"),
+        [app.t("เมื่อ", "When"), app.t("โดย", "By"), app.t("รายการ", "Field"),
+         app.t("จาก", "From"), app.t("เป็น", "To"), app.t("หมายเหตุ", "Note")],
+        [[app.format_time(e.at), r["actor"], r["field"], r["before"] or "",
+          _shorten(r["after"] or "", 60),
+          "\n".join(x for x in (r["note"], r["evidence_url"]) if x)] for r, e in zip(rows, events, strict=True)],
+    )
+
+
+def _change_options(func):  # type: ignore[no-untyped-def]
+    func = click.option("--user", help="The person acting for the unit (recorded in the log).")(func)
+    func = click.option("--by", "unit_name", required=True, metavar="UNIT",
+                        help="The responsible unit making the change.")(func)
+    return func
+
+
+def _apply(app: AppContext, task_id: int, unit_name: str, user: str | None, change) -> None:  # type: ignore[no-untyped-def]
+    from tracker.services.tasks import Actor, get_task
+    from tracker.services.units import get_unit
+
+    with app.transaction() as session:
+        task = get_task(session, task_id)
+        unit = get_unit(session, task.measure.plan.organization, unit_name)
+        events = change(session, task, Actor(unit, user))
+        summary = (
+            f"{app.t('ขั้นตอน', 'task')} {task.id}: {status_label(app, task_row(app, task, app.today()))}"
+            f" ({task.percent}%)"
+        )
+    if events:
+        click.echo(summary)
+    else:
+        click.echo(f"{summary} — {app.t('ไม่มีอะไรเปลี่ยนแปลง', 'nothing changed')}")
+
+
+@click.command("done")
+@click.argument("task_id", type=int)
+@_change_options
+@click.option("--note", help="What was done.")
+@click.option("--evidence", metavar="URL", help="Where the evidence is (a link).")
+@pass_app
+def done_command(app: AppContext, task_id: int, unit_name: str, user: str | None,
+                 note: str | None, evidence: str | None) -> None:
+    """Mark a task done (100%), with an optional note and evidence link.
+
+    \b
+    Example:
+      tracker done 1 --by "สำนักปลัด" --note "ลงนามคำสั่งแล้ว" --evidence https://example.go.th/order.pdf
+    """
+    from tracker.services.tasks import mark_done
+
+    _apply(app, task_id, unit_name, user,
+           lambda s, t, a: mark_done(s, t, a, app.now, note=note, evidence_url=evidence))
+
+
+@click.command("progress")
+@click.argument("task_id", type=int)
+@click.argument("percent", type=int)
+@_change_options
+@click.option("--note", help="What has been done so far.")
+@click.option("--evidence", metavar="URL", help="Where the evidence is (a link).")
+@pass_app
+def progress_command(app: AppContext, task_id: int, percent: int, unit_name: str,
+                     user: str | None, note: str | None, evidence: str | None) -> None:
+    """Report a task's progress in percent (100 marks it done).
+
+    \b
+    Example:
+      tracker progress 2 50 --by "กองคลัง" --note "ร่างคู่มือแล้ว"
+    """
+    from tracker.services.tasks import set_progress
+
+    _apply(app, task_id, unit_name, user,
+           lambda s, t, a: set_progress(s, t, a, percent, app.now, note=note, evidence_url=evidence))
+
+
+@click.command("reopen")
+@click.argument("task_id", type=int)
+@_change_options
+@click.option("--note", required=True, help="Why the task is reopened.")
+@pass_app
+def reopen_command(app: AppContext, task_id: int, unit_name: str, user: str | None,
+                   note: str) -> None:
+    """Reopen a done or cancelled task, saying why.
+
+    \b
+    Example:
+      tracker reopen 1 --by "สำนักปลัด" --note "คำสั่งต้องแก้ไขรายชื่อ"
+    """
+    from tracker.services.tasks import reopen
+
+    _apply(app, task_id, unit_name, user, lambda s, t, a: reopen(s, t, a, app.now, note=note))

@@ -1,0 +1,140 @@
+"""Unit commands: units (list), add, rename, merge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from tracker.cli.context import AppContext, echo_json, pass_app, print_table
+
+ORG_OPTION = click.option(
+    "--org", "org_name", metavar="NAME", help="Organization (default: the only one)."
+)
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(units_group)
+
+
+def unit_row(unit: Any, task_count: int) -> dict[str, Any]:
+    return {
+        "id": unit.id,
+        "name": unit.name,
+        "aliases": [a.name for a in unit.aliases],
+        "all_units": unit.all_units,
+        "contacts": [{"channel": c.channel, "address": c.address} for c in unit.contacts],
+        "tasks": task_count,
+    }
+
+
+@click.group("units", invoke_without_command=True)
+@ORG_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_app
+@click.pass_context
+def units_group(ctx: click.Context, app: AppContext, org_name: str | None, as_json: bool) -> None:
+    """List the responsible units (also: add, rename, merge).
+
+    \b
+    Example:
+      tracker units --json
+      tracker units merge "สำนักงานเลขาธิการ" "สำนักงานเลขานุการ"
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from sqlalchemy import func, select
+
+    from tracker.models import task_units
+    from tracker.services.organizations import get_organization
+    from tracker.services.units import list_units
+
+    with app.transaction() as session:
+        organization = get_organization(session, org_name)
+        counts = dict(
+            session.execute(
+                select(task_units.c.unit_id, func.count()).group_by(task_units.c.unit_id)
+            ).all()
+        )
+        rows = [unit_row(u, counts.get(u.id, 0)) for u in list_units(session, organization)]
+    if as_json:
+        echo_json(rows)
+        return
+    print_table(
+        app.t("หน่วยงานผู้รับผิดชอบ", "Responsible units"),
+        ["ID", app.t("ชื่อ", "Name"), app.t("ชื่ออื่น", "Also known as"),
+         app.t("ขั้นตอน", "Tasks")],
+        [[str(r["id"]),
+          r["name"] + (app.t(" (ทุกหน่วย)", " (every unit)") if r["all_units"] else ""),
+          "\n".join(r["aliases"]), str(r["tasks"])] for r in rows],
+    )
+
+
+@units_group.command("add")
+@click.argument("name")
+@click.option("--all-units", is_flag=True, help="The group meaning every unit of the organization.")
+@ORG_OPTION
+@pass_app
+def add_command(app: AppContext, name: str, all_units: bool, org_name: str | None) -> None:
+    """Add a unit.
+
+    \b
+    Example:
+      tracker units add "กองพัสดุและทรัพย์สิน"
+    """
+    from tracker.services.organizations import get_organization
+    from tracker.services.units import add_unit
+
+    with app.transaction() as session:
+        unit = add_unit(session, get_organization(session, org_name), name, all_units=all_units)
+        click.echo(f"{app.t('เพิ่มหน่วยงาน', 'added unit')} {unit.id}: {unit.name}")
+
+
+@units_group.command("rename")
+@click.argument("name")
+@click.argument("new_name")
+@ORG_OPTION
+@pass_app
+def rename_command(app: AppContext, name: str, new_name: str, org_name: str | None) -> None:
+    """Rename a unit; the old name still finds it.
+
+    \b
+    Example:
+      tracker units rename "กองคลัง" "สำนักการคลัง"
+    """
+    from tracker.services.organizations import get_organization
+    from tracker.services.units import get_unit, rename_unit
+
+    with app.transaction() as session:
+        unit = get_unit(session, get_organization(session, org_name), name)
+        old = unit.name
+        rename_unit(session, unit, new_name)
+        click.echo(f"{old} -> {unit.name}")
+
+
+@units_group.command("merge")
+@click.argument("source")
+@click.argument("target")
+@ORG_OPTION
+@pass_app
+def merge_command(app: AppContext, source: str, target: str, org_name: str | None) -> None:
+    """Merge unit SOURCE into TARGET: its tasks move, its name becomes an alias.
+
+    \b
+    Example:
+      tracker units merge "สำนักงานเลขาธิการ อบจ." "สำนักงานเลขานุการ อบจ."
+    """
+    from tracker.services.organizations import get_organization
+    from tracker.services.units import get_unit, merge_units
+
+    with app.transaction() as session:
+        organization = get_organization(session, org_name)
+        source_unit = get_unit(session, organization, source)
+        target_unit = get_unit(session, organization, target)
+        name = source_unit.name
+        moved = merge_units(session, source_unit, target_unit, actor="tracker units merge",
+                            now=app.now)
+        click.echo(
+            app.t(f"รวม {name} เข้ากับ {target_unit.name}: ย้าย {moved} ขั้นตอน",
+                  f"merged {name} into {target_unit.name}: {moved} tasks moved")
+        )

@@ -1,0 +1,93 @@
+"""Settings: one typed object read from the environment (prefix ``TRACKER_``) at the edge.
+
+| variable                | meaning                                                    |
+|-------------------------|------------------------------------------------------------|
+| TRACKER_DATABASE_URL    | SQLAlchemy URL; default: a SQLite file in the user's data dir |
+| TRACKER_LANG            | ``th`` (default) or ``en``: language of dates and messages  |
+| TRACKER_TIMEZONE        | zone "today" and "overdue" are judged in (Asia/Bangkok)    |
+| TRACKER_NOW             | freeze the clock (ISO datetime): for demos, tests, replays |
+
+Each also reads ``<NAME>_FILE`` (a file holding the value), for secrets kept out of the
+environment. Invalid values fail at start-up with the variable's name.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from tracker.errors import InvalidInput
+
+APP_DIR_NAME = "ita-tracker"
+
+
+def default_database_path() -> Path:
+    """``$XDG_DATA_HOME/ita-tracker/tracker.db``, i.e. ``~/.local/share/ita-tracker/tracker.db``."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / APP_DIR_NAME / "tracker.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TRACKER_", extra="ignore")
+
+    database_url: str | None = None
+    lang: Literal["th", "en"] = "th"
+    timezone: str = "Asia/Bangkok"
+    now: datetime | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown timezone {value!r}") from None
+        return value
+
+    @field_validator("now")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("needs a timezone, e.g. 2022-11-02T09:00:00+07:00")
+        return value
+
+
+def _read_file_variants() -> dict[str, str]:
+    values = {}
+    for name in ("database_url", "lang", "timezone", "now"):
+        path = os.environ.get(f"TRACKER_{name.upper()}_FILE")
+        if path:
+            values[name] = Path(path).read_text(encoding="utf-8").strip()
+    return values
+
+
+def load_settings() -> Settings:
+    """Read the settings; a bad value is an InvalidInput naming the variable."""
+    try:
+        return Settings(**_read_file_variants())
+    except ValidationError as error:
+        first = error.errors()[0]
+        variable = "TRACKER_" + str(first["loc"][0]).upper()
+        raise InvalidInput(f"{variable}: {first['msg']}") from None
+    except OSError as error:
+        raise InvalidInput(f"cannot read a TRACKER_*_FILE: {error}") from None
+
+
+def database_url(settings: Settings, db_path: str | None) -> str:
+    """``--db PATH`` wins over TRACKER_DATABASE_URL, which wins over the default file."""
+    from tracker.db import sqlite_url
+
+    if db_path:
+        return sqlite_url(db_path)
+    return settings.database_url or sqlite_url(default_database_path())
+
+
+def current_time(settings: Settings) -> datetime:
+    """The clock of this command: TRACKER_NOW if set, else the real time (UTC-aware)."""
+    return settings.now.astimezone(UTC) if settings.now else datetime.now(UTC)

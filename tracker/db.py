@@ -1,0 +1,137 @@
+"""Engines, sessions and the schema version check.
+
+``open_database(url)`` is the one way in: it makes the engine (SQLite gets WAL, a busy timeout
+and foreign keys), brings an empty or older database up to the current schema with Alembic,
+and refuses a database written by a newer version. Alembic itself is imported only when a
+migration actually has to run, so everyday commands start fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from tracker.errors import SchemaTooNew, TrackerError
+
+# The newest migration this version knows. tests/test_migrations.py checks it against the
+# Alembic scripts, so it cannot fall behind.
+HEAD_REVISION = "0001"
+KNOWN_REVISIONS = ("0001",)
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def sqlite_url(path: str | Path) -> str:
+    """The SQLAlchemy URL of a SQLite file (the directory is created on open)."""
+    return f"sqlite:///{Path(path).expanduser()}"
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for ``url``; SQLite files get WAL, a busy timeout and foreign keys."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _configure_sqlite_connection)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets the scheduler write while a CLI command reads; the busy timeout makes a second
+    # writer wait instead of failing at once; SQLite leaves foreign keys off unless asked.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The Alembic revision stamped in the database, or None for an empty database."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def alembic_config(engine: Engine) -> Any:
+    """An Alembic Config that runs this package's migrations on ``engine`` (no alembic.ini)."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply migrations up to ``revision``."""
+    from alembic import command
+
+    command.upgrade(alembic_config(engine), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Revert migrations down to ``revision`` ("base" empties the database)."""
+    from alembic import command
+
+    command.downgrade(alembic_config(engine), revision)
+
+
+def ensure_schema(engine: Engine) -> str | None:
+    """Bring the database to :data:`HEAD_REVISION`; return the revision it had before.
+
+    Raises SchemaTooNew for a revision this version does not know (written by a newer
+    tracker): downgrading someone else's data silently would lose it.
+    """
+    try:
+        found = current_revision(engine)
+    except OperationalError as error:
+        raise TrackerError(f"cannot open database {engine.url!r}: {error.orig}") from error
+    if found == HEAD_REVISION:
+        return found
+    if found is not None and found not in KNOWN_REVISIONS:
+        raise SchemaTooNew(
+            f"database {engine.url.render_as_string(hide_password=True)} has schema revision "
+            f"{found!r}, newer than this ITA Tracker knows ({HEAD_REVISION!r}): "
+            "upgrade ITA Tracker to use it"
+        )
+    upgrade(engine)
+    return found
+
+
+def open_database(url: str) -> sessionmaker[Session]:
+    """Open (and if needed create or migrate) the database at ``url``; return a session factory."""
+    engine = make_engine(url)
+    ensure_schema(engine)
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def unit_of_work(factory: sessionmaker[Session], *, dry_run: bool = False) -> Iterator[Session]:
+    """One transaction: commit if the block succeeds, roll back everything if it raises.
+
+    With ``dry_run`` the block runs in full and is then rolled back.
+    """
+    with factory() as session:
+        transaction = session.begin()
+        try:
+            yield session
+        except BaseException:
+            transaction.rollback()
+            raise
+        if dry_run:
+            transaction.rollback()
+        else:
+            transaction.commit()

@@ -1,0 +1,417 @@
+"""The data model: organizations, plans, units, measures, tasks, meetings, assessments, audit.
+
+SQLAlchemy 2 typed declarative. The schema itself is owned by the Alembic migrations in
+``tracker/migrations``; a test checks that these classes and the migrated schema agree.
+
+Conventions:
+- every datetime is stored as UTC and comes back timezone-aware (:class:`UTCDateTime`);
+- calendar dates (periods, meetings) are plain ``date`` values in the organization's zone;
+- "overdue" is never stored: :meth:`Task.is_overdue` derives it from ``end_date`` and a date;
+- :class:`TaskEvent` is append-only: the ORM refuses updates and deletes, and database
+  triggers (created by the migration) refuse them for any other client too.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Time,
+    TypeDecorator,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored as UTC on every backend.
+
+    SQLite keeps no zone, so values are normalised to UTC on the way in and marked UTC on the
+    way out; a naive datetime is refused rather than guessed.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pass a timezone-aware value")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class TaskStatus(enum.StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_closed(self) -> bool:
+        """Done and cancelled tasks are closed: never overdue, never reminded."""
+        return self in (TaskStatus.DONE, TaskStatus.CANCELLED)
+
+
+class HolidayPolicy(enum.StrEnum):
+    FLAG = "flag"  # keep the meeting, say which holiday it falls on
+    SKIP = "skip"
+    MOVE = "move"  # to the next working day
+
+
+class Tool(enum.StrEnum):
+    IIT = "IIT"
+    EIT = "EIT"
+    OIT = "OIT"
+
+
+def _str_enum(enum_cls: type[enum.StrEnum], name: str) -> Enum:
+    """Store a StrEnum by value, as a VARCHAR with a CHECK constraint (portable, migratable)."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Organization(Base):
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    # Whitespace-insensitive key (see tracker.textkey.lookup_key): "อบจ. แพร่" == "อบจ.แพร่".
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+
+    plans: Mapped[list[Plan]] = relationship(back_populates="organization")
+    units: Mapped[list[Unit]] = relationship(back_populates="organization")
+
+
+class Assessment(Base):
+    """One year's ITA result for an organization."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (UniqueConstraint("organization_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    year: Mapped[int] = mapped_column(Integer)  # BE
+    score: Mapped[float | None] = mapped_column(Float)
+    grade: Mapped[str | None] = mapped_column(String(4))
+
+    indicators: Mapped[list[IndicatorScore]] = relationship(
+        back_populates="assessment", order_by="IndicatorScore.number"
+    )
+    items: Mapped[list[AssessmentItem]] = relationship(
+        back_populates="assessment", order_by="AssessmentItem.position"
+    )
+
+
+class IndicatorScore(Base):
+    __tablename__ = "indicator_scores"
+    __table_args__ = (UniqueConstraint("assessment_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    tool: Mapped[Tool] = mapped_column(_str_enum(Tool, "tool"))
+    score: Mapped[float | None] = mapped_column(Float)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="indicators")
+
+
+class AssessmentItem(Base):
+    """A question item (I21, E12, O30 ...) with its score and the suggested improvement."""
+
+    __tablename__ = "assessment_items"
+    __table_args__ = (UniqueConstraint("assessment_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(10))
+    tool: Mapped[Tool] = mapped_column(_str_enum(Tool, "tool"))
+    question: Mapped[str | None] = mapped_column(Text)
+    score: Mapped[float | None] = mapped_column(Float)
+    suggestion: Mapped[str | None] = mapped_column(Text)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="items")
+
+
+class Plan(Base):
+    """An organization's measure plan for one fiscal year (BE)."""
+
+    __tablename__ = "plans"
+    __table_args__ = (UniqueConstraint("organization_id", "fiscal_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    fiscal_year: Mapped[int] = mapped_column(Integer)  # BE, e.g. 2566
+    title: Mapped[str | None] = mapped_column(String(500))
+    source: Mapped[str | None] = mapped_column(String(500))  # where the plan came from
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"))
+    # What the importer noticed, as plan-document warnings [{code, where, message}].
+    warnings: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+
+    organization: Mapped[Organization] = relationship(back_populates="plans")
+    assessment: Mapped[Assessment | None] = relationship()
+    measures: Mapped[list[Measure]] = relationship(
+        back_populates="plan", order_by="Measure.position"
+    )
+
+
+class Unit(Base):
+    """A responsible unit (ผู้รับผิดชอบ) of an organization.
+
+    ``all_units`` marks a group that means every unit of the organization
+    ("ทุกส่วนราชการในสังกัด..."): a task assigned to it is every unit's task.
+    """
+
+    __tablename__ = "units"
+    __table_args__ = (UniqueConstraint("organization_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    name: Mapped[str] = mapped_column(String(300))
+    key: Mapped[str] = mapped_column(String(300))
+    all_units: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when this unit was merged into another: it is then found only as an alias there.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+
+    organization: Mapped[Organization] = relationship(back_populates="units")
+    merged_into: Mapped[Unit | None] = relationship(remote_side="Unit.id")
+    aliases: Mapped[list[UnitAlias]] = relationship(
+        back_populates="unit", order_by="UnitAlias.id", cascade="all, delete-orphan"
+    )
+    contacts: Mapped[list[UnitContact]] = relationship(
+        back_populates="unit", order_by="UnitContact.id", cascade="all, delete-orphan"
+    )
+
+
+class UnitAlias(Base):
+    """Another name a unit goes by (a merged unit's old name, a spelling variant).
+
+    The key is unique per organization across aliases; services also keep it apart from
+    every unit's own key, so a name always resolves to exactly one unit.
+    """
+
+    __tablename__ = "unit_aliases"
+    __table_args__ = (UniqueConstraint("organization_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    name: Mapped[str] = mapped_column(String(300))
+    key: Mapped[str] = mapped_column(String(300))
+
+    unit: Mapped[Unit] = relationship(back_populates="aliases")
+
+
+class UnitContact(Base):
+    """Where a unit is reached: a channel ("email", "apprise", "webhook", ...) and an address."""
+
+    __tablename__ = "unit_contacts"
+    __table_args__ = (UniqueConstraint("unit_id", "channel", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    channel: Mapped[str] = mapped_column(String(30))
+    address: Mapped[str] = mapped_column(String(500))
+
+    unit: Mapped[Unit] = relationship(back_populates="contacts")
+
+
+measure_items = Table(
+    "measure_items",
+    Base.metadata,
+    Column("measure_id", ForeignKey("measures.id"), primary_key=True),
+    Column("assessment_item_id", ForeignKey("assessment_items.id"), primary_key=True),
+)
+
+task_units = Table(
+    "task_units",
+    Base.metadata,
+    Column("task_id", ForeignKey("tasks.id"), primary_key=True),
+    Column("unit_id", ForeignKey("units.id"), primary_key=True),
+)
+
+
+class Measure(Base):
+    """A measure (มาตรการ/แนวทาง) of a plan, answering some assessment items."""
+
+    __tablename__ = "measures"
+    __table_args__ = (UniqueConstraint("plan_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    position: Mapped[int] = mapped_column(Integer)  # 1-based order in the plan
+    title: Mapped[str] = mapped_column(Text)
+
+    plan: Mapped[Plan] = relationship(back_populates="measures")
+    items: Mapped[list[AssessmentItem]] = relationship(
+        secondary=measure_items, order_by="AssessmentItem.position"
+    )
+    tasks: Mapped[list[Task]] = relationship(back_populates="measure", order_by="Task.number")
+
+
+class MeetingSeries(Base):
+    """A recurring follow-up meeting, e.g. the heads' meeting every 1st/3rd/5th Wednesday."""
+
+    __tablename__ = "meeting_series"
+    __table_args__ = (UniqueConstraint("organization_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    name: Mapped[str] = mapped_column(String(300))
+    rrule: Mapped[str] = mapped_column(String(500))  # RFC 5545, without DTSTART
+    text: Mapped[str | None] = mapped_column(Text)  # the phrase as written
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Bangkok")
+    time_of_day: Mapped[time] = mapped_column(Time, default=time(9, 0))
+    place: Mapped[str | None] = mapped_column(String(500))
+    holiday_policy: Mapped[HolidayPolicy] = mapped_column(
+        _str_enum(HolidayPolicy, "holiday_policy"), default=HolidayPolicy.FLAG
+    )
+
+    meetings: Mapped[list[Meeting]] = relationship(
+        back_populates="series", order_by="Meeting.date"
+    )
+
+
+class Meeting(Base):
+    """An occurrence of a series that differs from its rule: cancelled, or moved to another day.
+
+    ``date`` is the date the rule gives; occurrences without a row happen as the rule says.
+    """
+
+    __tablename__ = "meetings"
+    __table_args__ = (
+        UniqueConstraint("series_id", "date"),
+        CheckConstraint("NOT (cancelled AND moved_to IS NOT NULL)", name="cancelled_or_moved"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("meeting_series.id"))
+    date: Mapped[date] = mapped_column(Date)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    moved_to: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    series: Mapped[MeetingSeries] = relationship(back_populates="meetings")
+
+
+class Task(Base):
+    """A step (วิธีการดำเนินการ) of a measure, with its responsible units and period."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        UniqueConstraint("measure_id", "number"),
+        CheckConstraint("percent >= 0 AND percent <= 100", name="percent_range"),
+        CheckConstraint(
+            "start_date IS NULL OR end_date IS NULL OR start_date <= end_date",
+            name="period_order",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    period_text: Mapped[str | None] = mapped_column(Text)  # exactly as written
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)  # None: open-ended
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_series.id"))
+    status: Mapped[TaskStatus] = mapped_column(
+        _str_enum(TaskStatus, "task_status"), default=TaskStatus.NOT_STARTED
+    )
+    percent: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    measure: Mapped[Measure] = relationship(back_populates="tasks")
+    units: Mapped[list[Unit]] = relationship(secondary=task_units, order_by="Unit.id")
+    series: Mapped[MeetingSeries | None] = relationship()
+    events: Mapped[list[TaskEvent]] = relationship(
+        back_populates="task", order_by="TaskEvent.id", viewonly=True
+    )
+
+    def is_overdue(self, on: date) -> bool:
+        """True when the task is still open after its last day; ``on`` is a Bangkok date."""
+        return self.end_date is not None and on > self.end_date and not self.status.is_closed
+
+
+class TaskEvent(Base):
+    """One entry of a task's audit log: who changed which field, when, from what to what.
+
+    ``field`` is a task attribute ("status", "percent", "title", ...) or "created"/"note".
+    Rows are never updated or deleted.
+    """
+
+    __tablename__ = "task_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(300))  # a unit's name, a user, or "import: FILE"
+    actor_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    field: Mapped[str] = mapped_column(String(40))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    evidence_url: Mapped[str | None] = mapped_column(String(2000))
+
+    task: Mapped[Task] = relationship(back_populates="events")
+    actor_unit: Mapped[Unit | None] = relationship()
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or remove a TaskEvent."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session: Session, _context: Any, _instances: Any) -> None:
+    for obj in session.dirty:
+        if isinstance(obj, TaskEvent) and session.is_modified(obj):
+            raise AuditLogIsAppendOnly(f"task event {obj.id} cannot be changed")
+    for obj in session.deleted:
+        if isinstance(obj, TaskEvent):
+            raise AuditLogIsAppendOnly(f"task event {obj.id} cannot be deleted")

@@ -1,0 +1,174 @@
+"""Units (ผู้รับผิดชอบ): lookup by any spelling, add, rename, merge, contacts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.errors import NotFound, Refused
+from tracker.models import Organization, Task, TaskEvent, Unit, UnitAlias, UnitContact
+from tracker.textkey import lookup_key, tidy_name
+
+
+def list_units(session: Session, organization: Organization) -> list[Unit]:
+    """The organization's units in the order they were added."""
+    return list(
+        session.scalars(
+            select(Unit)
+            .where(Unit.organization_id == organization.id, Unit.merged_into_id.is_(None))
+            .order_by(Unit.id)
+        )
+    )
+
+
+def find_unit(session: Session, organization: Organization, name: str) -> Unit | None:
+    """The unit called ``name`` (or once called it: aliases count), ignoring whitespace."""
+    key = lookup_key(name)
+    unit = session.scalar(
+        select(Unit).where(
+            Unit.organization_id == organization.id,
+            Unit.key == key,
+            Unit.merged_into_id.is_(None),
+        )
+    )
+    if unit is not None:
+        return unit
+    return session.scalar(
+        select(Unit)
+        .join(UnitAlias, UnitAlias.unit_id == Unit.id)
+        .where(UnitAlias.organization_id == organization.id, UnitAlias.key == key)
+    )
+
+
+def get_unit(session: Session, organization: Organization, name: str) -> Unit:
+    """Like :func:`find_unit`, but an unknown name is a NotFound error naming the known units."""
+    unit = find_unit(session, organization, name)
+    if unit is None:
+        known = ", ".join(u.name for u in list_units(session, organization)) or "none"
+        raise NotFound(f"no unit {name!r} in {organization.name} (units: {known})")
+    return unit
+
+
+def _ensure_name_free(
+    session: Session, organization: Organization, name: str, allowed: Unit | None = None
+) -> None:
+    holder = find_unit(session, organization, name)
+    if holder is not None and holder is not allowed:
+        raise Refused(f"the name {name!r} is already used by unit {holder.name!r}")
+
+
+def add_unit(
+    session: Session, organization: Organization, name: str, *, all_units: bool = False
+) -> Unit:
+    """Create a unit; a name (or alias) already in use is refused."""
+    name = tidy_name(name)
+    if not name:
+        raise Refused("a unit needs a name")
+    _ensure_name_free(session, organization, name)
+    unit = Unit(organization=organization, name=name, key=lookup_key(name), all_units=all_units)
+    session.add(unit)
+    session.flush()
+    return unit
+
+
+def add_alias(session: Session, unit: Unit, name: str) -> UnitAlias | None:
+    """Let ``unit`` also be found as ``name``; no-op if that already finds it."""
+    name = tidy_name(name)
+    holder = find_unit(session, unit.organization, name)
+    if holder is unit:
+        return None
+    if holder is not None:
+        raise Refused(f"the name {name!r} is already used by unit {holder.name!r}")
+    alias = UnitAlias(
+        organization_id=unit.organization_id, unit=unit, name=name, key=lookup_key(name)
+    )
+    session.add(alias)
+    session.flush()
+    return alias
+
+
+def rename_unit(session: Session, unit: Unit, new_name: str) -> Unit:
+    """Give ``unit`` a new display name; the old one stays findable as an alias."""
+    new_name = tidy_name(new_name)
+    _ensure_name_free(session, unit.organization, new_name, allowed=unit)
+    old_name = unit.name
+    if lookup_key(new_name) == unit.key:
+        unit.name = new_name  # only spacing changed: same key, no alias needed
+        return unit
+    # Drop an alias that is the new name (renaming back), then keep the old name findable.
+    for alias in list(unit.aliases):
+        if alias.key == lookup_key(new_name):
+            unit.aliases.remove(alias)
+    session.flush()
+    unit.name, unit.key = new_name, lookup_key(new_name)
+    session.flush()
+    add_alias(session, unit, old_name)
+    return unit
+
+
+def merge_units(
+    session: Session, source: Unit, target: Unit, *, actor: str, now: datetime
+) -> int:
+    """Merge ``source`` into ``target``: its tasks move, its names become aliases of target.
+
+    Each moved task gets a "units" TaskEvent. Returns the number of tasks moved.
+    """
+    if source is target:
+        raise Refused(f"cannot merge unit {source.name!r} into itself")
+    if source.organization_id != target.organization_id:
+        raise Refused("units of different organizations cannot be merged")
+    if source.all_units != target.all_units:
+        raise Refused(
+            f"cannot merge {source.name!r} into {target.name!r}: one is the every-unit group"
+        )
+    tasks = list(session.scalars(select(Task).join(Task.units).where(Unit.id == source.id)))
+    for task in tasks:
+        before = _unit_names(task)
+        if target not in task.units:
+            task.units.append(target)
+        task.units.remove(source)
+        session.add(
+            TaskEvent(
+                task=task,
+                at=now,
+                actor=actor,
+                field="units",
+                before=before,
+                after=_unit_names(task),
+                note=f"unit {source.name!r} merged into {target.name!r}",
+            )
+        )
+        task.updated_at = now
+    _move_names_and_contacts(session, source, target)
+    return len(tasks)
+
+
+def _move_names_and_contacts(session: Session, source: Unit, target: Unit) -> None:
+    # The source row stays (past audit events name it as actor), marked merged so lookups
+    # skip it; its names become the target's aliases and its contacts the target's.
+    source.merged_into = target
+    for alias in list(source.aliases):
+        alias.unit = target
+    session.flush()
+    add_alias(session, target, source.name)
+    known = {(c.channel, c.address) for c in target.contacts}
+    for contact in list(source.contacts):
+        if (contact.channel, contact.address) in known:
+            session.delete(contact)
+        else:
+            contact.unit = target
+    session.flush()
+
+
+def _unit_names(task: Task) -> str:
+    return ", ".join(unit.name for unit in task.units)
+
+
+def add_contact(session: Session, unit: Unit, channel: str, address: str) -> None:
+    """Record where a unit is reached (used by the notification work)."""
+    if any(c.channel == channel and c.address == address for c in unit.contacts):
+        return
+    unit.contacts.append(UnitContact(channel=channel, address=address))
+    session.flush()
