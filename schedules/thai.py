@@ -83,7 +83,7 @@ def _digits(text: str, thai_digits: bool) -> str:
 def format_date(
     day: date, lang: Lang = "th", *, full: bool = False, thai_digits: bool = False
 ) -> str:
-    """"2 พ.ย. 2565" (Thai, BE) or "2 Nov 2022" (English, CE)."""
+    """ "2 พ.ย. 2565" (Thai, BE) or "2 Nov 2022" (English, CE)."""
     text = f"{day.day} {_month_name(day.month, lang, full)} {_year(day.year, lang)}"
     return _digits(text, thai_digits)
 
@@ -91,7 +91,7 @@ def format_date(
 def format_month(
     year: int, month: int, lang: Lang = "th", *, full: bool = False, thai_digits: bool = False
 ) -> str:
-    """"พ.ย. 2565" or "Nov 2022" for a CE year and month."""
+    """ "พ.ย. 2565" or "Nov 2022" for a CE year and month."""
     return _digits(f"{_month_name(month, lang, full)} {_year(year, lang)}", thai_digits)
 
 
@@ -134,7 +134,8 @@ def format_period(
     elif start == end:
         text = format_date(start, lang, full=full)
     else:
-        text = f"{format_date(start, lang, full=full)} {RANGE_DASH} {format_date(end, lang, full=full)}"
+        first, last = format_date(start, lang, full=full), format_date(end, lang, full=full)
+        text = f"{first} {RANGE_DASH} {last}"
     return _digits(text, thai_digits)
 
 

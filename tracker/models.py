@@ -312,9 +312,7 @@ class MeetingSeries(Base):
         _str_enum(HolidayPolicy, "holiday_policy"), default=HolidayPolicy.FLAG
     )
 
-    meetings: Mapped[list[Meeting]] = relationship(
-        back_populates="series", order_by="Meeting.date"
-    )
+    meetings: Mapped[list[Meeting]] = relationship(back_populates="series", order_by="Meeting.date")
 
 
 class Meeting(Base):

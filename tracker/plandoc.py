@@ -126,7 +126,7 @@ def _parse(text: str, file: str, fmt: str) -> Any:
         except json.JSONDecodeError as error:
             raise InvalidInput(f"{file}:{error.lineno}: not valid JSON: {error.msg}") from None
     try:
-        return yaml.load(text, Loader=_PlanYamlLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_PlanYamlLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
@@ -137,7 +137,7 @@ def _parse(text: str, file: str, fmt: str) -> Any:
 def _compose_quietly(text: str) -> yaml.Node | None:
     """The YAML node tree (JSON is YAML too), used only to find line numbers."""
     try:
-        return yaml.compose(text, Loader=_PlanYamlLoader)  # noqa: S506
+        return yaml.compose(text, Loader=_PlanYamlLoader)
     except yaml.YAMLError:
         return None
 

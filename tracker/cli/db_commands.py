@@ -65,4 +65,5 @@ def info_command(app: AppContext, as_json: bool) -> None:
     if as_json:
         echo_json(info)
     else:
-        click.echo(f"database: {info['url']}\nschema:   {revision or 'empty'} (this version: {HEAD_REVISION})")
+        click.echo(f"database: {info['url']}")
+        click.echo(f"schema:   {revision or 'empty'} (this version: {HEAD_REVISION})")

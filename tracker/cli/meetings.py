@@ -21,8 +21,14 @@ def register(cli: click.Group) -> None:
 @click.option("--org", "org_name", metavar="NAME", help="Organization (default: the only one).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_app
-def meetings_command(app: AppContext, series_name: str | None, start: date | None,
-                     end: date | None, org_name: str | None, as_json: bool) -> None:
+def meetings_command(
+    app: AppContext,
+    series_name: str | None,
+    start: date | None,
+    end: date | None,
+    org_name: str | None,
+    as_json: bool,
+) -> None:
     """List follow-up meetings between two dates, cancelled and moved ones marked.
 
     \b
@@ -44,10 +50,13 @@ def meetings_command(app: AppContext, series_name: str | None, start: date | Non
         raise InvalidInput(f"--to {end.isoformat()} is before --from {start.isoformat()}")
     with app.transaction() as session:
         organization = get_organization(session, org_name)
-        all_series = list(session.scalars(
-            select(MeetingSeries).where(MeetingSeries.organization_id == organization.id)
-            .order_by(MeetingSeries.id)
-        ))
+        all_series = list(
+            session.scalars(
+                select(MeetingSeries)
+                .where(MeetingSeries.organization_id == organization.id)
+                .order_by(MeetingSeries.id)
+            )
+        )
         if series_name is not None:
             all_series = [s for s in all_series if lookup_key(s.name) == lookup_key(series_name)]
             if not all_series:
@@ -63,6 +72,13 @@ def meetings_command(app: AppContext, series_name: str | None, start: date | Non
     print_table(
         app.t("การประชุม", "Meetings"),
         [app.t("วันที่", "Date"), app.t("เวลา", "Time"), app.t("การประชุม", "Meeting"), ""],
-        [[app.format_date(date.fromisoformat(r["date"])), r["start"][11:16], r["series"],
-          app.t("ยกเลิก", "cancelled") if r["cancelled"] else ""] for r in rows],
+        [
+            [
+                app.format_date(date.fromisoformat(r["date"])),
+                r["start"][11:16],
+                r["series"],
+                app.t("ยกเลิก", "cancelled") if r["cancelled"] else "",
+            ]
+            for r in rows
+        ],
     )

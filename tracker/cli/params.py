@@ -18,7 +18,9 @@ class DateParam(click.ParamType):
         try:
             return date.fromisoformat(str(value).strip())
         except ValueError:
-            self.fail(f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2022-11-02", param, ctx)
+            self.fail(
+                f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2022-11-02", param, ctx
+            )
 
 
 DATE = DateParam()

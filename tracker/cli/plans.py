@@ -44,10 +44,23 @@ def plans_command(app: AppContext, as_json: bool) -> None:
         return
     print_table(
         app.t("แผน", "Plans"),
-        ["ID", app.t("หน่วยงาน", "Organization"), app.t("ปีงบประมาณ", "Fiscal year"),
-         app.t("มาตรการ", "Measures"), app.t("ขั้นตอน", "Tasks")],
-        [[str(r["id"]), r["organization"], str(r["fiscal_year"]), str(r["measures"]),
-          str(r["tasks"])] for r in rows],
+        [
+            "ID",
+            app.t("หน่วยงาน", "Organization"),
+            app.t("ปีงบประมาณ", "Fiscal year"),
+            app.t("มาตรการ", "Measures"),
+            app.t("ขั้นตอน", "Tasks"),
+        ],
+        [
+            [
+                str(r["id"]),
+                r["organization"],
+                str(r["fiscal_year"]),
+                str(r["measures"]),
+                str(r["tasks"]),
+            ]
+            for r in rows
+        ],
     )
 
 
@@ -88,8 +101,10 @@ def import_command(app: AppContext, file: Path, dry_run: bool, as_json: bool) ->
 
 
 def _print_import_report(app: AppContext, file: Path, summary: dict) -> None:
-    verb = app.t("ตรวจแล้ว (ไม่บันทึก)", "checked (nothing written)") if summary["dry_run"] else app.t(
-        "นำเข้าแล้ว", "imported"
+    verb = (
+        app.t("ตรวจแล้ว (ไม่บันทึก)", "checked (nothing written)")
+        if summary["dry_run"]
+        else app.t("นำเข้าแล้ว", "imported")
     )
     lines = [f"{file}: {verb}, plan {summary['plan_id']}"]
     if not summary["changed"]:
@@ -142,7 +157,7 @@ def overview_command(
     Example:
       tracker overview --as-of 2022-12-15
     """
-    from tracker.cli.tasks import print_task_table, task_row
+    from tracker.cli.tasks import task_row
     from tracker.services.meetings import next_meetings
     from tracker.services.plans import get_plan
     from tracker.services.tasks import TaskQuery, list_tasks
@@ -186,7 +201,9 @@ def _print_overview(app: AppContext, header: dict, tasks: list, meetings: list, 
 
     done = sum(1 for t in tasks if t["status"] == "done")
     overdue = sum(1 for t in tasks if t["overdue"])
-    click.echo(f"{header['organization']} · {app.t('ปีงบประมาณ', 'fiscal year')} {header['fiscal_year']}")
+    click.echo(
+        f"{header['organization']} · {app.t('ปีงบประมาณ', 'fiscal year')} {header['fiscal_year']}"
+    )
     if header["title"]:
         click.echo(header["title"])
     click.echo(

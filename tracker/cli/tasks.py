@@ -56,10 +56,25 @@ def status_label(app: AppContext, row: dict[str, Any]) -> str:
 def print_task_table(app: AppContext, rows: list[dict[str, Any]]) -> None:
     print_table(
         app.t("ขั้นตอนการดำเนินการ", "Tasks"),
-        ["ID", "#", app.t("ขั้นตอน", "Task"), app.t("ผู้รับผิดชอบ", "Responsible"),
-         app.t("ระยะเวลา", "Period"), app.t("สถานะ", "Status")],
-        [[str(r["id"]), f"{r['measure']}.{r['number']}", _shorten(r["title"]),
-          "\n".join(r["units"]), r["period"], status_label(app, r)] for r in rows],
+        [
+            "ID",
+            "#",
+            app.t("ขั้นตอน", "Task"),
+            app.t("ผู้รับผิดชอบ", "Responsible"),
+            app.t("ระยะเวลา", "Period"),
+            app.t("สถานะ", "Status"),
+        ],
+        [
+            [
+                str(r["id"]),
+                f"{r['measure']}.{r['number']}",
+                _shorten(r["title"]),
+                "\n".join(r["units"]),
+                r["period"],
+                status_label(app, r),
+            ]
+            for r in rows
+        ],
     )
 
 
@@ -69,7 +84,9 @@ def _shorten(text: str, limit: int = 90) -> str:
 
 @click.group("tasks", invoke_without_command=True)
 @click.option("--plan", "plan_id", type=int, help="Only this plan's tasks.")
-@click.option("--unit", "unit_name", metavar="UNIT", help="Only tasks this unit is responsible for.")
+@click.option(
+    "--unit", "unit_name", metavar="UNIT", help="Only tasks this unit is responsible for."
+)
 @click.option("--status", type=STATUS_CHOICE, help="Only tasks with this status.")
 @click.option("--overdue", is_flag=True, help="Only open tasks past their end date.")
 @click.option("--due-before", type=DATE, help="Only tasks ending before this date.")
@@ -77,9 +94,17 @@ def _shorten(text: str, limit: int = 90) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_app
 @click.pass_context
-def tasks_group(ctx: click.Context, app: AppContext, plan_id: int | None, unit_name: str | None,
-                status: str | None, overdue: bool, due_before: date | None, as_of: date | None,
-                as_json: bool) -> None:
+def tasks_group(
+    ctx: click.Context,
+    app: AppContext,
+    plan_id: int | None,
+    unit_name: str | None,
+    status: str | None,
+    overdue: bool,
+    due_before: date | None,
+    as_of: date | None,
+    as_json: bool,
+) -> None:
     """List tasks (steps) with their responsible units, periods and status.
 
     \b
@@ -99,8 +124,12 @@ def tasks_group(ctx: click.Context, app: AppContext, plan_id: int | None, unit_n
         if unit_name is not None:
             unit = get_unit(session, _organization(session, plan_id), unit_name)
         query = TaskQuery(
-            as_of=as_of, plan_id=plan_id, unit=unit,
-            status=TaskStatus(status) if status else None, overdue=overdue, due_before=due_before,
+            as_of=as_of,
+            plan_id=plan_id,
+            unit=unit,
+            status=TaskStatus(status) if status else None,
+            overdue=overdue,
+            due_before=due_before,
         )
         rows = [task_row(app, task, as_of) for task in list_tasks(session, query)]
     if as_json:
@@ -152,9 +181,13 @@ def show_command(app: AppContext, task_id: int, as_of: date | None, as_json: boo
             f"{app.t('มาตรการ', 'Measure')}: {row['measure_title']}",
             f"{app.t('ผู้รับผิดชอบ', 'Responsible')}: {', '.join(row['units']) or '-'}",
             f"{app.t('ระยะเวลา', 'Period')}: {row['period']}"
-            + (f"  ({app.t('ตามแผน', 'as written')}: {row['period_text']})" if row["period_text"] else ""),
+            + (
+                f"  ({app.t('ตามแผน', 'as written')}: {row['period_text']})"
+                if row["period_text"]
+                else ""
+            ),
             f"{app.t('ติดตามผลที่', 'Followed up at')}: {row['follow_up'] or '-'}",
-            f"{app.t('สถานะ', 'Status')}: {status_label(app, row)} ({row['percent']}%)",
+            f"{app.t('สถานะ', 'Status')}: {status_label(app, row)}",
         ]
     )
 
@@ -193,18 +226,39 @@ def history_command(app: AppContext, task_id: int, as_json: bool) -> None:
         return
     print_table(
         app.t(f"ประวัติขั้นตอน ID {task_id}", f"History of task {task_id}"),
-        [app.t("เมื่อ", "When"), app.t("โดย", "By"), app.t("รายการ", "Field"),
-         app.t("จาก", "From"), app.t("เป็น", "To"), app.t("หมายเหตุ", "Note")],
-        [[app.format_time(e.at), r["actor"], r["field"], r["before"] or "",
-          _shorten(r["after"] or "", 60),
-          "\n".join(x for x in (r["note"], r["evidence_url"]) if x)] for r, e in zip(rows, events, strict=True)],
+        [
+            app.t("เมื่อ", "When"),
+            app.t("โดย", "By"),
+            app.t("รายการ", "Field"),
+            app.t("จาก", "From"),
+            app.t("เป็น", "To"),
+            app.t("หมายเหตุ", "Note"),
+        ],
+        [
+            [
+                app.format_time(e.at),
+                r["actor"],
+                r["field"],
+                r["before"] or "",
+                _shorten(r["after"] or "", 60),
+                "\n".join(x for x in (r["note"], r["evidence_url"]) if x),
+            ]
+            for r, e in zip(rows, events, strict=True)
+        ],
     )
 
 
 def _change_options(func):  # type: ignore[no-untyped-def]
-    func = click.option("--user", help="The person acting for the unit (recorded in the log).")(func)
-    func = click.option("--by", "unit_name", required=True, metavar="UNIT",
-                        help="The responsible unit making the change.")(func)
+    func = click.option("--user", help="The person acting for the unit (recorded in the log).")(
+        func
+    )
+    func = click.option(
+        "--by",
+        "unit_name",
+        required=True,
+        metavar="UNIT",
+        help="The responsible unit making the change.",
+    )(func)
     return func
 
 
@@ -216,10 +270,8 @@ def _apply(app: AppContext, task_id: int, unit_name: str, user: str | None, chan
         task = get_task(session, task_id)
         unit = get_unit(session, task.measure.plan.organization, unit_name)
         events = change(session, task, Actor(unit, user))
-        summary = (
-            f"{app.t('ขั้นตอน', 'task')} {task.id}: {status_label(app, task_row(app, task, app.today()))}"
-            f" ({task.percent}%)"
-        )
+        state = status_label(app, task_row(app, task, app.today()))
+        summary = f"{app.t('ขั้นตอน', 'task')} {task.id}: {state}"
     if events:
         click.echo(summary)
     else:
@@ -232,8 +284,14 @@ def _apply(app: AppContext, task_id: int, unit_name: str, user: str | None, chan
 @click.option("--note", help="What was done.")
 @click.option("--evidence", metavar="URL", help="Where the evidence is (a link).")
 @pass_app
-def done_command(app: AppContext, task_id: int, unit_name: str, user: str | None,
-                 note: str | None, evidence: str | None) -> None:
+def done_command(
+    app: AppContext,
+    task_id: int,
+    unit_name: str,
+    user: str | None,
+    note: str | None,
+    evidence: str | None,
+) -> None:
     """Mark a task done (100%), with an optional note and evidence link.
 
     \b
@@ -242,8 +300,13 @@ def done_command(app: AppContext, task_id: int, unit_name: str, user: str | None
     """
     from tracker.services.tasks import mark_done
 
-    _apply(app, task_id, unit_name, user,
-           lambda s, t, a: mark_done(s, t, a, app.now, note=note, evidence_url=evidence))
+    _apply(
+        app,
+        task_id,
+        unit_name,
+        user,
+        lambda s, t, a: mark_done(s, t, a, app.now, note=note, evidence_url=evidence),
+    )
 
 
 @click.command("progress")
@@ -253,8 +316,15 @@ def done_command(app: AppContext, task_id: int, unit_name: str, user: str | None
 @click.option("--note", help="What has been done so far.")
 @click.option("--evidence", metavar="URL", help="Where the evidence is (a link).")
 @pass_app
-def progress_command(app: AppContext, task_id: int, percent: int, unit_name: str,
-                     user: str | None, note: str | None, evidence: str | None) -> None:
+def progress_command(
+    app: AppContext,
+    task_id: int,
+    percent: int,
+    unit_name: str,
+    user: str | None,
+    note: str | None,
+    evidence: str | None,
+) -> None:
     """Report a task's progress in percent (100 marks it done).
 
     \b
@@ -263,8 +333,13 @@ def progress_command(app: AppContext, task_id: int, percent: int, unit_name: str
     """
     from tracker.services.tasks import set_progress
 
-    _apply(app, task_id, unit_name, user,
-           lambda s, t, a: set_progress(s, t, a, percent, app.now, note=note, evidence_url=evidence))
+    _apply(
+        app,
+        task_id,
+        unit_name,
+        user,
+        lambda s, t, a: set_progress(s, t, a, percent, app.now, note=note, evidence_url=evidence),
+    )
 
 
 @click.command("reopen")
@@ -272,8 +347,9 @@ def progress_command(app: AppContext, task_id: int, percent: int, unit_name: str
 @_change_options
 @click.option("--note", required=True, help="Why the task is reopened.")
 @pass_app
-def reopen_command(app: AppContext, task_id: int, unit_name: str, user: str | None,
-                   note: str) -> None:
+def reopen_command(
+    app: AppContext, task_id: int, unit_name: str, user: str | None, note: str
+) -> None:
     """Reopen a done or cancelled task, saying why.
 
     \b

@@ -62,11 +62,16 @@ def units_group(ctx: click.Context, app: AppContext, org_name: str | None, as_js
         return
     print_table(
         app.t("หน่วยงานผู้รับผิดชอบ", "Responsible units"),
-        ["ID", app.t("ชื่อ", "Name"), app.t("ชื่ออื่น", "Also known as"),
-         app.t("ขั้นตอน", "Tasks")],
-        [[str(r["id"]),
-          r["name"] + (app.t(" (ทุกหน่วย)", " (every unit)") if r["all_units"] else ""),
-          "\n".join(r["aliases"]), str(r["tasks"])] for r in rows],
+        ["ID", app.t("ชื่อ", "Name"), app.t("ชื่ออื่น", "Also known as"), app.t("ขั้นตอน", "Tasks")],
+        [
+            [
+                str(r["id"]),
+                r["name"] + (app.t(" (ทุกหน่วย)", " (every unit)") if r["all_units"] else ""),
+                "\n".join(r["aliases"]),
+                str(r["tasks"]),
+            ]
+            for r in rows
+        ],
     )
 
 
@@ -132,9 +137,12 @@ def merge_command(app: AppContext, source: str, target: str, org_name: str | Non
         source_unit = get_unit(session, organization, source)
         target_unit = get_unit(session, organization, target)
         name = source_unit.name
-        moved = merge_units(session, source_unit, target_unit, actor="tracker units merge",
-                            now=app.now)
+        moved = merge_units(
+            session, source_unit, target_unit, actor="tracker units merge", now=app.now
+        )
         click.echo(
-            app.t(f"รวม {name} เข้ากับ {target_unit.name}: ย้าย {moved} ขั้นตอน",
-                  f"merged {name} into {target_unit.name}: {moved} tasks moved")
+            app.t(
+                f"รวม {name} เข้ากับ {target_unit.name}: ย้าย {moved} ขั้นตอน",
+                f"merged {name} into {target_unit.name}: {moved} tasks moved",
+            )
         )

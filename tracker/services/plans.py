@@ -186,7 +186,9 @@ def _import_units(
         unit = find_unit(session, organization, doc["name"])
         is_new = unit is None
         if unit is None:
-            unit = add_unit(session, organization, doc["name"], all_units=doc.get("all_units", False))
+            unit = add_unit(
+                session, organization, doc["name"], all_units=doc.get("all_units", False)
+            )
             report.count("units")
         _assign(unit, "all_units", doc.get("all_units", False), report, f"unit {unit.name}")
         added = [a for a in doc.get("aliases", []) if add_alias(session, unit, a) is not None]
@@ -274,7 +276,9 @@ def _import_measure(
     session.flush()
     tasks = {t.number: t for t in measure.tasks}
     for task_doc in doc["tasks"]:
-        _import_task(session, measure, tasks.get(task_doc["number"]), task_doc, series, report, now, actor)
+        _import_task(
+            session, measure, tasks.get(task_doc["number"]), task_doc, series, report, now, actor
+        )
 
 
 def _import_task(
@@ -301,8 +305,14 @@ def _import_task(
     percent = doc.get("percent", 100 if status is TaskStatus.DONE else 0)
     if task is None:
         task = Task(
-            measure=measure, number=doc["number"], status=status, percent=percent,
-            created_at=now, updated_at=now, units=sorted(set(units), key=lambda u: u.id), **wanted,
+            measure=measure,
+            number=doc["number"],
+            status=status,
+            percent=percent,
+            created_at=now,
+            updated_at=now,
+            units=sorted(set(units), key=lambda u: u.id),
+            **wanted,
         )
         session.add(task)
         session.flush()
@@ -481,7 +491,7 @@ def list_plans(session: Session) -> list[Plan]:
 
 
 def get_plan(session: Session, plan_id: int | None) -> Plan:
-    """The plan with ``plan_id``; with None, the only plan (an error if there are none or several)."""
+    """The plan with ``plan_id``; with None, the only plan (an error if none or several)."""
     if plan_id is not None:
         plan = session.get(Plan, plan_id)
         if plan is None:

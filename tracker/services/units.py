@@ -108,9 +108,7 @@ def rename_unit(session: Session, unit: Unit, new_name: str) -> Unit:
     return unit
 
 
-def merge_units(
-    session: Session, source: Unit, target: Unit, *, actor: str, now: datetime
-) -> int:
+def merge_units(session: Session, source: Unit, target: Unit, *, actor: str, now: datetime) -> int:
     """Merge ``source`` into ``target``: its tasks move, its names become aliases of target.
 
     Each moved task gets a "units" TaskEvent. Returns the number of tasks moved.
