@@ -175,8 +175,9 @@ def check_plan_document(data: dict[str, Any], source: SourceMap) -> None:
 
 def _most_specific(error: Any) -> Any:
     # oneOf/anyOf failures wrap the real reason; the deepest sub-error names the field.
+    # Among equally deep ones, "not null" says less than why the non-null value is wrong.
     while error.context:
-        error = max(error.context, key=lambda e: len(e.absolute_path))
+        error = max(error.context, key=lambda e: (len(e.absolute_path), e.validator != "type"))
     return error
 
 

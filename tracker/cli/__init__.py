@@ -62,8 +62,13 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(1)
+    except click.UsageError as error:
+        # One line, not click's three: what is wrong and where to look.
+        where = error.ctx.command_path if error.ctx else "tracker"
+        click.echo(f"error: {error.format_message()} (see `{where} --help`)", err=True)
+        sys.exit(error.exit_code)
     except click.ClickException as error:
-        error.show()
+        click.echo(f"error: {error.format_message()}", err=True)
         sys.exit(error.exit_code)
     except TrackerError as error:
         click.echo(f"error: {error}", err=True)

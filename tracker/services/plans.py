@@ -99,7 +99,7 @@ def import_plan(
     _assign(plan, "warnings", _warnings(document), report, label)
     assessment = _import_assessment(session, organization, document.get("assessment"), report)
     if plan.assessment is not assessment:
-        if plan.id is not None:
+        if "plans" not in report.created:
             report.changes.append(f"{label}: assessment -> {assessment and assessment.year}")
         plan.assessment = assessment
     session.flush()
