@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from tracker.errors import NotFound
 from tracker.models import (
@@ -93,6 +93,8 @@ def import_plan(
         plan = Plan(organization=organization, fiscal_year=document["fiscal_year"], warnings=[])
         session.add(plan)
         report.count("plans")
+    else:
+        _load_tree(session, plan)
     label = f"plan {document['fiscal_year']}"
     _assign(plan, "title", document.get("title"), report, label)
     _assign(plan, "source", document.get("source"), report, label)
@@ -105,8 +107,9 @@ def import_plan(
     session.flush()
     _import_units(session, organization, document.get("units", []), report)
     series = _import_series(session, organization, document.get("meeting_series", []), report)
+    context = _TaskContext(session, report, now, actor, series, _unit_index(session, organization))
     for position, measure_doc in enumerate(document["measures"], start=1):
-        _import_measure(session, plan, position, measure_doc, series, report, now, actor)
+        _import_measure(context, plan, position, measure_doc)
     _notice_missing(plan, document, report)
     session.flush()
     report.plan_id = plan.id
@@ -251,55 +254,53 @@ def _import_exceptions(
         _assign(meeting, "note", doc.get("note"), report, label)
 
 
-def _import_measure(
-    session: Session,
-    plan: Plan,
-    position: int,
-    doc: dict[str, Any],
-    series: dict[str, MeetingSeries],
-    report: ImportReport,
-    now: datetime,
-    actor: str,
-) -> None:
+@dataclass(frozen=True)
+class _TaskContext:
+    """What importing a plan's tasks needs besides the task: looked up once per import."""
+
+    session: Session
+    report: ImportReport
+    now: datetime
+    actor: str
+    series: dict[str, MeetingSeries]
+    units: dict[str, Unit]  # lookup key of every name and alias -> unit
+
+
+def _unit_index(session: Session, organization: Organization) -> dict[str, Unit]:
+    index: dict[str, Unit] = {}
+    for unit in list_units(session, organization):
+        index[unit.key] = unit
+        index.update({alias.key: unit for alias in unit.aliases})
+    return index
+
+
+def _import_measure(ctx: _TaskContext, plan: Plan, position: int, doc: dict[str, Any]) -> None:
     measure = next((m for m in plan.measures if m.position == position), None)
     if measure is None:
         measure = Measure(plan=plan, position=position, title=doc["title"])
-        session.add(measure)
-        report.count("measures")
-    _assign(measure, "title", doc["title"], report, f"measure {position}")
+        ctx.session.add(measure)
+        ctx.report.count("measures")
+    _assign(measure, "title", doc["title"], ctx.report, f"measure {position}")
     codes = doc.get("items", [])
     items = [i for code in codes for i in plan.assessment.items if i.code == code] if codes else []
     if [i.code for i in measure.items] != [i.code for i in items]:
         if measure.id is not None:
-            report.changes.append(f"measure {position}: items -> {codes}")
+            ctx.report.changes.append(f"measure {position}: items -> {codes}")
         measure.items = items
-    session.flush()
     tasks = {t.number: t for t in measure.tasks}
     for task_doc in doc["tasks"]:
-        _import_task(
-            session, measure, tasks.get(task_doc["number"]), task_doc, series, report, now, actor
-        )
+        _import_task(ctx, measure, tasks.get(task_doc["number"]), task_doc)
 
 
-def _import_task(
-    session: Session,
-    measure: Measure,
-    task: Task | None,
-    doc: dict[str, Any],
-    series: dict[str, MeetingSeries],
-    report: ImportReport,
-    now: datetime,
-    actor: str,
-) -> None:
-    organization = measure.plan.organization
-    units = [find_unit(session, organization, name) for name in doc.get("units", [])]
+def _import_task(ctx: _TaskContext, measure: Measure, task: Task | None, doc: dict) -> None:
+    units = sorted({ctx.units[lookup_key(name)] for name in doc.get("units", [])}, key=_by_id)
     follow_up = doc.get("follow_up")
     wanted: dict[str, Any] = {
         "title": doc["title"],
         "period_text": doc.get("period_text"),
         "start_date": _date(doc.get("start")),
         "end_date": _date(doc.get("end")),
-        "series": series[lookup_key(follow_up)] if follow_up else None,
+        "series": ctx.series[lookup_key(follow_up)] if follow_up else None,
     }
     status = TaskStatus(doc.get("status", "not_started"))
     percent = doc.get("percent", 100 if status is TaskStatus.DONE else 0)
@@ -309,51 +310,58 @@ def _import_task(
             number=doc["number"],
             status=status,
             percent=percent,
-            created_at=now,
-            updated_at=now,
-            units=sorted(set(units), key=lambda u: u.id),
+            created_at=ctx.now,
+            updated_at=ctx.now,
+            units=units,
             **wanted,
         )
-        session.add(task)
-        session.flush()
-        session.add(TaskEvent(task=task, at=now, actor=actor, field="created", after=task.title))
-        report.count("tasks")
+        ctx.session.add(task)
+        ctx.session.add(
+            TaskEvent(task=task, at=ctx.now, actor=ctx.actor, field="created", after=task.title)
+        )
+        ctx.report.count("tasks")
         return
-    label = f"task {measure.position}.{task.number}"
-    for name, value in wanted.items():
-        old = getattr(task, name)
-        if _assign(task, name, value, report, label):
-            _log_import_change(session, task, now, actor, name, old, value)
-    wanted_units = sorted(set(units), key=lambda u: u.id)
-    if [u.id for u in task.units] != [u.id for u in wanted_units]:
-        before = ", ".join(u.name for u in task.units)
-        task.units = wanted_units
-        after = ", ".join(u.name for u in wanted_units)
-        report.changes.append(f"{label}: units {before!r} -> {after!r}")
-        _log_import_change(session, task, now, actor, "units", before, after)
+    _update_task(ctx, task, wanted, units)
     if (task.status, task.percent) != (status, percent):
-        report.notices.append(
-            f"{label}: the document says {status.value} {percent}%, the tracker has "
-            f"{task.status.value} {task.percent}%; kept the tracker's progress"
+        ctx.report.notices.append(
+            f"task {measure.position}.{task.number}: the document says {status.value} "
+            f"{percent}%, the tracker has {task.status.value} {task.percent}%; "
+            "kept the tracker's progress"
         )
 
 
-def _log_import_change(
-    session: Session, task: Task, now: datetime, actor: str, name: str, old: Any, new: Any
-) -> None:
+def _by_id(unit: Unit) -> int:
+    return unit.id
+
+
+def _update_task(ctx: _TaskContext, task: Task, wanted: dict[str, Any], units: list[Unit]) -> None:
+    label = f"task {task.measure.position}.{task.number}"
+    for name, value in wanted.items():
+        old = getattr(task, name)
+        if _assign(task, name, value, ctx.report, label):
+            _log_import_change(ctx, task, name, old, value)
+    if [u.id for u in task.units] != [u.id for u in units]:
+        before = ", ".join(u.name for u in task.units)
+        task.units = units
+        after = ", ".join(u.name for u in units)
+        ctx.report.changes.append(f"{label}: units {before!r} -> {after!r}")
+        _log_import_change(ctx, task, "units", before, after)
+
+
+def _log_import_change(ctx: _TaskContext, task: Task, name: str, old: Any, new: Any) -> None:
     if name == "series":
         name, old, new = "follow_up", old and old.name, new and new.name
-    session.add(
+    ctx.session.add(
         TaskEvent(
             task=task,
-            at=now,
-            actor=actor,
+            at=ctx.now,
+            actor=ctx.actor,
             field=name,
             before=None if old is None else _plain(old),
             after=None if new is None else _plain(new),
         )
     )
-    task.updated_at = now
+    task.updated_at = ctx.now
 
 
 def _plain(value: Any) -> str:
@@ -382,8 +390,23 @@ def _notice_missing(plan: Plan, document: dict[str, Any], report: ImportReport) 
 # --- export ---------------------------------------------------------------------------------
 
 
+def _load_tree(session: Session, plan: Plan) -> None:
+    """Load a plan's measures, tasks and their units in a few queries instead of one per task."""
+    session.scalars(
+        select(Plan)
+        .where(Plan.id == plan.id)
+        .options(
+            selectinload(Plan.measures).selectinload(Measure.items),
+            selectinload(Plan.measures)
+            .selectinload(Measure.tasks)
+            .options(selectinload(Task.units), selectinload(Task.series)),
+        )
+    ).one()
+
+
 def export_plan(session: Session, plan: Plan) -> dict[str, Any]:
     """The plan as a complete plan document (every optional field written out)."""
+    _load_tree(session, plan)
     organization = plan.organization
     series = list(
         session.scalars(
