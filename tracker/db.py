@@ -98,7 +98,9 @@ def ensure_schema(engine: Engine) -> str | None:
     try:
         found = current_revision(engine)
     except OperationalError as error:
-        raise TrackerError(f"cannot open database {engine.url!r}: {error.orig}") from error
+        url = engine.url.render_as_string(hide_password=True)
+        reason = (str(error.orig).strip().splitlines() or ["unknown error"])[0]
+        raise TrackerError(f"cannot open database {url}: {reason}") from error
     if found == HEAD_REVISION:
         return found
     if found is not None and found not in KNOWN_REVISIONS:

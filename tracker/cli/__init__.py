@@ -75,3 +75,20 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(error.exit_code)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
+    except Exception as error:
+        _exit_on_database_error(error)
+        raise
+
+
+def _exit_on_database_error(error: Exception) -> None:
+    """A database that cannot be reached or is locked is the user's to fix: one line, exit 1."""
+    from sqlalchemy.exc import OperationalError
+
+    if isinstance(error, OperationalError):
+        click.echo(f"error: database: {first_line(error.orig)}", err=True)
+        sys.exit(1)
+
+
+def first_line(error: object) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
