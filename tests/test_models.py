@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, create_engine, func, select, text, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -300,9 +301,12 @@ def test_an_instant_survives_a_connection_whose_session_time_zone_is_not_utc(
     session_factory, database_url, backend, ids
 ):
     # PostgreSQL hands timestamptz back in the session's TimeZone; SQLite has no such setting.
-    connect_args = {"options": "-c timezone=Asia/Bangkok"} if backend == "postgresql" else {}
+    url = make_url(database_url)
+    if backend == "postgresql":  # keep the test's own search_path option, add the zone
+        options = f"{url.query.get('options', '')} -c timezone=Asia/Bangkok".strip()
+        url = url.update_query_dict({"options": options})
     moment = datetime(2026, 11, 24, 22, 30, tzinfo=ZoneInfo("America/New_York"))
-    engine = create_engine(database_url, connect_args=connect_args)
+    engine = create_engine(url)
     try:
         bangkok_factory = sessionmaker(engine, expire_on_commit=False)
         task_id = add_task(bangkok_factory, ids.measure, created_at=moment, updated_at=moment)

@@ -187,8 +187,8 @@ class Plan(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     fiscal_year: Mapped[int] = mapped_column(Integer)  # BE, e.g. 2566
-    title: Mapped[str | None] = mapped_column(String(500))
-    source: Mapped[str | None] = mapped_column(String(500))  # where the plan came from
+    title: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)  # where the plan came from
     assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"))
     # What the importer noticed, as plan-document warnings [{code, where, message}].
     warnings: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
@@ -256,7 +256,7 @@ class UnitContact(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     channel: Mapped[str] = mapped_column(String(30))
-    address: Mapped[str] = mapped_column(String(500))
+    address: Mapped[str] = mapped_column(Text)
 
     unit: Mapped[Unit] = relationship(back_populates="contacts")
 
@@ -303,11 +303,11 @@ class MeetingSeries(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     name: Mapped[str] = mapped_column(String(300))
-    rrule: Mapped[str] = mapped_column(String(500))  # RFC 5545, without DTSTART
+    rrule: Mapped[str] = mapped_column(Text)  # RFC 5545, without DTSTART
     text: Mapped[str | None] = mapped_column(Text)  # the phrase as written
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Bangkok")
     time_of_day: Mapped[time] = mapped_column(Time, default=time(9, 0))
-    place: Mapped[str | None] = mapped_column(String(500))
+    place: Mapped[str | None] = mapped_column(Text)
     holiday_policy: Mapped[HolidayPolicy] = mapped_column(
         _str_enum(HolidayPolicy, "holiday_policy"), default=HolidayPolicy.FLAG
     )
@@ -395,7 +395,7 @@ class TaskEvent(Base):
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
-    evidence_url: Mapped[str | None] = mapped_column(String(2000))
+    evidence_url: Mapped[str | None] = mapped_column(Text)
 
     task: Mapped[Task] = relationship(back_populates="events")
     actor_unit: Mapped[Unit | None] = relationship()

@@ -23,6 +23,7 @@ from tracker.textkey import lookup_key
 
 SCHEMA_ID = "ita-tracker/plan@1"
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "plan.schema.json"
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DOCUMENT_SUFFIXES = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 
 PathItems = tuple[str | int, ...]
@@ -98,21 +99,29 @@ def document_format(path: Path) -> str:
 
 def read_plan_document(path: Path) -> dict[str, Any]:
     """Read, parse and fully check a plan document file."""
+    fmt = document_format(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise InvalidInput(f"{path}: no such file") from None
-    except UnicodeDecodeError as error:
-        raise InvalidInput(f"{path}: not UTF-8 text (byte {error.start})") from None
     except OSError as error:
         raise InvalidInput(f"{path}: cannot read: {error.strerror}") from None
-    return parse_plan_document(text, str(path), document_format(path))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise InvalidInput(
+            f"{path}:{line}: not UTF-8 text (byte {error.start}); save the file as UTF-8"
+        ) from None
+    return parse_plan_document(text, str(path), fmt)
 
 
 def parse_plan_document(text: str, file: str, fmt: str) -> dict[str, Any]:
     """Parse ``text`` (json or yaml) and check it; ``file`` names it in error messages."""
     data = _parse(text, file, fmt)
-    source = SourceMap(file, _compose_quietly(text))
+    # YAML refuses tab indentation, JSON allows it; a raw tab can't be inside a JSON string,
+    # so replacing tabs keeps every line number and lets the YAML composer find lines.
+    source = SourceMap(file, _compose_quietly(text.replace("\t", " ") if fmt == "json" else text))
     if not isinstance(data, dict):
         raise InvalidInput(f"{file}: a plan document is a mapping, found {type(data).__name__}")
     check_plan_document(data, source)
@@ -155,7 +164,7 @@ def _validator() -> Any:
 def _is_iso_date(value: object) -> bool:
     if not isinstance(value, str):
         return True
-    if len(value) != 10:
+    if not _ISO_DATE.fullmatch(value):  # fromisoformat also takes "2022-W01-1" and "20221101"
         raise ValueError(f"{value!r} is not a date in YYYY-MM-DD form")
     try:
         date.fromisoformat(value)
@@ -194,7 +203,9 @@ def _schema_message(error: Any) -> str:
 def _check_consistency(data: dict[str, Any], source: SourceMap) -> None:
     unit_keys = _names_by_key(data.get("units", []), source, "units", with_aliases=True)
     series_keys = _names_by_key(data.get("meeting_series", []), source, "meeting_series")
-    item_codes = {item["code"] for item in (data.get("assessment") or {}).get("items", [])}
+    assessment = data.get("assessment") or {}
+    item_codes = _unique(assessment.get("items", []), "code", ("assessment", "items"), source)
+    _unique(assessment.get("indicators", []), "number", ("assessment", "indicators"), source)
     for m, measure in enumerate(data["measures"]):
         for i, code in enumerate(measure.get("items", [])):
             if code not in item_codes:
@@ -204,7 +215,41 @@ def _check_consistency(data: dict[str, Any], source: SourceMap) -> None:
                 )
         _check_tasks(measure["tasks"], ("measures", m, "tasks"), unit_keys, series_keys, source)
     for s, series in enumerate(data.get("meeting_series", [])):
-        _check_rrule(series["rrule"], ("meeting_series", s, "rrule"), source)
+        _check_series(series, ("meeting_series", s), source)
+
+
+def _unique(entries: list[dict[str, Any]], field: str, where: PathItems, source: SourceMap) -> set:
+    """The set of ``entry[field]`` values; a value that appears twice is an error."""
+    seen: set = set()
+    for index, entry in enumerate(entries):
+        value = entry[field]
+        if value in seen:
+            raise source.error((*where, index, field), f"{value!r} is listed twice")
+        seen.add(value)
+    return seen
+
+
+def _check_series(series: dict[str, Any], where: PathItems, source: SourceMap) -> None:
+    _check_rrule(series["rrule"], (*where, "rrule"), source)
+    if "timezone" in series:
+        _check_timezone(series["timezone"], (*where, "timezone"), source)
+    exceptions = series.get("exceptions", [])
+    _unique(exceptions, "date", (*where, "exceptions"), source)
+    for e, exception in enumerate(exceptions):
+        if exception.get("cancelled") and exception.get("moved_to"):
+            raise source.error(
+                (*where, "exceptions", e, "moved_to"),
+                "a meeting is either cancelled or moved, not both",
+            )
+
+
+def _check_timezone(name: str, where: PathItems, source: SourceMap) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise source.error(where, f"unknown time zone {name!r} (e.g. Asia/Bangkok)") from None
 
 
 def _names_by_key(

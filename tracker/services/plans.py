@@ -283,7 +283,9 @@ def _import_measure(ctx: _TaskContext, plan: Plan, position: int, doc: dict[str,
     _assign(measure, "title", doc["title"], ctx.report, f"measure {position}")
     codes = doc.get("items", [])
     items = [i for code in codes for i in plan.assessment.items if i.code == code] if codes else []
-    if [i.code for i in measure.items] != [i.code for i in items]:
+    # Items are kept in assessment order, so compare as sets: a document listing them in
+    # another order is the same measure.
+    if {i.code for i in measure.items} != set(codes):
         if measure.id is not None:
             ctx.report.changes.append(f"measure {position}: items -> {codes}")
         measure.items = items

@@ -49,11 +49,11 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("organization_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=300), nullable=False),
-        sa.Column("rrule", sa.String(length=500), nullable=False),
+        sa.Column("rrule", sa.Text(), nullable=False),
         sa.Column("text", sa.Text(), nullable=True),
         sa.Column("timezone", sa.String(length=64), nullable=False),
         sa.Column("time_of_day", sa.Time(), nullable=False),
-        sa.Column("place", sa.String(length=500), nullable=True),
+        sa.Column("place", sa.Text(), nullable=True),
         sa.Column(
             "holiday_policy",
             sa.Enum(
@@ -180,8 +180,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("organization_id", sa.Integer(), nullable=False),
         sa.Column("fiscal_year", sa.Integer(), nullable=False),
-        sa.Column("title", sa.String(length=500), nullable=True),
-        sa.Column("source", sa.String(length=500), nullable=True),
+        sa.Column("title", sa.Text(), nullable=True),
+        sa.Column("source", sa.Text(), nullable=True),
         sa.Column("assessment_id", sa.Integer(), nullable=True),
         sa.Column("warnings", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -222,7 +222,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=False),
         sa.Column("channel", sa.String(length=30), nullable=False),
-        sa.Column("address", sa.String(length=500), nullable=False),
+        sa.Column("address", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["unit_id"], ["units.id"], name=op.f("fk_unit_contacts_unit_id_units")
         ),
@@ -307,7 +307,7 @@ def upgrade() -> None:
         sa.Column("before", sa.Text(), nullable=True),
         sa.Column("after", sa.Text(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("evidence_url", sa.String(length=2000), nullable=True),
+        sa.Column("evidence_url", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["actor_unit_id"], ["units.id"], name=op.f("fk_task_events_actor_unit_id_units")
         ),
