@@ -9,6 +9,7 @@ from datetime import date, time
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import SHARED
 
 from schedules import (
     be_year,
@@ -21,7 +22,6 @@ from schedules import (
     to_thai_digits,
 )
 from schedules.recurrence import RecurrenceError
-from conftest import SHARED
 
 
 def test_thai_and_arabic_digits_convert_both_ways():

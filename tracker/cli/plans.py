@@ -145,7 +145,14 @@ def export_command(app: AppContext, plan_id: int | None, fmt: str, output: Path 
 @click.command("overview")
 @click.option("--plan", "plan_id", type=int, help="Plan id (default: the only plan).")
 @click.option("--as-of", type=DATE, help="Judge overdue on this date (default: today).")
-@click.option("--meetings", "meeting_count", type=int, default=5, show_default=True)
+@click.option(
+    "--meetings",
+    "meeting_count",
+    type=click.IntRange(min=0),
+    default=5,
+    show_default=True,
+    help="How many of the next meetings to show.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_app
 def overview_command(

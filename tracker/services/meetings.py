@@ -63,6 +63,8 @@ def next_meetings(
     session: Session, organization: Organization, on_or_after: date, count: int = 5
 ) -> list[Occurrence]:
     """The next ``count`` meetings of every series of the organization, from a Bangkok date."""
+    if count < 0:
+        raise ValueError(f"count must not be negative, got {count}")
     all_series = session.scalars(
         select(MeetingSeries)
         .where(MeetingSeries.organization_id == organization.id)

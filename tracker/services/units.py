@@ -92,6 +92,8 @@ def add_alias(session: Session, unit: Unit, name: str) -> UnitAlias | None:
 def rename_unit(session: Session, unit: Unit, new_name: str) -> Unit:
     """Give ``unit`` a new display name; the old one stays findable as an alias."""
     new_name = tidy_name(new_name)
+    if not new_name:
+        raise Refused("a unit needs a name")
     _ensure_name_free(session, unit.organization, new_name, allowed=unit)
     old_name = unit.name
     if lookup_key(new_name) == unit.key:
@@ -145,8 +147,10 @@ def merge_units(session: Session, source: Unit, target: Unit, *, actor: str, now
 
 def _move_names_and_contacts(session: Session, source: Unit, target: Unit) -> None:
     # The source row stays (past audit events name it as actor), marked merged so lookups
-    # skip it; its names become the target's aliases and its contacts the target's.
+    # skip it, and its key is freed so its old name can become a name again; its names
+    # become the target's aliases and its contacts the target's.
     source.merged_into = target
+    source.key = f"#merged-{source.id}"
     for alias in list(source.aliases):
         alias.unit = target
     session.flush()
