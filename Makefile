@@ -28,7 +28,7 @@ lint: install
 	$(BIN)/lint-imports
 
 pytest: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 ## Re-resolve the newest allowed versions and pin them in constraints.txt.
 lock:
