@@ -1,28 +1,41 @@
-"""Thai time: periods, fiscal years, meeting rules and calendars.
+"""Thai time: periods, fiscal years, meeting rules, holidays, meeting calendars, ICS feeds.
 
 A pure library: no database, no imports from ``tracker`` or ``flows``.
 """
 
-from schedules.fiscal import fiscal_year_bounds, fiscal_year_of
+from schedules.fiscal import (
+    fiscal_quarter_bounds,
+    fiscal_quarter_of,
+    fiscal_year_bounds,
+    fiscal_year_of,
+)
+from schedules.periods import Period, PeriodError, parse_period
 from schedules.recurrence import RecurrenceError, occurrences
 from schedules.thai import (
     be_year,
     format_date,
     format_month,
     format_period,
+    format_span,
     to_arabic_digits,
     to_thai_digits,
 )
 
 __all__ = [
+    "Period",
+    "PeriodError",
     "RecurrenceError",
     "be_year",
+    "fiscal_quarter_bounds",
+    "fiscal_quarter_of",
     "fiscal_year_bounds",
     "fiscal_year_of",
     "format_date",
     "format_month",
     "format_period",
+    "format_span",
     "occurrences",
+    "parse_period",
     "to_arabic_digits",
     "to_thai_digits",
 ]

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from schedules.periods import Period
 
 BE_OFFSET = 543  # BE year = CE year + 543
 
@@ -104,6 +107,17 @@ def _is_month_end(day: date) -> bool:
 
 
 def format_period(
+    period: Period, lang: Lang = "th", *, full: bool = False, thai_digits: bool = False
+) -> str:
+    """Write a Period as a Thai plan would ("ม.ค. – มี.ค. 2566") or in English.
+
+    ``parse_period(format_period(p)) == p`` for every period, in both languages, with full or
+    abbreviated month names and Thai or Arabic digits.
+    """
+    return format_span(period.start, period.end, lang, full=full, thai_digits=thai_digits)
+
+
+def format_span(
     start: date | None,
     end: date | None,
     lang: Lang = "th",
@@ -111,7 +125,7 @@ def format_period(
     full: bool = False,
     thai_digits: bool = False,
 ) -> str:
-    """Write a period the way a Thai plan would, or in English.
+    """Write the days from ``start`` to ``end`` (either may be None: open) as a period.
 
     Whole months are written as months ("ม.ค. – มี.ค. 2566"), a shared year is written once,
     an open end reads "ตั้งแต่ …"/"from …", an open start "ภายใน …"/"by …".

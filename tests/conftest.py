@@ -26,7 +26,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from tracker.db import make_engine, open_database, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# The shared design folder lies beside the clone (CI puts it there); override for odd layouts.
+SHARED = Path(os.environ.get("ITA_TRACKER_SHARED", ROOT.parent / "shared"))
 DEMO_PLAN = ROOT / "examples" / "demo-plan.yaml"
 PG_ENV = "TRACKER_TEST_DATABASE_URL"
 FROZEN_NOW = "2026-11-25T10:00:00+07:00"  # a Wednesday inside the demo plan's FY2570

@@ -79,9 +79,9 @@ class AppContext:
         return "" if day is None else format_date(day, self.lang)  # type: ignore[arg-type]
 
     def format_period(self, start: date | None, end: date | None) -> str:
-        from schedules import format_period
+        from schedules import format_span
 
-        return format_period(start, end, self.lang)  # type: ignore[arg-type]
+        return format_span(start, end, self.lang)  # type: ignore[arg-type]
 
     def format_time(self, moment: datetime) -> str:
         """A UTC instant shown in the configured zone: "2 พ.ย. 2565 09:00"."""

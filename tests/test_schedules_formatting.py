@@ -16,7 +16,7 @@ from schedules import (
     fiscal_year_bounds,
     fiscal_year_of,
     format_date,
-    format_period,
+    format_span,
     occurrences,
     to_arabic_digits,
     to_thai_digits,
@@ -63,12 +63,12 @@ def test_dates_are_written_the_thai_or_english_way(day, lang, kwargs, expected):
         (None, date(2023, 9, 30), "en", "by 30 Sep 2023"),
     ],
 )
-def test_periods_are_written_as_a_thai_plan_writes_them(start, end, lang, expected):
-    assert format_period(start, end, lang) == expected
+def test_spans_are_written_as_a_thai_plan_writes_them(start, end, lang, expected):
+    assert format_span(start, end, lang) == expected
 
 
 def test_a_period_can_be_written_with_thai_digits():
-    assert format_period(date(2023, 1, 1), date(2023, 3, 31), thai_digits=True) == (
+    assert format_span(date(2023, 1, 1), date(2023, 3, 31), thai_digits=True) == (
         "ม.ค. – มี.ค. ๒๕๖๖"
     )
 

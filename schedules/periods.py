@@ -1,0 +1,402 @@
+"""Reading the periods Thai plans are written with: "พ.ย.๒๕๖๕", "ภายในเดือน ม.ค. - มี.ค. ๒๕๖๖",
+"ต.ค.๒๕๖๕ เป็นต้นไป", "ไตรมาสที่ ๒", "ปีงบประมาณ พ.ศ. ๒๕๖๖", and their English equivalents.
+
+Semantics (see ../shared/design/domain.md §3):
+- a month alone is the whole month; a day alone is that day;
+- years: four digits >= 2400 are BE, four digits < 2400 are CE, two digits are BE 25xx;
+- a range shares the year written at its end; a start month after the end month is in the
+  year before ("ต.ค. - มี.ค. 2566" = 2022-10-01..2023-03-31); a start day without a month
+  shares the end's month ("1 - 15 พ.ย. 2565");
+- "X เป็นต้นไป", "ตั้งแต่ X" = from the start of X, open end; "ภายใน <day>" = by that day
+  (no start); "ภายใน(เดือน) X" for anything longer than a day = X itself;
+- fiscal years, quarters and half-year rounds follow the Thai fiscal year (1 Oct - 30 Sep);
+  "ตลอดปีงบประมาณ", "ไตรมาสที่ 2", "รอบ 6 เดือน" and months without a year take the year from
+  the ``fiscal_year`` context, and are an error without one.
+
+Anything else is a :class:`PeriodError` that quotes the text and says what is wrong: this
+module never guesses.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from schedules.fiscal import fiscal_quarter_bounds, fiscal_year_bounds
+from schedules.thai import (
+    BE_OFFSET,
+    ENGLISH_MONTHS_ABBR,
+    ENGLISH_MONTHS_FULL,
+    THAI_MONTHS_ABBR,
+    THAI_MONTHS_FULL,
+    to_arabic_digits,
+)
+
+
+class PeriodError(ValueError):
+    """Text that is not a readable period; the message quotes it and says why."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of days; ``start`` or ``end`` may be None (open), never both.
+
+    ``text`` is the text it was read from; it does not take part in equality, so a period
+    read back from its own formatting equals the original.
+    """
+
+    start: date | None
+    end: date | None
+    text: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if self.start is None and self.end is None:
+            raise ValueError("a period needs a start, an end, or both")
+        if self.start and self.end and self.start > self.end:
+            raise ValueError(f"a period cannot end ({self.end}) before it starts ({self.start})")
+
+    def contains(self, day: date) -> bool:
+        """Whether ``day`` falls in the period (open ends stretch forever)."""
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+# --- tokens ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str
+    value: int | str
+    text: str
+
+
+def _abbreviation_pattern(abbr: str) -> str:
+    """ "มี.ค." -> a pattern that also takes "มีค", "มี.ค", "มี. ค." (dots and spaces optional)."""
+    parts = [re.escape(part) for part in abbr.split(".") if part]
+    return r"\s*\.?\s*".join(parts) + r"\.?"
+
+
+def _month_alternatives() -> list[tuple[str, int]]:
+    names: list[tuple[str, int]] = []
+    for number in range(1, 13):
+        names.append((re.escape(THAI_MONTHS_FULL[number - 1]), number))
+        names.append((_abbreviation_pattern(THAI_MONTHS_ABBR[number - 1]), number))
+        names.append((re.escape(ENGLISH_MONTHS_FULL[number - 1].lower()), number))
+        names.append((re.escape(ENGLISH_MONTHS_ABBR[number - 1].lower()) + r"\.?", number))
+    # Longest first, so "มีนาคม" wins over "มี.ค." and "november" over "nov".
+    return sorted(names, key=lambda pair: len(pair[0]), reverse=True)
+
+
+_KEYWORDS: list[tuple[str, str]] = [
+    (r"ปีงบประมาณ|ปีงบ\.?ประมาณ|ปีงบฯ|ปีงบ|ปีงปม\.?|fiscal\s+year|fy", "FY"),
+    (r"ไตรมาส(?:\s*ที่)?|quarter|q(?=\s*\d)", "QUARTER"),
+    (r"รอบ", "ROUND"),
+    (r"เป็นต้นไป|onwards?", "ONWARD"),
+    (r"ตั้งแต่|นับจาก|from|since", "FROM"),
+    (r"ภายใน|ไม่เกิน|by", "BY"),
+    (r"จนถึง|ถึง|until|through|to|[-–—−‐~]", "TO"),
+    (r"ตลอด|throughout|whole", "THROUGHOUT"),
+    (r"พ\s*\.?\s*ศ\s*\.?|b\.?e\.?", "ERA_BE"),
+    (r"ค\s*\.?\s*ศ\s*\.?|a\.?d\.?|c\.?e\.?", "ERA_CE"),
+    # Words that carry no meaning of their own here.
+    (r"ประจำ|ระหว่าง|เดือน|วันที่|วัน|ที่|ของ|ปี|month|year|of|the|[(),;:]", "FILLER"),
+]
+
+_MONTHS = _month_alternatives()
+_TOKEN_PATTERN = re.compile(
+    "|".join(
+        [f"(?P<{kind}_{i}>{pattern})" for i, (pattern, kind) in enumerate(_KEYWORDS[:-1])]
+        + [f"(?P<MONTH_{number}_{i}>{pattern})" for i, (pattern, number) in enumerate(_MONTHS)]
+        + [
+            r"(?P<NUM>\d+)",
+            r"(?P<SLASH>/)",
+            rf"(?P<FILLER_x>{_KEYWORDS[-1][0]})",
+            r"(?P<SPACE>\s+)",
+        ]
+    ),
+    re.IGNORECASE,
+)
+# "q", "fy", "to", "by", "of" ... must be whole words in English, not letters of a longer word.
+_LATIN_WORD = re.compile(r"[a-z]", re.IGNORECASE)
+
+
+def normalize(text: str) -> str:
+    """NFC, Arabic digits, the composed sara am, single spaces: the form the parser reads."""
+    text = unicodedata.normalize("NFC", text).replace("\u0e4d\u0e32", "\u0e33")
+    text = text.replace("\u200b", "")
+    return " ".join(to_arabic_digits(text).split())
+
+
+def _tokens(text: str, original: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    position = 0
+    while position < len(text):
+        match = _TOKEN_PATTERN.match(text, position)
+        if match is None or _cuts_a_latin_word(text, match):
+            rest = text[position:].split(" ")[0]
+            raise PeriodError(f"cannot read period {original!r}: {rest!r} is not a date word")
+        position = match.end()
+        kind = match.lastgroup or ""
+        if kind.startswith(("SPACE", "FILLER")):
+            continue
+        if kind.startswith("MONTH_"):
+            tokens.append(_Token("MONTH", int(kind.split("_")[1]), match.group()))
+        elif kind == "NUM":
+            tokens.append(_Token("NUM", match.group(), match.group()))
+        else:
+            tokens.append(_Token(kind.rsplit("_", 1)[0], match.group(), match.group()))
+    return tokens
+
+
+def _cuts_a_latin_word(text: str, match: re.Match[str]) -> bool:
+    end = match.end()
+    return (
+        _LATIN_WORD.match(match.group()[-1:] or " ") is not None
+        and end < len(text)
+        and _LATIN_WORD.match(text[end]) is not None
+    )
+
+
+# --- points: what one side of a range says --------------------------------------------------
+
+
+@dataclass
+class _Point:
+    """One side of a range as written: a day and/or month and/or year, or a whole span."""
+
+    day: int | None = None
+    month: int | None = None
+    year: int | None = None  # CE
+    span: tuple[date, date] | None = None  # a fiscal year, quarter, round or calendar year
+
+    @property
+    def is_day(self) -> bool:
+        return self.span is None and self.day is not None
+
+
+class _Parser:
+    def __init__(self, text: str, fiscal_year: int | None):
+        self.original = text
+        self.fiscal_year = fiscal_year
+        self.tokens = _tokens(normalize(text), text)
+        self.index = 0
+
+    # token helpers
+    def peek(self, offset: int = 0) -> _Token | None:
+        position = self.index + offset
+        return self.tokens[position] if position < len(self.tokens) else None
+
+    def take(self, kind: str) -> _Token | None:
+        token = self.peek()
+        if token is not None and token.kind == kind:
+            self.index += 1
+            return token
+        return None
+
+    def fail(self, reason: str) -> PeriodError:
+        return PeriodError(f"cannot read period {self.original!r}: {reason}")
+
+    # grammar
+    def parse(self) -> Period:
+        if not self.tokens:
+            raise self.fail("it names no month, day or fiscal year")
+        since = self.take("FROM") is not None
+        by = not since and self.take("BY") is not None
+        first = self.point()
+        last = None
+        if self.take("TO"):
+            last = self.point()
+        onward = self.take("ONWARD") is not None
+        if self.peek() is not None:
+            raise self.fail(f"unexpected {self.peek().text!r} after the period")  # type: ignore[union-attr]
+        start, end = self.resolve(first, last)
+        if onward or (since and last is None):
+            return self.period(start, None)
+        if by and last is None and first.is_day:
+            return self.period(None, end)
+        return self.period(start, end)
+
+    def period(self, start: date | None, end: date | None) -> Period:
+        if start and end and start > end:
+            raise self.fail(f"it ends ({end}) before it starts ({start})")
+        return Period(start, end, self.original)
+
+    def point(self) -> _Point:
+        token = self.peek()
+        if token is None:
+            raise self.fail("a range needs a date on both sides")
+        if token.kind == "THROUGHOUT":
+            self.index += 1
+            if not self.take("FY"):
+                raise self.fail(f"{token.text!r} should be followed by ปีงบประมาณ")
+            return self.fiscal_year_point(required_context="ตลอดปีงบประมาณ")
+        if token.kind == "FY":
+            self.index += 1
+            return self.fiscal_year_point(required_context="ปีงบประมาณ")
+        if token.kind == "QUARTER":
+            self.index += 1
+            return self.quarter_point()
+        if token.kind == "ROUND":
+            self.index += 1
+            return self.round_point()
+        return self.date_point()
+
+    def date_point(self) -> _Point:
+        point = _Point()
+        first = self.peek()
+        if first is not None and first.kind == "NUM" and len(str(first.value)) <= 2:
+            following = self.peek(1)
+            if following is not None and following.kind in ("MONTH", "TO"):
+                point.day = int(first.value)
+                self.index += 1
+        month = self.take("MONTH")
+        if month is not None:
+            point.month = int(month.value)
+            point.year = self.year(optional=True)
+        elif point.day is None:
+            token = self.peek()
+            if token is not None and token.kind in ("ERA_BE", "ERA_CE", "NUM"):
+                year = self.year(optional=False)
+                assert year is not None
+                return _Point(span=(date(year, 1, 1), date(year, 12, 31)))
+            found = repr(token.text) if token else "nothing"
+            raise self.fail(f"expected a day, a month or a fiscal year, found {found}")
+        return point
+
+    def year(self, *, optional: bool) -> int | None:
+        """A year as written (BE or CE, 2 or 4 digits, optionally after พ.ศ./ค.ศ.), as CE."""
+        era = self.take("ERA_BE") or self.take("ERA_CE")
+        number = self.take("NUM")
+        if number is None:
+            if era is not None or not optional:
+                raise self.fail("a year is missing its number")
+            return None
+        return self.ce_year(str(number.value), era.kind if era else None)
+
+    def ce_year(self, digits: str, era: str | None) -> int:
+        value = int(digits)
+        if len(digits) == 2 and era != "ERA_CE":
+            return 2500 + value - BE_OFFSET
+        if len(digits) != 4:
+            raise self.fail(f"{digits!r} is not a year (write 4 digits, or 2 for BE 25xx)")
+        if era == "ERA_CE" or (era is None and value < 2400):
+            return value
+        if value < 2400:
+            raise self.fail(f"พ.ศ. {digits} is not a Buddhist-era year (those are 2400 and later)")
+        return value - BE_OFFSET
+
+    def be_fiscal_year(self, digits: str) -> int:
+        return self.ce_year(digits, "ERA_BE") + BE_OFFSET
+
+    def context_fiscal_year(self, what: str) -> int:
+        if self.fiscal_year is None:
+            raise self.fail(f"{what} needs a fiscal year: write it, or give one as context")
+        return self.fiscal_year
+
+    def fiscal_year_point(self, required_context: str) -> _Point:
+        self.take("ERA_BE")
+        number = self.take("NUM")
+        year = (
+            self.be_fiscal_year(str(number.value))
+            if number
+            else self.context_fiscal_year(required_context)
+        )
+        return _Point(span=fiscal_year_bounds(year))
+
+    def quarter_point(self) -> _Point:
+        number = self.take("NUM")
+        if number is None or not 1 <= int(number.value) <= 4:
+            raise self.fail("a quarter is numbered 1 to 4")
+        year = self.trailing_fiscal_year("ไตรมาส")
+        return _Point(span=fiscal_quarter_bounds(year, int(number.value)))
+
+    def round_point(self) -> _Point:
+        months = self.take("NUM")
+        if months is None or int(months.value) not in (3, 6, 9, 12):
+            raise self.fail("a round (รอบ) is 3, 6, 9 or 12 months of the fiscal year")
+        year = self.trailing_fiscal_year("รอบ")
+        first, last = fiscal_year_bounds(year)
+        end_month_index = 9 + int(months.value)  # months counted from October
+        end_year = first.year + (end_month_index - 1) // 12
+        end_month = (end_month_index - 1) % 12 + 1
+        end = date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
+        return _Point(span=(first, min(end, last)))
+
+    def trailing_fiscal_year(self, what: str) -> int:
+        """The fiscal year after a quarter or round: "/2567", "ปีงบประมาณ 2567", or context."""
+        if self.take("SLASH"):
+            number = self.take("NUM")
+            if number is None:
+                raise self.fail(f"{what} needs a fiscal year after '/'")
+            return self.be_fiscal_year(str(number.value))
+        if self.take("FY"):
+            self.take("ERA_BE")
+            number = self.take("NUM")
+            if number is not None:
+                return self.be_fiscal_year(str(number.value))
+        return self.context_fiscal_year(what)
+
+    # turning points into dates
+    def resolve(self, first: _Point, last: _Point | None) -> tuple[date, date]:
+        if last is None:
+            return self.span_of(self.complete_alone(first))
+        last = self.complete_alone(last)
+        first = self.borrow(first, last)
+        return self.span_of(first)[0], self.span_of(last)[1]
+
+    def complete_alone(self, point: _Point) -> _Point:
+        """Fill a missing year from the fiscal-year context (Oct-Dec fall in the year before)."""
+        if point.span is not None or point.year is not None:
+            return point
+        if point.month is None:
+            raise self.fail("a day needs a month")
+        if self.fiscal_year is None:
+            raise self.fail("the month has no year: write one, or give a fiscal year as context")
+        start, _ = fiscal_year_bounds(self.fiscal_year)
+        year = start.year if point.month >= 10 else start.year + 1
+        return _Point(day=point.day, month=point.month, year=year)
+
+    def borrow(self, first: _Point, last: _Point) -> _Point:
+        """The start of a range takes what it leaves out from the end of the range."""
+        if first.span is not None or first.year is not None:
+            return first
+        if last.span is not None:
+            raise self.fail("a range from a month or day to a fiscal period needs a year")
+        month = first.month if first.month is not None else last.month
+        assert month is not None
+        assert last.year is not None
+        assert last.month is not None
+        later = (month, first.day or 1) > (last.month, last.day or 31)
+        return _Point(day=first.day, month=month, year=last.year - 1 if later else last.year)
+
+    def span_of(self, point: _Point) -> tuple[date, date]:
+        if point.span is not None:
+            return point.span
+        assert point.month is not None
+        assert point.year is not None
+        if point.day is None:
+            last_day = calendar.monthrange(point.year, point.month)[1]
+            return date(point.year, point.month, 1), date(point.year, point.month, last_day)
+        try:
+            day = date(point.year, point.month, point.day)
+        except ValueError:
+            month_name = THAI_MONTHS_FULL[point.month - 1]
+            days = calendar.monthrange(point.year, point.month)[1]
+            raise self.fail(
+                f"{month_name} {point.year + BE_OFFSET} has {days} days, not {point.day}"
+            ) from None
+        return day, day
+
+
+def parse_period(text: str, fiscal_year: int | None = None) -> Period:
+    """Read a Thai (or English) period; ``fiscal_year`` (BE) resolves what the text leaves out.
+
+    Raises PeriodError (a ValueError) for text that states no period, an impossible date, or
+    a month, quarter or round whose year is neither written nor given.
+    """
+    if not isinstance(text, str):
+        raise PeriodError(f"cannot read period {text!r}: not text")
+    return _Parser(text, fiscal_year).parse()
