@@ -1,17 +1,265 @@
-"""Expanding a meeting rule (RFC 5545 RRULE) into dated occurrences in its own timezone."""
+"""Meeting rules: Thai meeting phrases to RFC 5545 RRULEs, RRULEs back to Thai, and expansion.
+
+"ทุกวันพุธ สัปดาห์ที่ ๑,๓ และ ๕ ของเดือน" -> "FREQ=MONTHLY;BYDAY=1WE,3WE,5WE" -> "ทุกวันพุธที่ 1, 3
+และ 5 ของเดือน". Rules are evaluated on the local calendar of the series' timezone, so a
+meeting is always on the day and at the local time the rule says, across DST changes too.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
+from schedules.periods import normalize
+
 DEFAULT_TIMEZONE = "Asia/Bangkok"
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+THAI_WEEKDAYS = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")
+ENGLISH_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_THAI_WEEKDAY_PATTERN = re.compile(r"(?:วัน)?(จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)")
+_THAI_WEEKDAY_CODES = dict(zip(THAI_WEEKDAYS, WEEKDAYS, strict=True)) | {"พฤหัส": "TH"}
+_NUMBER_LIST = r"\d+(?:\s*(?:,|และ|หรือ|&)\s*\d+)*"
 
 
 class RecurrenceError(ValueError):
-    """A rule that cannot be read; the message quotes it."""
+    """A meeting rule or phrase that cannot be read; the message quotes it and says why."""
+
+
+# --- phrase -> RRULE ------------------------------------------------------------------------
+
+
+def parse_recurrence(text: str) -> str:
+    """Turn a Thai meeting phrase, or a raw RRULE, into an RRULE body ("FREQ=...").
+
+    Understood: weekly days ("ทุกวันจันทร์", "ทุกวันอังคารและวันพฤหัสบดี", "ทุก 2 สัปดาห์
+    วันจันทร์", "ทุกวันทำการ"), nth weekdays of the month ("ทุกวันพุธ สัปดาห์ที่ 1,3 และ 5 ของ
+    เดือน", "ทุกวันพุธที่ 2 ของเดือน", "วันศุกร์แรก/สุดท้ายของเดือน"), days of the month
+    ("ทุกวันที่ 5 ของเดือน", "วันสุดท้ายของเดือน") and "ทุกวัน". A phrase that names weeks but no
+    weekday, or no rule at all, raises RecurrenceError.
+    """
+    clean = normalize(text)
+    if re.match(r"(?i)(RRULE:)?FREQ=", clean):
+        return _validated_rrule(clean, text)
+    start = clean.find("ทุก")
+    if start < 0:
+        raise RecurrenceError(
+            f"cannot read meeting rule {text!r}: expected a phrase starting with 'ทุก' "
+            "(e.g. ทุกวันพุธ สัปดาห์ที่ 1 และ 3 ของเดือน) or an RRULE (FREQ=...)"
+        )
+    # Read from the first "ทุก" on ("รายงานผลในการประชุม… ทุกวันพุธ…"), unless it only says
+    # "ทุกเดือน" after the day ("วันสุดท้ายของเดือน ทุกเดือน").
+    phrase = clean if clean[start:].startswith("ทุกเดือน") else clean[start:]
+    return _validated_rrule(_phrase_to_rrule(phrase, text), text)
+
+
+def _validated_rrule(rule: str, original: str) -> str:
+    body = re.sub(r"(?i)^RRULE:", "", rule.strip()).upper()
+    try:
+        rrulestr(body, dtstart=datetime(2000, 1, 1))  # noqa: DTZ001 - rules are read on the local calendar
+    except (ValueError, TypeError) as error:
+        raise RecurrenceError(f"cannot read meeting rule {original!r}: {error}") from None
+    if "COUNT=" in body:
+        raise RecurrenceError(
+            f"meeting rule {original!r}: COUNT is not supported (meetings follow a plan's "
+            "dates; use UNTIL or no end)"
+        )
+    return body
+
+
+def _phrase_to_rrule(phrase: str, original: str) -> str:
+    weekdays = [_THAI_WEEKDAY_CODES[name] for name in _THAI_WEEKDAY_PATTERN.findall(phrase)]
+    if "วันทำการ" in phrase:
+        weekdays = list(WEEKDAYS[:5])
+    weekdays = list(dict.fromkeys(weekdays))  # keep order, drop repeats
+    weeks = _week_ordinals(phrase)
+    if weeks and not weekdays:
+        raise RecurrenceError(
+            f"meeting phrase {original!r} names weeks ({', '.join(map(str, weeks))}) but no "
+            "weekday: say which day, e.g. ทุกวันพุธ สัปดาห์ที่ 1 และ 3 ของเดือน"
+        )
+    interval = _interval(phrase)
+    if weeks:
+        by_day = ",".join(f"{week}{day}" for week in weeks for day in weekdays)
+        return f"FREQ=MONTHLY{interval};BYDAY={by_day}"
+    month_days = _month_days(phrase)
+    if month_days:
+        return f"FREQ=MONTHLY{interval};BYMONTHDAY={','.join(map(str, month_days))}"
+    if weekdays:
+        return f"FREQ=WEEKLY{interval};BYDAY={','.join(weekdays)}"
+    if re.match(r"ทุก\s*วัน(?!ที่)", phrase):
+        return f"FREQ=DAILY{interval}"
+    raise RecurrenceError(
+        f"cannot read meeting rule {original!r}: it names no weekday or day of the month"
+    )
+
+
+def _numbers(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"\d+", text)]
+
+
+def _week_ordinals(phrase: str) -> list[int]:
+    """Which weeks of the month: "สัปดาห์ที่ 1,3 และ 5", "วันพุธที่ 2", "แรก", "สุดท้าย"."""
+    weeks: list[int] = []
+    for match in re.finditer(rf"สัปดาห์\s*ที่\s*({_NUMBER_LIST})", phrase):
+        weeks += _numbers(match.group(1))
+    for match in re.finditer(rf"{_THAI_WEEKDAY_PATTERN.pattern}\s*ที่\s*({_NUMBER_LIST})", phrase):
+        weeks += _numbers(match.group(2))
+    if re.search(rf"{_THAI_WEEKDAY_PATTERN.pattern}\s*แรก", phrase):
+        weeks.append(1)
+    if re.search(rf"{_THAI_WEEKDAY_PATTERN.pattern}\s*สุดท้าย", phrase) or re.search(
+        r"สัปดาห์\s*สุดท้าย", phrase
+    ):
+        weeks.append(-1)
+    for week in weeks:
+        if week == 0 or not -5 <= week <= 5:
+            raise RecurrenceError(f"week {week} of a month does not exist (1 to 5, or last)")
+    return sorted(set(weeks), key=lambda w: (w < 0, w))
+
+
+def _month_days(phrase: str) -> list[int]:
+    days: list[int] = []
+    for match in re.finditer(rf"วันที่\s*({_NUMBER_LIST})", phrase):
+        days += _numbers(match.group(1))
+    if re.search(r"วันสุดท้ายของ(?:ทุก)?เดือน", phrase):
+        days.append(-1)
+    for day in days:
+        if day == 0 or not -31 <= day <= 31:
+            raise RecurrenceError(f"day {day} of a month does not exist (1 to 31, or last)")
+    return sorted(set(days), key=lambda d: (d < 0, d))
+
+
+def _interval(phrase: str) -> str:
+    match = re.search(r"ทุก\s*(\d+)\s*(?:สัปดาห์|อาทิตย์|เดือน|วัน)", phrase)
+    if match and int(match.group(1)) > 1:
+        return f";INTERVAL={int(match.group(1))}"
+    return ""
+
+
+# --- RRULE -> words ---------------------------------------------------------------------------
+
+
+def _rule_parts(rrule: str) -> dict[str, str]:
+    parts = {}
+    for item in re.sub(r"(?i)^RRULE:", "", rrule).upper().split(";"):
+        if "=" in item:
+            key, value = item.split("=", 1)
+            parts[key] = value
+    return parts
+
+
+def _join(items: list[str], lang: str, *, thai_words: bool = False) -> str:
+    """ "1, 3 และ 5" / "1, 3 and 5"; Thai words join without spaces: "วันอังคารและวันพุธ"."""
+    if len(items) == 1:
+        return items[0]
+    if lang == "th" and thai_words:
+        return (
+            "".join(items[:-1]) + "และ" + items[-1]
+            if len(items) == 2
+            else (", ".join(items[:-1]) + " และ" + items[-1])
+        )
+    word = "และ" if lang == "th" else "and"
+    return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def _ordinal(number: int) -> str:
+    if number == -1:
+        return "last"
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(number if number < 20 else number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def describe_recurrence(rrule: str, lang: str = "th") -> str:
+    """Say an RRULE back in words: "ทุกวันพุธที่ 1, 3 และ 5 ของเดือน".
+
+    parse_recurrence(describe_recurrence(rule)) gives the same dates as ``rule`` for every
+    rule parse_recurrence can produce; other rules are described as the RRULE itself.
+    """
+    parts = _rule_parts(rrule)
+    freq, interval = parts.get("FREQ"), int(parts.get("INTERVAL", "1"))
+    extra = set(parts) - {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "WKST"}
+    described = None if extra else _describe(freq, interval, parts, lang)
+    if described is None:
+        prefix = "ตามกฎ" if lang == "th" else "by the rule"
+        return f"{prefix} {re.sub(r'(?i)^RRULE:', '', rrule).upper()}"
+    return described
+
+
+def _describe(freq: str | None, interval: int, parts: dict[str, str], lang: str) -> str | None:
+    by_day = [d for d in parts.get("BYDAY", "").split(",") if d]
+    month_days = [int(d) for d in parts.get("BYMONTHDAY", "").split(",") if d]
+    if freq == "MONTHLY" and by_day and not month_days:
+        return _describe_monthly_weekdays(by_day, interval, lang)
+    if freq == "MONTHLY" and month_days and not by_day:
+        return _describe_month_days(month_days, interval, lang)
+    if freq == "WEEKLY" and by_day and all(d in WEEKDAYS for d in by_day) and not month_days:
+        return _describe_weekly(by_day, interval, lang)
+    if freq == "DAILY" and not by_day and not month_days:
+        if lang == "th":
+            return "ทุกวัน" if interval == 1 else f"ทุก {interval} วัน"
+        return "every day" if interval == 1 else f"every {interval} days"
+    return None
+
+
+def _weekday_name(code: str, lang: str) -> str:
+    index = WEEKDAYS.index(code)
+    return THAI_WEEKDAYS[index] if lang == "th" else ENGLISH_WEEKDAYS[index]
+
+
+def _describe_weekly(days: list[str], interval: int, lang: str) -> str:
+    if lang == "th":
+        if days == list(WEEKDAYS[:5]) and interval == 1:
+            return "ทุกวันทำการ"
+        names = _join([f"วัน{_weekday_name(d, lang)}" for d in days], lang, thai_words=True)
+        return f"ทุก{names}" if interval == 1 else f"ทุก {interval} สัปดาห์ {names}"
+    names = _join([_weekday_name(d, lang) for d in days], lang)
+    return f"every {names}" if interval == 1 else f"every {interval} weeks on {names}"
+
+
+def _describe_monthly_weekdays(by_day: list[str], interval: int, lang: str) -> str | None:
+    grouped: dict[str, list[int]] = {}
+    for item in by_day:
+        match = re.fullmatch(r"([+-]?\d+)([A-Z]{2})", item)
+        if match is None or match.group(2) not in WEEKDAYS:
+            return None
+        grouped.setdefault(match.group(2), []).append(int(match.group(1)))
+    if len(grouped) != 1:
+        return None  # "1st Monday and 3rd Wednesday" has no phrase parse_recurrence reads back
+    ((day, weeks),) = grouped.items()
+    every = "" if interval == 1 else (f" ทุก {interval} เดือน" if lang == "th" else "")
+    if lang == "th":
+        name = f"วัน{_weekday_name(day, lang)}"
+        if weeks == [-1]:
+            return f"ทุก{name}สุดท้ายของเดือน{every}"
+        if any(w < 0 for w in weeks):
+            return None
+        return f"ทุก{name}ที่ {_join([str(w) for w in sorted(weeks)], lang)} ของเดือน{every}"
+    if any(w < -1 for w in weeks):
+        return None
+    ordinals = _join([_ordinal(w) for w in sorted(weeks, key=lambda w: (w < 0, w))], lang)
+    months = "the month" if interval == 1 else f"every {interval} months"
+    return f"every {ordinals} {_weekday_name(day, lang)} of {months}"
+
+
+def _describe_month_days(days: list[int], interval: int, lang: str) -> str | None:
+    if any(d < -1 for d in days):
+        return None
+    every = "" if interval == 1 else f" ทุก {interval} เดือน"
+    positive = [d for d in days if d > 0]
+    if lang == "th":
+        text = f"ทุกวันที่ {_join([str(d) for d in positive], lang)} ของเดือน" if positive else ""
+        if -1 in days:
+            text = f"{text} และวันสุดท้ายของเดือน" if text else "ทุกวันสุดท้ายของเดือน"
+        return text + every
+    items = [_ordinal(d) for d in positive] + (["last day"] if -1 in days else [])
+    months = "the month" if interval == 1 else f"every {interval} months"
+    return f"the {_join(items, lang)} of {months}"
+
+
+# --- expansion ---------------------------------------------------------------------------------
 
 
 def occurrences(
@@ -31,7 +279,7 @@ def occurrences(
     zone = ZoneInfo(timezone)
     first = datetime.combine(start, at)
     try:
-        rule = rrulestr(rrule.removeprefix("RRULE:"), dtstart=first, ignoretz=True)
+        rule = rrulestr(re.sub(r"(?i)^RRULE:", "", rrule), dtstart=first, ignoretz=True)
     except (ValueError, TypeError) as error:
         raise RecurrenceError(f"cannot read meeting rule {rrule!r}: {error}") from error
     last = datetime.combine(end, at)

@@ -22,7 +22,8 @@ def test_xdg_data_home_moves_the_default_database(monkeypatch, tmp_path):
     assert default_database_path() == tmp_path / "data/ita-tracker/tracker.db"
 
 
-def test_db_option_wins_over_the_environment_which_wins_over_the_default(tmp_path):
+def test_db_option_wins_over_the_environment_which_wins_over_the_default(tmp_path, monkeypatch):
+    monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
     from_env = Settings(database_url="postgresql+psycopg://db.example/tracker")
     assert database_url(from_env, str(tmp_path / "x.db")) == f"sqlite:///{tmp_path / 'x.db'}"
     assert database_url(from_env, None) == "postgresql+psycopg://db.example/tracker"

@@ -39,6 +39,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from schedules.meetings import HolidayPolicy  # flag, skip or move a meeting on a holiday
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -87,12 +89,6 @@ class TaskStatus(enum.StrEnum):
     def is_closed(self) -> bool:
         """Done and cancelled tasks are closed: never overdue, never reminded."""
         return self in (TaskStatus.DONE, TaskStatus.CANCELLED)
-
-
-class HolidayPolicy(enum.StrEnum):
-    FLAG = "flag"  # keep the meeting, say which holiday it falls on
-    SKIP = "skip"
-    MOVE = "move"  # to the next working day
 
 
 class Tool(enum.StrEnum):

@@ -164,6 +164,7 @@ def overview_command(
     Example:
       tracker overview --as-of 2022-12-15
     """
+    from tracker.cli.meetings import meeting_row
     from tracker.cli.tasks import task_row
     from tracker.services.meetings import next_meetings
     from tracker.services.plans import get_plan
@@ -174,8 +175,8 @@ def overview_command(
         plan = get_plan(session, plan_id)
         tasks = [task_row(app, t, as_of) for t in list_tasks(session, TaskQuery(as_of, plan.id))]
         meetings = [
-            meeting_row(app, o)
-            for o in next_meetings(session, plan.organization, as_of, meeting_count)
+            meeting_row(series.name, meeting, series.place)
+            for series, meeting in next_meetings(session, plan.organization, as_of, meeting_count)
         ]
         header = {
             "plan_id": plan.id,
@@ -190,20 +191,8 @@ def overview_command(
     _print_overview(app, header, tasks, meetings, as_of)
 
 
-def meeting_row(app: AppContext, occurrence) -> dict:
-    return {
-        "series": occurrence.series.name,
-        "date": occurrence.date.isoformat(),
-        "start": occurrence.start.isoformat(),
-        "cancelled": occurrence.cancelled,
-        "moved_from": occurrence.rule_date.isoformat() if occurrence.moved else None,
-        "place": occurrence.series.place,
-    }
-
-
 def _print_overview(app: AppContext, header: dict, tasks: list, meetings: list, as_of) -> None:
-    from datetime import date
-
+    from tracker.cli.meetings import print_meetings
     from tracker.cli.tasks import print_task_table
 
     done = sum(1 for t in tasks if t["status"] == "done")
@@ -220,17 +209,4 @@ def _print_overview(app: AppContext, header: dict, tasks: list, meetings: list, 
         )
     )
     print_task_table(app, tasks)
-    rows = []
-    for m in meetings:
-        day = app.format_date(date.fromisoformat(m["date"]))
-        note = app.t("ยกเลิก", "cancelled") if m["cancelled"] else ""
-        if m["moved_from"]:
-            note = app.t("เลื่อนจาก ", "moved from ") + app.format_date(
-                date.fromisoformat(m["moved_from"])
-            )
-        rows.append([day, m["start"][11:16], m["series"], note])
-    print_table(
-        app.t("การประชุมติดตามผลครั้งต่อไป", "Next follow-up meetings"),
-        [app.t("วันที่", "Date"), app.t("เวลา", "Time"), app.t("การประชุม", "Meeting"), ""],
-        rows,
-    )
+    print_meetings(app, app.t("การประชุมติดตามผลครั้งต่อไป", "Next follow-up meetings"), meetings)

@@ -1,77 +1,86 @@
-"""Meeting occurrences of an organization's series, with cancelled and moved dates applied."""
+"""Meetings of an organization's follow-up series: the rule, holidays and changes applied.
+
+The calendar itself is ``schedules.meeting_calendar``; this module feeds it a stored series:
+its rule, timezone, time and holiday policy, and its Meeting rows (a row is a cancellation,
+a move when it has ``moved_to``, or an added meeting when its date is not a rule date).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from schedules import occurrences
+from schedules.meetings import HolidayPolicy, MeetingDay, SeriesRule, meeting_calendar
+from schedules.workdays import ThaiCalendar
+from tracker.errors import NotFound
 from tracker.models import MeetingSeries, Organization
+from tracker.textkey import lookup_key
 
 LOOKAHEAD_DAYS = 400  # far enough to find the next few meetings of any monthly rule
 
 
-@dataclass(frozen=True)
-class Occurrence:
-    """One meeting: the rule's date, the day it really happens, and its local start."""
-
-    series: MeetingSeries
-    rule_date: date
-    date: date
-    start: datetime  # aware, in the series' timezone
-    cancelled: bool = False
-
-    @property
-    def moved(self) -> bool:
-        return self.date != self.rule_date
-
-
-def series_occurrences(series: MeetingSeries, start: date, end: date) -> list[Occurrence]:
-    """The series' meetings whose real date lies in [start, end], exceptions applied."""
-    changes = {m.date: m for m in series.meetings}
-    # Look a little wider so a meeting moved into the window from outside is found.
-    moments = occurrences(
-        series.rrule,
-        start - timedelta(days=31),
-        end + timedelta(days=31),
+def series_rule(series: MeetingSeries, policy: HolidayPolicy | None = None) -> SeriesRule:
+    """The calendar rule of a stored series; ``policy`` overrides its holiday policy."""
+    return SeriesRule(
+        rrule=series.rrule,
         timezone=series.timezone,
         at=series.time_of_day,
+        policy=policy or series.holiday_policy,
     )
-    found = []
-    for moment in moments:
-        rule_date = moment.date()
-        change = changes.get(rule_date)
-        day = change.moved_to if change and change.moved_to else rule_date
-        if not start <= day <= end:
-            continue
-        found.append(
-            Occurrence(
-                series=series,
-                rule_date=rule_date,
-                date=day,
-                start=datetime.combine(day, series.time_of_day, tzinfo=moment.tzinfo),
-                cancelled=bool(change and change.cancelled),
-            )
+
+
+def series_meetings(
+    series: MeetingSeries,
+    start: date,
+    end: date,
+    *,
+    policy: HolidayPolicy | None = None,
+    calendar: ThaiCalendar | None = None,
+) -> list[MeetingDay]:
+    """The series' meetings held from ``start`` to ``end`` (cancelled ones marked)."""
+    rows = series.meetings
+    return meeting_calendar(
+        series_rule(series, policy),
+        start,
+        end,
+        calendar=calendar,
+        cancelled=[m.date for m in rows if m.cancelled],
+        moved={m.date: m.moved_to for m in rows if m.moved_to is not None},
+        added=[m.date for m in rows if not m.cancelled and m.moved_to is None],
+    )
+
+
+def organization_series(session: Session, organization: Organization) -> list[MeetingSeries]:
+    return list(
+        session.scalars(
+            select(MeetingSeries)
+            .where(MeetingSeries.organization_id == organization.id)
+            .order_by(MeetingSeries.id)
         )
-    return sorted(found, key=lambda o: o.start)
+    )
+
+
+def get_series(session: Session, organization: Organization, name: str) -> MeetingSeries:
+    """The organization's series called ``name`` (whitespace-insensitive), or NotFound."""
+    all_series = organization_series(session, organization)
+    for series in all_series:
+        if lookup_key(series.name) == lookup_key(name):
+            return series
+    known = ", ".join(repr(s.name) for s in all_series) or "none"
+    raise NotFound(f"no meeting series {name!r} in {organization.name} (series: {known})")
 
 
 def next_meetings(
     session: Session, organization: Organization, on_or_after: date, count: int = 5
-) -> list[Occurrence]:
-    """The next ``count`` meetings of every series of the organization, from a Bangkok date."""
+) -> list[tuple[MeetingSeries, MeetingDay]]:
+    """The next ``count`` meetings of every series of the organization, from a local date."""
     if count < 0:
         raise ValueError(f"count must not be negative, got {count}")
-    all_series = session.scalars(
-        select(MeetingSeries)
-        .where(MeetingSeries.organization_id == organization.id)
-        .order_by(MeetingSeries.id)
-    )
-    upcoming: list[Occurrence] = []
-    for series in all_series:
-        window_end = on_or_after + timedelta(days=LOOKAHEAD_DAYS)
-        upcoming.extend(series_occurrences(series, on_or_after, window_end)[:count])
-    return sorted(upcoming, key=lambda o: (o.start, o.series.id))[:count]
+    upcoming: list[tuple[MeetingSeries, MeetingDay]] = []
+    window_end = on_or_after + timedelta(days=LOOKAHEAD_DAYS)
+    for series in organization_series(session, organization):
+        meetings = series_meetings(series, on_or_after, window_end)[:count]
+        upcoming.extend((series, meeting) for meeting in meetings)
+    return sorted(upcoming, key=lambda pair: (pair[1].start, pair[0].id))[:count]
