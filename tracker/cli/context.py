@@ -90,6 +90,12 @@ class AppContext:
         local = moment.astimezone(ZoneInfo(self.settings.timezone))
         return f"{self.format_date(local.date())} {local:%H:%M}"
 
+    def holiday_calendar(self):  # type: ignore[no-untyped-def]
+        """Thai public holidays, named in the command's language."""
+        from schedules.workdays import ThaiCalendar
+
+        return ThaiCalendar(language="th" if self.lang == "th" else "en_US")
+
     def t(self, thai: str, english: str) -> str:
         """Pick the label for the current language."""
         return thai if self.lang == "th" else english

@@ -190,7 +190,12 @@ def _rule_meetings(
         raise InvalidInput(f"--timezone {timezone!r} is not a known timezone") from None
     series_rule = SeriesRule(rrule, zone, moment, HolidayPolicy(policy or "flag"))
     name = describe_recurrence(rrule, app.lang)
-    return name, rrule, None, meeting_calendar(series_rule, start, end)
+    return (
+        name,
+        rrule,
+        None,
+        meeting_calendar(series_rule, start, end, calendar=app.holiday_calendar()),
+    )
 
 
 def _stored_meetings(
@@ -218,7 +223,7 @@ def _stored_meetings(
                 s.name,
                 f"{organization.key}/{s.name}",
                 s.place,
-                series_meetings(s, start, end, policy=override),
+                series_meetings(s, start, end, policy=override, calendar=app.holiday_calendar()),
             )
             for s in chosen
         ]

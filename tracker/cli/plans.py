@@ -174,10 +174,10 @@ def overview_command(
     with app.transaction() as session:
         plan = get_plan(session, plan_id)
         tasks = [task_row(app, t, as_of) for t in list_tasks(session, TaskQuery(as_of, plan.id))]
-        meetings = [
-            meeting_row(series.name, meeting, series.place)
-            for series, meeting in next_meetings(session, plan.organization, as_of, meeting_count)
-        ]
+        upcoming = next_meetings(
+            session, plan.organization, as_of, meeting_count, calendar=app.holiday_calendar()
+        )
+        meetings = [meeting_row(series.name, meeting, series.place) for series, meeting in upcoming]
         header = {
             "plan_id": plan.id,
             "organization": plan.organization.name,

@@ -73,7 +73,12 @@ def get_series(session: Session, organization: Organization, name: str) -> Meeti
 
 
 def next_meetings(
-    session: Session, organization: Organization, on_or_after: date, count: int = 5
+    session: Session,
+    organization: Organization,
+    on_or_after: date,
+    count: int = 5,
+    *,
+    calendar: ThaiCalendar | None = None,
 ) -> list[tuple[MeetingSeries, MeetingDay]]:
     """The next ``count`` meetings of every series of the organization, from a local date."""
     if count < 0:
@@ -81,6 +86,6 @@ def next_meetings(
     upcoming: list[tuple[MeetingSeries, MeetingDay]] = []
     window_end = on_or_after + timedelta(days=LOOKAHEAD_DAYS)
     for series in organization_series(session, organization):
-        meetings = series_meetings(series, on_or_after, window_end)[:count]
+        meetings = series_meetings(series, on_or_after, window_end, calendar=calendar)[:count]
         upcoming.extend((series, meeting) for meeting in meetings)
     return sorted(upcoming, key=lambda pair: (pair[1].start, pair[0].id))[:count]
