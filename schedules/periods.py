@@ -80,14 +80,20 @@ def _abbreviation_pattern(abbr: str) -> str:
 
 
 def _month_alternatives() -> list[tuple[str, int]]:
-    names: list[tuple[str, int]] = []
+    names: list[tuple[str, int, int]] = []  # (pattern, month, length of the name it reads)
     for number in range(1, 13):
-        names.append((re.escape(THAI_MONTHS_FULL[number - 1]), number))
-        names.append((_abbreviation_pattern(THAI_MONTHS_ABBR[number - 1]), number))
-        names.append((re.escape(ENGLISH_MONTHS_FULL[number - 1].lower()), number))
-        names.append((re.escape(ENGLISH_MONTHS_ABBR[number - 1].lower()) + r"\.?", number))
-    # Longest first, so "มีนาคม" wins over "มี.ค." and "november" over "nov".
-    return sorted(names, key=lambda pair: len(pair[0]), reverse=True)
+        thai_full, thai_abbr = THAI_MONTHS_FULL[number - 1], THAI_MONTHS_ABBR[number - 1]
+        english_full = ENGLISH_MONTHS_FULL[number - 1].lower()
+        english_abbr = ENGLISH_MONTHS_ABBR[number - 1].lower()
+        names += [
+            (re.escape(thai_full), number, len(thai_full)),
+            (_abbreviation_pattern(thai_abbr), number, len(thai_abbr)),
+            (re.escape(english_full), number, len(english_full)),
+            (re.escape(english_abbr) + r"\.?", number, len(english_abbr)),
+        ]
+    # Longest name first, so "มีนาคม" wins over "มี.ค." and "march" over "mar".
+    names.sort(key=lambda entry: entry[2], reverse=True)
+    return [(pattern, number) for pattern, number, _length in names]
 
 
 _KEYWORDS: list[tuple[str, str]] = [
