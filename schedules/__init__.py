@@ -9,7 +9,7 @@ from schedules.fiscal import (
     fiscal_year_bounds,
     fiscal_year_of,
 )
-from schedules.periods import Period, PeriodError, parse_period
+from schedules.periods import Period, PeriodError, find_periods, parse_period
 from schedules.recurrence import RecurrenceError, occurrences
 from schedules.thai import (
     be_year,
@@ -33,6 +33,7 @@ __all__ = [
     "format_date",
     "format_month",
     "format_period",
+    "find_periods",
     "format_span",
     "occurrences",
     "parse_period",

@@ -406,3 +406,30 @@ def parse_period(text: str, fiscal_year: int | None = None) -> Period:
     if not isinstance(text, str):
         raise PeriodError(f"cannot read period {text!r}: not text")
     return _Parser(text, fiscal_year).parse()
+
+
+_ERA = r"(?:พ\s*\.?\s*ศ\s*\.?|ค\s*\.?\s*ศ\s*\.?)"
+_POINT = (
+    r"(?:\d{1,2}\s*)?(?:" + "|".join(pattern for pattern, _ in _MONTHS) + r")"
+    rf"(?:\s*{_ERA}?\s*\d{{4}}|\s*{_ERA}?\s*\d{{2}}(?!\d))?"
+)
+_CANDIDATE = re.compile(
+    r"(?:(?:ภายใน|ตั้งแต่|ระหว่าง)\s*(?:เดือน)?\s*)?"
+    rf"{_POINT}(?:\s*(?:-|–|—|ถึง)\s*(?:เดือน)?\s*{_POINT})?(?:\s*เป็นต้นไป)?",
+    re.IGNORECASE,
+)
+
+
+def find_periods(text: str, fiscal_year: int | None = None) -> list[Period]:
+    """Every readable period mentioned inside free text, in order of appearance.
+
+    "จัดอบรม ... ภายในเดือน มกราคม - มีนาคม พ.ศ.๒๕๖๖ ณ ห้องประชุม" -> [2023-01-01..2023-03-31].
+    Used to cross-check a plan's period column against what a step's own text says.
+    """
+    found = []
+    for match in _CANDIDATE.finditer(normalize(text)):
+        try:
+            found.append(parse_period(match.group(), fiscal_year))
+        except PeriodError:
+            continue
+    return found
