@@ -79,11 +79,14 @@ def meeting_calendar(
     cancelled_dates = set(cancelled)
     zone = ZoneInfo(rule.timezone)
     found: dict[date, MeetingDay] = {}
+    # Expand wide enough to see every rule date whose meeting may land in the window: a
+    # policy move lands a few days later; a move by hand may come from any distance.
+    moved_in = [source for source, target in moved.items() if start <= target <= end]
+    first = min([start - _MOVE_MARGIN, *moved_in])
+    last = max([end, *moved_in])
     rule_dates = [
         moment.date()
-        for moment in occurrences(
-            rule.rrule, start - _MOVE_MARGIN, end, timezone=rule.timezone, at=rule.at
-        )
+        for moment in occurrences(rule.rrule, first, last, timezone=rule.timezone, at=rule.at)
     ]
     for rule_date in rule_dates:
         meeting = _place(rule, zone, calendar, rule_date, moved.get(rule_date))

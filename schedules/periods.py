@@ -35,6 +35,9 @@ from schedules.thai import (
     to_arabic_digits,
 )
 
+MIN_CE_YEAR = 1  # the first year a Python date can hold
+MIN_BE_FISCAL_YEAR, MAX_BE_FISCAL_YEAR = 2400, 9999
+
 
 class PeriodError(ValueError):
     """Text that is not a readable period; the message quotes it and says why."""
@@ -289,6 +292,8 @@ class _Parser:
         if len(digits) != 4:
             raise self.fail(f"{digits!r} is not a year (write 4 digits, or 2 for BE 25xx)")
         if era == "ERA_CE" or (era is None and value < 2400):
+            if value < MIN_CE_YEAR:
+                raise self.fail(f"{digits!r} is not a year this calendar can hold")
             return value
         if value < 2400:
             raise self.fail(f"พ.ศ. {digits} is not a Buddhist-era year (those are 2400 and later)")
@@ -375,8 +380,13 @@ class _Parser:
         assert month is not None
         assert last.year is not None
         assert last.month is not None
-        later = (month, first.day or 1) > (last.month, last.day or 31)
-        return _Point(day=first.day, month=month, year=last.year - 1 if later else last.year)
+        # Only a start *month* after the end month means the year before ("ต.ค. - มี.ค.");
+        # a start day after the end day in one month is a range that ends before it starts.
+        later = first.month is not None and first.month > last.month
+        year = last.year - 1 if later else last.year
+        if year < MIN_CE_YEAR:
+            raise self.fail("the range starts before the first year this calendar can hold")
+        return _Point(day=first.day, month=month, year=year)
 
     def span_of(self, point: _Point) -> tuple[date, date]:
         if point.span is not None:
@@ -386,14 +396,13 @@ class _Parser:
         if point.day is None:
             last_day = calendar.monthrange(point.year, point.month)[1]
             return date(point.year, point.month, 1), date(point.year, point.month, last_day)
-        try:
-            day = date(point.year, point.month, point.day)
-        except ValueError:
+        days = calendar.monthrange(point.year, point.month)[1]
+        if not 1 <= point.day <= days:
             month_name = THAI_MONTHS_FULL[point.month - 1]
-            days = calendar.monthrange(point.year, point.month)[1]
             raise self.fail(
                 f"{month_name} {point.year + BE_OFFSET} has {days} days, not {point.day}"
-            ) from None
+            )
+        day = date(point.year, point.month, point.day)
         return day, day
 
 
@@ -405,7 +414,20 @@ def parse_period(text: str, fiscal_year: int | None = None) -> Period:
     """
     if not isinstance(text, str):
         raise PeriodError(f"cannot read period {text!r}: not text")
+    if fiscal_year is not None:
+        fiscal_year = be_fiscal_year(fiscal_year)
     return _Parser(text, fiscal_year).parse()
+
+
+def be_fiscal_year(value: int) -> int:
+    """A fiscal-year context as people write it: 2566, or 66 for BE 2566."""
+    if 0 <= value < 100:
+        return 2500 + value
+    if not MIN_BE_FISCAL_YEAR <= value <= MAX_BE_FISCAL_YEAR:
+        raise PeriodError(
+            f"fiscal year {value} is not a Buddhist-era year (write 2566, or 66 for 2566)"
+        )
+    return value
 
 
 _ERA = r"(?:พ\s*\.?\s*ศ\s*\.?|ค\s*\.?\s*ศ\s*\.?)"

@@ -16,6 +16,8 @@ from dateutil.rrule import rrulestr
 from schedules.periods import normalize
 
 DEFAULT_TIMEZONE = "Asia/Bangkok"
+# The day rules with an INTERVAL count their cycles from (a Monday, the 1st of a month).
+INTERVAL_ANCHOR = date(2001, 1, 1)
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 THAI_WEEKDAYS = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")
@@ -37,13 +39,14 @@ def parse_recurrence(text: str) -> str:
 
     Understood: weekly days ("ทุกวันจันทร์", "ทุกวันอังคารและวันพฤหัสบดี", "ทุก 2 สัปดาห์
     วันจันทร์", "ทุกวันทำการ"), nth weekdays of the month ("ทุกวันพุธ สัปดาห์ที่ 1,3 และ 5 ของ
-    เดือน", "ทุกวันพุธที่ 2 ของเดือน", "วันศุกร์แรก/สุดท้ายของเดือน"), days of the month
-    ("ทุกวันที่ 5 ของเดือน", "วันสุดท้ายของเดือน") and "ทุกวัน". A phrase that names weeks but no
+    เดือน", "ทุกวันพุธที่ 2 ของเดือน", "ทุกวันศุกร์แรก/สุดท้ายของเดือน"), days of the month
+    ("ทุกวันที่ 5 ของเดือน", "ทุกวันสุดท้ายของเดือน"), "ทุกวัน" and "ทุก 2 วัน". A phrase that names weeks but no
     weekday, or no rule at all, raises RecurrenceError.
     """
     clean = normalize(text)
-    if re.match(r"(?i)(RRULE:)?FREQ=", clean):
-        return _validated_rrule(clean, text)
+    raw_rule = re.search(r"(?i)(RRULE:)?FREQ=\S+", clean)
+    if raw_rule:  # "FREQ=…", or described back as "ตามกฎ FREQ=…" / "by the rule FREQ=…"
+        return _validated_rrule(raw_rule.group(), text)
     start = clean.find("ทุก")
     if start < 0:
         raise RecurrenceError(
@@ -59,7 +62,9 @@ def parse_recurrence(text: str) -> str:
 def _validated_rrule(rule: str, original: str) -> str:
     body = re.sub(r"(?i)^RRULE:", "", rule.strip()).upper()
     try:
-        rrulestr(body, dtstart=datetime(2000, 1, 1))  # noqa: DTZ001 - rules are read on the local calendar
+        # Checked on the local calendar, as occurrences() reads it.
+        local = datetime.combine(INTERVAL_ANCHOR, time(0, 0))
+        rrulestr(_local_until(body, ZoneInfo("UTC")), dtstart=local)
     except (ValueError, TypeError) as error:
         raise RecurrenceError(f"cannot read meeting rule {original!r}: {error}") from None
     if "COUNT=" in body:
@@ -75,7 +80,7 @@ def _phrase_to_rrule(phrase: str, original: str) -> str:
     if "วันทำการ" in phrase:
         weekdays = list(WEEKDAYS[:5])
     weekdays = list(dict.fromkeys(weekdays))  # keep order, drop repeats
-    weeks = _week_ordinals(phrase)
+    weeks = _week_ordinals(phrase, original)
     if weeks and not weekdays:
         raise RecurrenceError(
             f"meeting phrase {original!r} names weeks ({', '.join(map(str, weeks))}) but no "
@@ -85,12 +90,12 @@ def _phrase_to_rrule(phrase: str, original: str) -> str:
     if weeks:
         by_day = ",".join(f"{week}{day}" for week in weeks for day in weekdays)
         return f"FREQ=MONTHLY{interval};BYDAY={by_day}"
-    month_days = _month_days(phrase)
+    month_days = _month_days(phrase, original)
     if month_days:
         return f"FREQ=MONTHLY{interval};BYMONTHDAY={','.join(map(str, month_days))}"
     if weekdays:
         return f"FREQ=WEEKLY{interval};BYDAY={','.join(weekdays)}"
-    if re.match(r"ทุก\s*วัน(?!ที่)", phrase):
+    if re.match(r"ทุก\s*(?:\d+\s*)?วัน(?!ที่|ทำการ)", phrase):
         return f"FREQ=DAILY{interval}"
     raise RecurrenceError(
         f"cannot read meeting rule {original!r}: it names no weekday or day of the month"
@@ -101,7 +106,7 @@ def _numbers(text: str) -> list[int]:
     return [int(n) for n in re.findall(r"\d+", text)]
 
 
-def _week_ordinals(phrase: str) -> list[int]:
+def _week_ordinals(phrase: str, original: str) -> list[int]:
     """Which weeks of the month: "สัปดาห์ที่ 1,3 และ 5", "วันพุธที่ 2", "แรก", "สุดท้าย"."""
     weeks: list[int] = []
     for match in re.finditer(rf"สัปดาห์\s*ที่\s*({_NUMBER_LIST})", phrase):
@@ -116,11 +121,14 @@ def _week_ordinals(phrase: str) -> list[int]:
         weeks.append(-1)
     for week in weeks:
         if week == 0 or not -5 <= week <= 5:
-            raise RecurrenceError(f"week {week} of a month does not exist (1 to 5, or last)")
+            raise RecurrenceError(
+                f"meeting phrase {original!r}: week {week} of a month does not exist "
+                "(1 to 5, or last)"
+            )
     return sorted(set(weeks), key=lambda w: (w < 0, w))
 
 
-def _month_days(phrase: str) -> list[int]:
+def _month_days(phrase: str, original: str) -> list[int]:
     days: list[int] = []
     for match in re.finditer(rf"วันที่\s*({_NUMBER_LIST})", phrase):
         days += _numbers(match.group(1))
@@ -128,7 +136,10 @@ def _month_days(phrase: str) -> list[int]:
         days.append(-1)
     for day in days:
         if day == 0 or not -31 <= day <= 31:
-            raise RecurrenceError(f"day {day} of a month does not exist (1 to 31, or last)")
+            raise RecurrenceError(
+                f"meeting phrase {original!r}: day {day} of a month does not exist "
+                "(1 to 31, or last)"
+            )
     return sorted(set(days), key=lambda d: (d < 0, d))
 
 
@@ -232,11 +243,15 @@ def _describe_monthly_weekdays(by_day: list[str], interval: int, lang: str) -> s
     every = "" if interval == 1 else (f" ทุก {interval} เดือน" if lang == "th" else "")
     if lang == "th":
         name = f"วัน{_weekday_name(day, lang)}"
-        if weeks == [-1]:
-            return f"ทุก{name}สุดท้ายของเดือน{every}"
-        if any(w < 0 for w in weeks):
+        positive = sorted(w for w in weeks if w > 0)
+        if any(w < -1 for w in weeks):
             return None
-        return f"ทุก{name}ที่ {_join([str(w) for w in sorted(weeks)], lang)} ของเดือน{every}"
+        if not positive:
+            return f"ทุก{name}สุดท้ายของเดือน{every}"
+        numbered = f"ทุก{name}ที่ {_join([str(w) for w in positive], lang)}"
+        if -1 in weeks:
+            return f"{numbered} และ{name}สุดท้ายของเดือน{every}"
+        return f"{numbered} ของเดือน{every}"
     if any(w < -1 for w in weeks):
         return None
     ordinals = _join([_ordinal(w) for w in sorted(weeks, key=lambda w: (w < 0, w))], lang)
@@ -277,10 +292,27 @@ def occurrences(
     or hour. ``rrule`` is the rule body without DTSTART ("FREQ=MONTHLY;BYDAY=1WE,3WE,5WE").
     """
     zone = ZoneInfo(timezone)
-    first = datetime.combine(start, at)
+    first, last = datetime.combine(start, at), datetime.combine(end, at)
+    body = _local_until(re.sub(r"(?i)^RRULE:", "", rrule.strip()), zone)
+    # A rule with an INTERVAL counts its cycles from a fixed day, so "every 2 weeks" names
+    # the same Mondays whatever window is asked for; others may start at the window.
+    anchor = datetime.combine(INTERVAL_ANCHOR, at) if "INTERVAL=" in body.upper() else first
     try:
-        rule = rrulestr(re.sub(r"(?i)^RRULE:", "", rrule), dtstart=first, ignoretz=True)
+        rule = rrulestr(body, dtstart=anchor, ignoretz=True)
     except (ValueError, TypeError) as error:
         raise RecurrenceError(f"cannot read meeting rule {rrule!r}: {error}") from error
-    last = datetime.combine(end, at)
     return [moment.replace(tzinfo=zone) for moment in rule.between(first, last, inc=True)]
+
+
+def _local_until(body: str, zone: ZoneInfo) -> str:
+    """Rewrite a UTC UNTIL (…Z, as RFC 5545 wants for zoned rules) as local wall time.
+
+    Rules are evaluated on the local calendar, so the end must be local too: 02:00Z on
+    30 Jan 2023 is 09:00 that day in Bangkok, and the 09:00 meeting then still counts.
+    """
+    match = re.search(r"(?i)UNTIL=(\d{8}T\d{6})Z", body)
+    if match is None:
+        return body
+    moment = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=ZoneInfo("UTC"))
+    local = moment.astimezone(zone).strftime("%Y%m%dT%H%M%S")
+    return body[: match.start()] + f"UNTIL={local}" + body[match.end() :]
