@@ -68,25 +68,62 @@ def plans_command(app: AppContext, as_json: bool) -> None:
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
+@click.option(
+    "--merge-similar-units",
+    is_flag=True,
+    help="Merge unit names that differ by a letter or two (a report's typos) into one unit.",
+)
+@click.option(
+    "--strict", is_flag=True, help="Refuse a report whose steps lack a unit or a readable period."
+)
+@click.option(
+    "--fiscal-year",
+    type=int,
+    metavar="BE_YEAR",
+    help="The plan's fiscal year, when a report or spreadsheet does not say.",
+)
+@click.option("--org", "org_name", metavar="NAME", help="The organization, for a spreadsheet.")
 @pass_app
-def import_command(app: AppContext, file: Path, dry_run: bool, as_json: bool) -> None:
-    """Import a plan document (JSON or YAML); importing it again changes nothing.
+def import_command(
+    app: AppContext,
+    file: Path,
+    dry_run: bool,
+    as_json: bool,
+    merge_similar_units: bool,
+    strict: bool,
+    fiscal_year: int | None,
+    org_name: str | None,
+) -> None:
+    """Import a plan: a plan document (.json/.yaml), an ITA analysis report (.txt/.md) or a
+    spreadsheet (.xlsx). Importing the same file again changes nothing.
 
-    The whole file is checked first; any problem is reported with its line and nothing
-    is written. Tasks already tracked keep their status and percent.
+    Shows what it found (organization, years, score, counts, and every warning), then writes
+    it all in one transaction. The whole file is checked first; a problem is reported with
+    its line and nothing is written. Tasks already tracked keep their status, percent and
+    history; tasks missing from the file are reported, not deleted.
 
     \b
     Example:
       tracker import examples/demo-plan.yaml
-      tracker import plan.json --dry-run
+      tracker import report-2565.txt --merge-similar-units --dry-run
+      tracker import plan.xlsx --org "เทศบาลตำบลตัวอย่าง" --fiscal-year 2567
     """
-    from tracker.plandoc import read_plan_document
+    from tracker.importers import read_source
     from tracker.services.plans import import_plan
 
-    document = read_plan_document(file)
+    source = read_source(
+        file,
+        merge_similar_units=merge_similar_units,
+        strict=strict,
+        fiscal_year=fiscal_year,
+        organization=org_name,
+    )
     with app.transaction(dry_run=dry_run) as session:
-        report = import_plan(session, document, now=app.now, actor=f"import: {file.name}")
+        report = import_plan(session, source.document, now=app.now, actor=f"import: {file.name}")
     summary = {
+        "kind": source.kind,
+        "found": found_summary(source.document),
+        "warnings": source.document.get("warnings", []),
         "plan_id": report.plan_id,
         "dry_run": dry_run,
         "changed": report.changed,
@@ -97,7 +134,73 @@ def import_command(app: AppContext, file: Path, dry_run: bool, as_json: bool) ->
     if as_json:
         echo_json(summary)
         return
+    _print_found(app, file, summary)
     _print_import_report(app, file, summary)
+
+
+def found_summary(document: dict) -> dict:
+    """What a plan document holds, counted: for the import's report to the user."""
+    from schedules import fiscal_year_bounds
+    from schedules.meetings import SeriesRule, meeting_calendar
+
+    assessment = document.get("assessment") or {}
+    first, last = fiscal_year_bounds(document["fiscal_year"])
+    meetings = {
+        s["name"]: len(meeting_calendar(SeriesRule(s["rrule"]), first, last))
+        for s in document.get("meeting_series", [])
+    }
+    return {
+        "organization": document["organization"]["name"],
+        "assessment_year": assessment.get("year"),
+        "fiscal_year": document["fiscal_year"],
+        "score": assessment.get("score"),
+        "grade": assessment.get("grade"),
+        "measures": len(document["measures"]),
+        "tasks": sum(len(m["tasks"]) for m in document["measures"]),
+        "units": len(document.get("units", [])),
+        "items": len(assessment.get("items", [])),
+        "meetings_in_fiscal_year": meetings,
+    }
+
+
+def _print_found(app: AppContext, file: Path, summary: dict) -> None:
+    found = summary["found"]
+    kinds = {
+        "plan": ("แผน", "plan document"),
+        "report": ("รายงานผลการวิเคราะห์ ITA", "ITA analysis report"),
+        "spreadsheet": ("ตารางแผน", "spreadsheet"),
+    }
+    lines = [f"{file}: {app.t(*kinds[summary['kind']])}", f"  {found['organization']}"]
+    if found["assessment_year"]:
+        score = f"{found['score']:.2f}" if found["score"] is not None else "-"
+        lines.append(
+            app.t(
+                f"  ผลการประเมินปี {found['assessment_year']}: {score} ({found['grade'] or '-'}),"
+                f" ข้อคำถามที่ต้องพัฒนา {found['items']} ข้อ",
+                f"  assessment {found['assessment_year']}: {score} ({found['grade'] or '-'}),"
+                f" {found['items']} weak items",
+            )
+        )
+    lines.append(
+        app.t(
+            f"  แผนปีงบประมาณ {found['fiscal_year']}: มาตรการ {found['measures']}, "
+            f"ขั้นตอน {found['tasks']}, หน่วยงาน {found['units']}",
+            f"  plan for fiscal year {found['fiscal_year']}: {found['measures']} measures, "
+            f"{found['tasks']} tasks, {found['units']} units",
+        )
+    )
+    for name, count in found["meetings_in_fiscal_year"].items():
+        lines.append(
+            app.t(
+                f"  {name}: {count} ครั้งในปีงบประมาณ",
+                f"  {name}: {count} meetings in the fiscal year",
+            )
+        )
+    warnings = summary["warnings"]
+    if warnings:
+        lines.append(app.t(f"  คำเตือน {len(warnings)} รายการ:", f"  {len(warnings)} warnings:"))
+        lines += [f"  ! [{w['code']}] {w.get('where') or ''}: {w['message']}" for w in warnings]
+    print_lines(lines)
 
 
 def _print_import_report(app: AppContext, file: Path, summary: dict) -> None:
@@ -118,7 +221,12 @@ def _print_import_report(app: AppContext, file: Path, summary: dict) -> None:
 @click.command("export")
 @click.option("--plan", "plan_id", type=int, help="Plan id (default: the only plan).")
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "yaml"]), default="json", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "yaml", "xlsx"]),
+    default="json",
+    show_default=True,
+    help="xlsx writes the measure table with each task's status (needs --output).",
 )
 @click.option(
     "--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file."
@@ -130,12 +238,23 @@ def export_command(app: AppContext, plan_id: int | None, fmt: str, output: Path 
     \b
     Example:
       tracker export --format yaml -o plan-2566.yaml
+      tracker export --format xlsx -o plan-2566.xlsx
     """
+    from tracker.errors import InvalidInput
     from tracker.plandoc import dump_plan_document
     from tracker.services.plans import export_plan, get_plan
 
+    if fmt == "xlsx" and output is None:
+        raise InvalidInput("--format xlsx writes a workbook: give the file with --output/-o")
     with app.transaction() as session:
-        text = dump_plan_document(export_plan(session, get_plan(session, plan_id)), fmt)
+        document = export_plan(session, get_plan(session, plan_id))
+    if fmt == "xlsx":
+        from tracker.importers.spreadsheet import write_spreadsheet
+
+        assert output is not None
+        write_spreadsheet(document, output)
+        return
+    text = dump_plan_document(document, fmt)
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -324,7 +324,9 @@ def _import_task(ctx: _TaskContext, measure: Measure, task: Task | None, doc: di
         ctx.report.count("tasks")
         return
     _update_task(ctx, task, wanted, units)
-    if (task.status, task.percent) != (status, percent):
+    # Only a document that states progress can disagree with the tracker's (a report doesn't).
+    states_progress = "status" in doc or "percent" in doc
+    if states_progress and (task.status, task.percent) != (status, percent):
         ctx.report.notices.append(
             f"task {measure.position}.{task.number}: the document says {status.value} "
             f"{percent}%, the tracker has {task.status.value} {task.percent}%; "
