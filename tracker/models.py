@@ -27,6 +27,7 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -244,7 +245,11 @@ class UnitAlias(Base):
 
 
 class UnitContact(Base):
-    """Where a unit is reached: a channel ("email", "apprise", "webhook", ...) and an address."""
+    """Where a unit is reached: a channel ("email", "apprise", "webhook", "file") and an address.
+
+    ``role`` is "unit" (the unit's own inbox: reminders, deadline alerts) or "head" (its head:
+    the weekly overdue digest).
+    """
 
     __tablename__ = "unit_contacts"
     __table_args__ = (UniqueConstraint("unit_id", "channel", "address"),)
@@ -253,6 +258,7 @@ class UnitContact(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     channel: Mapped[str] = mapped_column(String(30))
     address: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(20), default="unit", server_default="unit")
 
     unit: Mapped[Unit] = relationship(back_populates="contacts")
 
@@ -307,8 +313,31 @@ class MeetingSeries(Base):
     holiday_policy: Mapped[HolidayPolicy] = mapped_column(
         _str_enum(HolidayPolicy, "holiday_policy"), default=HolidayPolicy.FLAG
     )
+    # Follow-up timing, in working days before each meeting (weekends and holidays skipped).
+    reminder_days: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    reminder_time: Mapped[time] = mapped_column(Time, default=time(9, 0), server_default="09:00:00")
+    report_days: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    report_time: Mapped[time] = mapped_column(Time, default=time(8, 0), server_default="08:00:00")
 
     meetings: Mapped[list[Meeting]] = relationship(back_populates="series", order_by="Meeting.date")
+    recipients: Mapped[list[SeriesRecipient]] = relationship(
+        back_populates="series", order_by="SeriesRecipient.id", cascade="all, delete-orphan"
+    )
+
+
+class SeriesRecipient(Base):
+    """Who receives a series' progress report (the secretariat), on which channel."""
+
+    __tablename__ = "series_recipients"
+    __table_args__ = (UniqueConstraint("series_id", "channel", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("meeting_series.id"))
+    channel: Mapped[str] = mapped_column(String(30))
+    address: Mapped[str] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(String(300))
+
+    series: Mapped[MeetingSeries] = relationship(back_populates="recipients")
 
 
 class Meeting(Base):
@@ -409,3 +438,49 @@ def _refuse_audit_changes(session: Session, _context: Any, _instances: Any) -> N
     for obj in session.deleted:
         if isinstance(obj, TaskEvent):
             raise AuditLogIsAppendOnly(f"task event {obj.id} cannot be deleted")
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"  # to send (again, once next_attempt_at has passed)
+    SENDING = "sending"  # claimed by one dispatcher
+    SENT = "sent"
+    FAILED = "failed"  # permanent failure, or out of retries: shown by `tracker outbox --failed`
+    MISSED = "missed"  # its moment passed while nothing ran (a meeting already held)
+
+
+class OutboxMessage(Base):
+    """A message the follow-up engine decided to send, recorded before it is sent.
+
+    The ledger: one row per (job, occurrence, recipient, channel), unique, so a second run,
+    a restart, a retried flow or a second process can never send a message twice. A
+    dispatcher claims a row with a conditional UPDATE (pending -> sending) committed before the
+    send, and records the outcome after it.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("job", "occurrence", "recipient", "channel"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(40))  # "meeting-reminder", "progress-report", ...
+    occurrence: Mapped[str] = mapped_column(String(120))  # what it is about: "3/2023-08-02"
+    recipient: Mapped[str] = mapped_column(String(500))  # the address it goes to
+    channel: Mapped[str] = mapped_column(String(30))
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    subject: Mapped[str] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[OutboxStatus] = mapped_column(
+        _str_enum(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when the job meant it to go
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
