@@ -6,6 +6,9 @@
 | TRACKER_LANG            | ``th`` (default) or ``en``: language of dates and messages  |
 | TRACKER_TIMEZONE        | zone "today" and "overdue" are judged in (Asia/Bangkok)    |
 | TRACKER_NOW             | freeze the clock (ISO datetime): for demos, tests, replays |
+| TRACKER_SMTP_HOST, _PORT, _FROM, _USERNAME, _PASSWORD, _STARTTLS | email delivery |
+| TRACKER_OUTBOX_DIR      | where the file channel writes messages (default: data dir) |
+| TRACKER_DEADLINE_ALERT_DAYS | days before a task's end to alert, e.g. "7,1"          |
 
 Each also reads ``<NAME>_FILE`` (a file holding the value), for secrets kept out of the
 environment. Invalid values fail at start-up with the variable's name.
@@ -40,6 +43,31 @@ class Settings(BaseSettings):
     lang: Literal["th", "en"] = "th"
     timezone: str = "Asia/Bangkok"
     now: datetime | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "ITA Tracker <ita-tracker@localhost>"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    send_timeout: float = 30.0
+    outbox_dir: Path | None = None
+    deadline_alert_days: str = "7,1"
+
+    def outbox_path(self) -> Path:
+        """Where the file channel writes: TRACKER_OUTBOX_DIR, else next to the database."""
+        return self.outbox_dir or default_database_path().parent / "outbox"
+
+    def alert_days(self) -> tuple[int, ...]:
+        return tuple(
+            sorted({int(d) for d in self.deadline_alert_days.split(",") if d.strip()}, reverse=True)
+        )
+
+    @field_validator("deadline_alert_days")
+    @classmethod
+    def _days_list(cls, value: str) -> str:
+        if not all(part.strip().isdigit() for part in value.split(",") if part.strip()):
+            raise ValueError(f"{value!r} is not a list of days like 7,1")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -60,7 +88,7 @@ class Settings(BaseSettings):
 
 def _read_file_variants() -> dict[str, str]:
     values = {}
-    for name in ("database_url", "lang", "timezone", "now"):
+    for name in ("database_url", "lang", "timezone", "now", "smtp_password", "smtp_username"):
         path = os.environ.get(f"TRACKER_{name.upper()}_FILE")
         if path:
             values[name] = Path(path).read_text(encoding="utf-8").strip()

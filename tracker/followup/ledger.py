@@ -1,0 +1,227 @@
+"""The outbox ledger: record a message before it is sent, claim it, record what happened.
+
+Never twice: a row is unique per (job, occurrence, recipient, channel) and inserted with
+"on conflict do nothing", so every second attempt to queue the same message is a no-op; a
+dispatcher claims a row with a conditional UPDATE (pending -> sending) committed before the
+send, so a second dispatcher changes zero rows and moves on. Never lost: a failed send stays
+in the ledger, pending with backoff while it may still work, failed with the provider's
+reason when it cannot; a send interrupted by a crash is marked failed rather than resent,
+since it may have gone out (`tracker outbox retry ID` resends it on purpose).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from tracker.models import OutboxMessage, OutboxStatus
+from tracker.notify import Message, PermanentFailure, TemporaryFailure
+
+# Waits between attempts; after the last one a message is failed for good.
+BACKOFF = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=12),
+)
+STALE_CLAIM = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """One message to one recipient, as a job decides it: not yet in the ledger."""
+
+    job: str
+    occurrence: str
+    recipient: str
+    channel: str
+    subject: str
+    text: str
+    html: str | None
+    due_at: datetime
+    organization_id: int | None = None
+    unit_id: int | None = None
+
+
+def enqueue(session: Session, envelope: Envelope, now: datetime, *, missed: bool = False) -> bool:
+    """Record a message in the ledger; False if it was already there (nothing changes then).
+
+    ``missed`` records it as missed (its moment passed while nothing ran) instead of pending.
+    """
+    values: dict[str, Any] = {
+        "job": envelope.job,
+        "occurrence": envelope.occurrence,
+        "recipient": envelope.recipient,
+        "channel": envelope.channel,
+        "organization_id": envelope.organization_id,
+        "unit_id": envelope.unit_id,
+        "subject": envelope.subject,
+        "body_text": envelope.text,
+        "body_html": envelope.html,
+        "status": (OutboxStatus.MISSED if missed else OutboxStatus.PENDING).value,
+        "attempts": 0,
+        "due_at": envelope.due_at,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    statement = (
+        _insert(session)(OutboxMessage)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["job", "occurrence", "recipient", "channel"])
+    )
+    return session.execute(statement).rowcount == 1
+
+
+def _insert(session: Session) -> Callable[..., Any]:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def known(session: Session, job: str, occurrence: str) -> set[tuple[str, str]]:
+    """(recipient, channel) pairs already in the ledger for one occurrence of a job."""
+    rows = session.execute(
+        select(OutboxMessage.recipient, OutboxMessage.channel).where(
+            OutboxMessage.job == job, OutboxMessage.occurrence == occurrence
+        )
+    )
+    return {(recipient, channel) for recipient, channel in rows}
+
+
+@dataclass
+class DispatchResult:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    interrupted: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+Sender = Callable[[str, str, Message], None]  # (channel, address, message)
+
+
+def dispatch(
+    factory: sessionmaker[Session],
+    now: datetime,
+    send: Sender,
+    *,
+    worker: str,
+    limit: int = 500,
+) -> DispatchResult:
+    """Send every due pending message once; each claim and each outcome its own commit."""
+    result = DispatchResult()
+    result.interrupted = _fail_stale_claims(factory, now)
+    with factory() as session:
+        due = session.scalars(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .order_by(OutboxMessage.due_at, OutboxMessage.id)
+            .limit(limit)
+        ).all()
+    for message_id in due:
+        if _claim(factory, message_id, now, worker):
+            _deliver(factory, message_id, now, send, result)
+    return result
+
+
+def _claim(factory: sessionmaker[Session], message_id: int, now: datetime, worker: str) -> bool:
+    with factory() as session, session.begin():
+        claimed = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.SENDING, claimed_at=now, claimed_by=worker)
+        )
+        return claimed.rowcount == 1
+
+
+def _deliver(
+    factory: sessionmaker[Session],
+    message_id: int,
+    now: datetime,
+    send: Sender,
+    result: DispatchResult,
+) -> None:
+    with factory() as session:
+        row = session.get(OutboxMessage, message_id)
+        assert row is not None
+        message = Message(row.subject, row.body_text, row.body_html)
+        channel, address = row.channel, row.recipient
+    error: Exception | None = None
+    try:
+        send(channel, address, message)
+    except (TemporaryFailure, PermanentFailure) as failure:
+        error = failure
+    except Exception as unexpected:  # a bug in a transport: visible, and retried like a failure
+        error = TemporaryFailure(f"{type(unexpected).__name__}: {unexpected}")
+    _record(factory, message_id, now, error, result)
+
+
+def _record(
+    factory: sessionmaker[Session],
+    message_id: int,
+    now: datetime,
+    error: Exception | None,
+    result: DispatchResult,
+) -> None:
+    with factory() as session, session.begin():
+        row = session.get(OutboxMessage, message_id)
+        assert row is not None
+        row.attempts += 1
+        row.claimed_by = None
+        if error is None:
+            row.status, row.sent_at, row.last_error = OutboxStatus.SENT, now, None
+            result.sent += 1
+        elif isinstance(error, PermanentFailure) or row.attempts > len(BACKOFF):
+            row.status, row.last_error = OutboxStatus.FAILED, str(error)
+            result.failed += 1
+        else:
+            row.status, row.last_error = OutboxStatus.PENDING, str(error)
+            row.next_attempt_at = now + BACKOFF[row.attempts - 1]
+            result.retrying += 1
+
+
+def _fail_stale_claims(factory: sessionmaker[Session], now: datetime) -> int:
+    with factory() as session, session.begin():
+        stale = session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.SENDING,
+                OutboxMessage.claimed_at < now - STALE_CLAIM,
+            )
+            .values(
+                status=OutboxStatus.FAILED,
+                last_error="interrupted while sending; it may have gone out, so it is not "
+                "resent automatically: `tracker outbox retry ID` resends it",
+            )
+        )
+        return stale.rowcount
+
+
+def retry(session: Session, message_id: int, now: datetime) -> OutboxMessage:
+    """Put a failed (or missed) message back in the queue, to be sent at the next dispatch."""
+    from tracker.errors import NotFound, Refused
+
+    row = session.get(OutboxMessage, message_id)
+    if row is None:
+        raise NotFound(f"no outbox message with id {message_id} (see `tracker outbox`)")
+    if row.status not in (OutboxStatus.FAILED, OutboxStatus.MISSED):
+        raise Refused(
+            f"message {message_id} is {row.status.value}; only failed or missed "
+            "messages can be retried"
+        )
+    row.status, row.next_attempt_at, row.attempts = OutboxStatus.PENDING, now, 0
+    return row

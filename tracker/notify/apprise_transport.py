@@ -1,0 +1,26 @@
+"""Apprise: LINE, Telegram, MS Teams and the other services Apprise knows, one URL each.
+
+One URL per recipient, because Apprise answers one true/false per notify call: with a URL
+each, every failure belongs to one recipient. LINE (the Messaging API) takes text only.
+"""
+
+from __future__ import annotations
+
+from tracker.notify import Message, PermanentFailure, TemporaryFailure
+
+
+class AppriseTransport:
+    def send(self, address: str, message: Message) -> None:
+        import apprise
+
+        notifier = apprise.Apprise()
+        if not notifier.add(address):
+            raise PermanentFailure(f"Apprise does not understand the URL {_redact(address)!r}")
+        if not notifier.notify(title=message.subject, body=message.text):
+            raise TemporaryFailure(f"Apprise could not deliver to {_redact(address)!r}")
+
+
+def _redact(url: str) -> str:
+    """The scheme and host of a URL: tokens in Apprise URLs are secrets."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/')[0][:4]}…" if rest else url[:8]
