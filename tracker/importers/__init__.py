@@ -95,5 +95,9 @@ def _refuse_gaps(path: Path, document: dict[str, Any], strict: bool) -> None:
         return
     gaps = [w for w in document.get("warnings", []) if w["code"] in STRICT_CODES]
     if gaps:
-        listed = "; ".join(f"{w['where']}: {w['message']}" for w in gaps)
-        raise InvalidInput(f"{path}: refused under --strict: {len(gaps)} gap(s): {listed}")
+        listed = "; ".join(
+            f"[{w['code']}] {w['where']}: {w['message'].split('; imported')[0]}" for w in gaps
+        )
+        raise InvalidInput(
+            f"{path}: refused under --strict, nothing written: {len(gaps)} gap(s): {listed}"
+        )

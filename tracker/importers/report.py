@@ -419,7 +419,12 @@ _COLUMN_WORDS = {
 }
 
 
-def _header_columns(line: Line) -> dict[str, int] | None:
+def _header_columns(line: Line, *, minimum: int = 0) -> dict[str, int] | None:
+    """Which column holds what, if ``line`` is a measure-table header.
+
+    A report's header must name the step and unit columns; with ``minimum`` any row naming
+    that many roles counts (a spreadsheet's header, so a missing column can be named).
+    """
     if not line.is_row:
         return None
     columns: dict[str, int] = {}
@@ -430,6 +435,8 @@ def _header_columns(line: Line) -> dict[str, int] | None:
                 columns[role] = index
                 break
     if "step" in columns and "units" in columns:
+        return columns
+    if minimum and len(columns) >= minimum:
         return columns
     return None
 

@@ -97,7 +97,7 @@ def _find_header(path: Path, rows: list[list[str]]) -> tuple[int, dict[str, int]
     best: tuple[int, dict[str, int]] | None = None
     for index, raw in enumerate(rows[:HEADER_SEARCH_ROWS]):
         cells = [tidy(cell) for cell in raw]
-        columns = _header_columns(Line(index + 1, " ".join(cells), tuple(cells)))
+        columns = _header_columns(Line(index + 1, " ".join(cells), tuple(cells)), minimum=2)
         if columns and (best is None or len(columns) > len(best[1])):
             best = (index, columns)
     if best is None:
