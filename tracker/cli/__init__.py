@@ -46,9 +46,9 @@ def cli(ctx: click.Context, db_path: str | None, lang: str | None) -> None:
 
 
 def _register() -> None:
-    from tracker.cli import calendar, db_commands, meetings, plans, tasks, units
+    from tracker.cli import calendar, db_commands, followup, meetings, plans, tasks, units
 
-    for module in (plans, units, tasks, meetings, calendar, db_commands):
+    for module in (plans, units, tasks, meetings, calendar, followup, db_commands):
         module.register(cli)
 
 

@@ -146,3 +146,57 @@ def merge_command(app: AppContext, source: str, target: str, org_name: str | Non
                 f"merged {name} into {target_unit.name}: {moved} tasks moved",
             )
         )
+
+
+@units_group.command("contact")
+@click.argument("name")
+@click.argument("channel", type=click.Choice(["email", "apprise", "webhook", "file"]))
+@click.argument("address")
+@click.option(
+    "--role",
+    type=click.Choice(["unit", "head"]),
+    default="unit",
+    show_default=True,
+    help="unit: reminders and alerts; head: the weekly overdue digest.",
+)
+@click.option("--remove", is_flag=True, help="Remove this contact instead.")
+@ORG_OPTION
+@pass_app
+def contact_command(
+    app: AppContext,
+    name: str,
+    channel: str,
+    address: str,
+    role: str,
+    remove: bool,
+    org_name: str | None,
+) -> None:
+    """Add (or --remove) where a unit is reached: email, an Apprise URL, a webhook, a file.
+
+    One address per contact, so each failed delivery belongs to one recipient.
+
+    \b
+    Example:
+      tracker units contact "กองคลัง" email finance@example.go.th
+      tracker units contact "กองคลัง" apprise "line://TOKEN/USERID"
+      tracker units contact "กองคลัง" email director@example.go.th --role head
+    """
+    from tracker.models import UnitContact
+    from tracker.services.organizations import get_organization
+    from tracker.services.units import get_unit
+
+    with app.transaction() as session:
+        unit = get_unit(session, get_organization(session, org_name), name)
+        existing = [c for c in unit.contacts if (c.channel, c.address) == (channel, address)]
+        if remove:
+            for contact in existing:
+                unit.contacts.remove(contact)
+        elif existing:
+            existing[0].role = role
+        else:
+            unit.contacts.append(UnitContact(channel=channel, address=address, role=role))
+        session.flush()
+        contacts = [f"{c.channel}: {c.address} ({c.role})" for c in unit.contacts]
+        click.echo(
+            f"{unit.name}: " + ("; ".join(contacts) or app.t("ไม่มีช่องทางติดต่อ", "no contacts"))
+        )

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from schedules.meetings import MeetingDay
 from schedules.workdays import ThaiCalendar
 from tracker.followup import content
-from tracker.followup.ledger import Envelope, Sender, dispatch, enqueue
+from tracker.followup.ledger import Envelope, Sender, dispatch, enqueue, known
 from tracker.followup.progress import build_progress_report, render, subject
 from tracker.models import (
     MeetingSeries,
@@ -59,7 +59,7 @@ class JobResult:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
-    items: list[str] = field(default_factory=list)  # "2023-08-01 unit: subject" lines
+    items: list[dict[str, object]] = field(default_factory=list)  # what was queued or missed
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -73,6 +73,7 @@ class Options:
     calendar: ThaiCalendar = field(default_factory=ThaiCalendar)
     alert_days: tuple[int, ...] = (7, 1)
     force_channel: str | None = None  # "file" sends everything to files (simulate, dry runs)
+    dry_run: bool = False  # decide and report, record nothing
 
 
 # --- recipients ---------------------------------------------------------------------------
@@ -200,21 +201,40 @@ def _remind(
                 organization.id,
                 unit.id,
             )
-            _record(session, envelope, now, missed, result, unit.name)
+            _record(session, envelope, now, missed, result, unit.name, options)
 
 
 def _record(
-    session: Session, envelope: Envelope, now: datetime, missed: bool, result: JobResult, who: str
+    session: Session,
+    envelope: Envelope,
+    now: datetime,
+    missed: bool,
+    result: JobResult,
+    who: str,
+    options: Options,
 ) -> None:
-    if enqueue(session, envelope, now, missed=missed):
+    if options.dry_run:
+        new = (envelope.recipient, envelope.channel) not in known(
+            session, envelope.job, envelope.occurrence
+        )
+    else:
+        new = enqueue(session, envelope, now, missed=missed)
+    if new:
         if missed:
             result.missed += 1
         else:
             result.queued += 1
         local_due = envelope.due_at.astimezone(ZoneInfo(DEFAULT_TIMEZONE))
-        state = " (missed)" if missed else ""
         result.items.append(
-            f"{local_due:%Y-%m-%d %H:%M} {envelope.job} {who}: {envelope.subject}{state}"
+            {
+                "due": local_due.isoformat(),
+                "job": envelope.job,
+                "to": who,
+                "channel": envelope.channel,
+                "address": envelope.recipient,
+                "subject": envelope.subject,
+                "missed": missed,
+            }
         )
     else:
         result.already += 1
@@ -364,7 +384,7 @@ def _report(
             series.organization_id,
             None,
         )
-        _record(session, envelope, now, now >= meeting.start, result, series.name)
+        _record(session, envelope, now, now >= meeting.start, result, series.name, options)
 
 
 # --- deadline alerts and the weekly overdue digest --------------------------------------------
@@ -423,7 +443,7 @@ def _alert_task(
                     organization_id,
                     unit.id,
                 )
-                _record(session, envelope, now, missed, result, unit.name)
+                _record(session, envelope, now, missed, result, unit.name, options)
 
 
 def _task_units(session: Session, task: Task) -> list[Unit]:
@@ -478,7 +498,7 @@ def overdue_digests(
                     unit.organization_id,
                     unit.id,
                 )
-                _record(session, envelope, now, False, result, unit.name)
+                _record(session, envelope, now, False, result, unit.name, options)
     return result
 
 

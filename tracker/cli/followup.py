@@ -1,0 +1,579 @@
+"""Follow-up commands: remind, report, outbox, jobs, run, simulate, deploy, series."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tracker.cli.context import AppContext, echo_json, pass_app, print_lines, print_table
+from tracker.cli.params import DATE
+
+
+def register(cli: click.Group) -> None:
+    for command in (
+        remind_command,
+        report_command,
+        outbox_group,
+        jobs_group,
+        run_command,
+        simulate_command,
+        deploy_command,
+        series_group,
+    ):
+        cli.add_command(command)
+
+
+class DateTimeParam(click.ParamType):
+    """An ISO datetime; without an offset it is Asia/Bangkok time."""
+
+    name = "DATETIME"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+        from zoneinfo import ZoneInfo
+
+        if isinstance(value, datetime):
+            return value
+        try:
+            moment = datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date and time: write 2023-07-31T09:00+07:00", param, ctx)
+        return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Asia/Bangkok"))
+
+
+DATETIME = DateTimeParam()
+
+
+def _print_items(app: AppContext, results: list[Any]) -> None:
+    rows = [
+        [
+            str(item["due"])[:16].replace("T", " "),
+            item["job"],
+            str(item["to"]),
+            str(item["subject"]) + (app.t(" (เลยกำหนดแล้ว)", " (missed)") if item["missed"] else ""),
+        ]
+        for result in results
+        for item in result.items
+    ]
+    if rows:
+        print_table(
+            app.t("ข้อความ", "Messages"),
+            [
+                app.t("กำหนดส่ง", "Due"),
+                app.t("งาน", "Job"),
+                app.t("ถึง", "To"),
+                app.t("เรื่อง", "Subject"),
+            ],
+            rows,
+        )
+    counts = {
+        key: sum(getattr(r, key) for r in results)
+        for key in ("queued", "already", "missed", "sent", "retrying", "failed")
+    }
+    click.echo(", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@click.command("remind")
+@click.option("--now", "now", type=DATETIME, help="The moment to act at (default: now).")
+@click.option("--dry-run", is_flag=True, help="Show what would be queued; queue and send nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_app
+def remind_command(app: AppContext, now: datetime | None, dry_run: bool, as_json: bool) -> None:
+    """Queue every reminder, report and alert due at NOW, then send what is queued.
+
+    Safe to run as often as you like: the outbox ledger never sends a message twice.
+
+    \b
+    Example:
+      tracker remind --now 2023-07-31T09:00+07:00 --dry-run
+    """
+    from tracker.followup.runner import run_job
+    from tracker.followup.scheduler import JOB_IDS
+
+    moment = now or app.now
+    factory = app.session_factory()
+    results = [
+        run_job(
+            job_id, app.settings, moment, worker="tracker remind", dry_run=dry_run, factory=factory
+        )
+        for job_id in JOB_IDS
+    ]
+    if as_json:
+        echo_json([r.as_dict() for r in results])
+    else:
+        _print_items(app, results)
+
+
+@click.command("report")
+@click.option("--meeting", "meeting", type=DATE, required=True, help="The meeting's date.")
+@click.option("--series", "series_name", metavar="NAME", help="The series (default: the only one).")
+@click.option("--org", "org_name", metavar="NAME", help="Organization (default: the only one).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["txt", "md", "html", "json"]),
+    default="txt",
+    show_default=True,
+)
+@pass_app
+def report_command(
+    app: AppContext, meeting: date, series_name: str | None, org_name: str | None, fmt: str
+) -> None:
+    """Print a meeting's progress report (the "รายงานผลการดำเนินการ" agenda item).
+
+    \b
+    Example:
+      tracker report --meeting 2023-08-02 --format md
+    """
+    from datetime import timedelta
+
+    from tracker.errors import NotFound
+    from tracker.followup.progress import build_progress_report, render
+    from tracker.services.meetings import get_series, organization_series, series_meetings
+    from tracker.services.organizations import get_organization
+
+    with app.transaction() as session:
+        organization = get_organization(session, org_name)
+        if series_name:
+            series = get_series(session, organization, series_name)
+        else:
+            all_series = organization_series(session, organization)
+            if len(all_series) != 1:
+                raise NotFound(f"{len(all_series)} meeting series: choose one with --series")
+            series = all_series[0]
+        around = [
+            m
+            for m in series_meetings(
+                series, meeting - timedelta(days=62), meeting + timedelta(days=62)
+            )
+            if not m.cancelled
+        ]
+        index = next((i for i, m in enumerate(around) if m.date == meeting), None)
+        if index is None:
+            raise NotFound(
+                f"{series.name} does not meet on {meeting.isoformat()} (see `tracker meetings`)"
+            )
+        previous = around[index - 1].start if index > 0 else None
+        following = around[index + 1].date if index + 1 < len(around) else None
+        report = build_progress_report(
+            session, series, meeting, previous=previous, next_meeting=following, lang=app.lang
+        )
+    click.echo(render(report, fmt, app.lang), nl=False)
+
+
+@click.group("outbox", invoke_without_command=True)
+@click.option("--failed", is_flag=True, help="Only messages that failed for good.")
+@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed", "missed"]))
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_app
+@click.pass_context
+def outbox_group(
+    ctx: click.Context, app: AppContext, failed: bool, status: str | None, limit: int, as_json: bool
+) -> None:
+    """List the outbox: every message queued, sent, failed or missed, newest first.
+
+    \b
+    Example:
+      tracker outbox --failed
+      tracker outbox retry 12
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from sqlalchemy import select
+
+    from tracker.models import OutboxMessage
+
+    wanted = "failed" if failed else status
+    with app.transaction() as session:
+        statement = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+        if wanted:
+            statement = statement.where(OutboxMessage.status == wanted)
+        rows = [_outbox_row(m) for m in session.scalars(statement)]
+    if as_json:
+        echo_json(rows)
+        return
+    print_table(
+        app.t("กล่องข้อความขาออก", "Outbox"),
+        [
+            "ID",
+            app.t("สถานะ", "Status"),
+            app.t("งาน", "Job"),
+            app.t("ถึง", "To"),
+            app.t("เรื่อง", "Subject"),
+            app.t("เหตุผล", "Reason"),
+        ],
+        [
+            [
+                str(r["id"]),
+                r["status"] + (f" ×{r['attempts']}" if r["attempts"] > 1 else ""),
+                r["job"],
+                f"{r['channel']}: {r['recipient']}",
+                r["subject"],
+                r["last_error"] or "",
+            ]
+            for r in rows
+        ],
+    )
+
+
+def _outbox_row(message: Any) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "job": message.job,
+        "occurrence": message.occurrence,
+        "channel": message.channel,
+        "recipient": message.recipient,
+        "subject": message.subject,
+        "status": message.status.value,
+        "attempts": message.attempts,
+        "due_at": message.due_at.isoformat(),
+        "sent_at": message.sent_at.isoformat() if message.sent_at else None,
+        "last_error": message.last_error,
+    }
+
+
+@outbox_group.command("retry")
+@click.argument("message_id", type=int)
+@pass_app
+def outbox_retry_command(app: AppContext, message_id: int) -> None:
+    """Queue a failed or missed message again; the next dispatch sends it.
+
+    \b
+    Example:
+      tracker outbox retry 12 && tracker jobs run dispatch
+    """
+    from tracker.followup.ledger import retry
+
+    with app.transaction() as session:
+        row = retry(session, message_id, app.now)
+        click.echo(app.t(f"ข้อความ {row.id} กลับเข้าคิวแล้ว", f"message {row.id} queued again"))
+
+
+@click.group("jobs", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_app
+@click.pass_context
+def jobs_group(ctx: click.Context, app: AppContext, as_json: bool) -> None:
+    """List the scheduler's jobs and when each runs next.
+
+    \b
+    Example:
+      tracker jobs
+      tracker jobs run meeting-reminders --now 2023-07-31T09:00+07:00 --dry-run
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from tracker.followup.scheduler import CATALOGUE, next_runs
+
+    upcoming = next_runs(app.settings.timezone, app.now)
+    rows = [
+        {
+            "id": e.id,
+            "description": e.description,
+            "trigger": e.trigger,
+            "next_run": upcoming[e.id].isoformat() if upcoming[e.id] else None,
+        }
+        for e in CATALOGUE
+    ]
+    if as_json:
+        echo_json(rows)
+        return
+    print_table(
+        app.t("งานตามกำหนดเวลา", "Scheduled jobs"),
+        ["ID", app.t("ทำอะไร", "What"), app.t("เมื่อ", "Trigger"), app.t("ครั้งถัดไป", "Next run")],
+        [[r["id"], r["description"], r["trigger"], (r["next_run"] or "")[:16]] for r in rows],
+    )
+
+
+@jobs_group.command("run")
+@click.argument("job_id")
+@click.option("--now", "now", type=DATETIME, help="The moment to act at (default: now).")
+@click.option("--dry-run", is_flag=True, help="Show what would be queued; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_app
+def jobs_run_command(
+    app: AppContext, job_id: str, now: datetime | None, dry_run: bool, as_json: bool
+) -> None:
+    """Run one job by its id, now or at --now.
+
+    \b
+    Example:
+      tracker jobs run dispatch
+    """
+    from tracker.followup.runner import run_job
+
+    result = run_job(
+        job_id,
+        app.settings,
+        now or app.now,
+        worker="tracker jobs run",
+        dry_run=dry_run,
+        factory=app.session_factory(),
+    )
+    if as_json:
+        echo_json(result.as_dict())
+    else:
+        _print_items(app, [result])
+
+
+@click.command("run")
+@click.option(
+    "--for",
+    "seconds",
+    type=click.FloatRange(min=1),
+    metavar="SECONDS",
+    help="Stop after this long (default: run until SIGTERM or Ctrl-C).",
+)
+@pass_app
+def run_command(app: AppContext, seconds: float | None) -> None:
+    """Start the embedded scheduler: reminders, reports, alerts and delivery, in this process.
+
+    No server needed: jobs are stored in the tracker's own database. SIGTERM or Ctrl-C
+    finishes the job in progress and stops.
+
+    \b
+    Example:
+      tracker run
+      tracker run --for 30
+    """
+    import logging
+
+    from tracker.followup.scheduler import run_forever
+
+    app.session_factory()  # migrate first, and fail early on a bad database
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    click.echo(
+        app.t(f"เริ่มตัวจัดตารางงาน ({app.database_url})", f"scheduler started ({app.database_url})")
+    )
+    run_forever(app.database_url, app.settings.timezone, seconds=seconds)
+    click.echo(app.t("หยุดตัวจัดตารางงานแล้ว", "scheduler stopped"))
+
+
+@click.command("simulate")
+@click.option("--from", "start", type=DATE, required=True, help="First day, ISO or Thai.")
+@click.option("--to", "end", type=DATE, required=True, help="Last day, ISO or Thai.")
+@click.option(
+    "--outbox",
+    "outbox",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("simulation-outbox"),
+    show_default=True,
+    help="Where every simulated message is written as a file.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
+@pass_app
+def simulate_command(app: AppContext, start: date, end: date, outbox: Path, as_json: bool) -> None:
+    """Replay a period on a virtual clock: what would be sent, when, to whom.
+
+    Runs the real jobs on a scratch copy of your plans, delivering everything to files; your
+    database and outbox are untouched. Two runs give identical output.
+
+    \b
+    Example:
+      tracker simulate --from 2022-10-01 --to 2023-09-30 --outbox /tmp/fy2566
+    """
+    from tracker.errors import InvalidInput
+    from tracker.followup.simulate import simulate
+    from tracker.services.plans import export_plan, list_plans
+
+    if end < start:
+        raise InvalidInput(f"--to {end.isoformat()} is before --from {start.isoformat()}")
+    with app.transaction() as session:
+        documents = [export_plan(session, plan) for plan in list_plans(session)]
+    events = simulate(documents, start, end, outbox, app.settings)
+    if as_json:
+        echo_json([e.__dict__ for e in events])
+        return
+    print_lines(
+        [f"{e.due[:16].replace('T', ' ')}  {e.job:<16}  {e.to}  {e.subject}" for e in events]
+    )
+    click.echo(
+        app.t(
+            f"{len(events)} ข้อความ, เขียนไว้ที่ {outbox}",
+            f"{len(events)} messages, written to {outbox}",
+        )
+    )
+
+
+@click.command("deploy")
+@click.option("--dry-run", is_flag=True, help="Print the schedules; contact no server.")
+def deploy_command(dry_run: bool) -> None:
+    """Register Prefect deployments with schedules derived from the meeting series.
+
+    Needs PREFECT_API_URL pointing at a Prefect server; the embedded `tracker run` needs none.
+
+    \b
+    Example:
+      PREFECT_API_URL=http://127.0.0.1:4200/api tracker deploy
+    """
+    from flows.deploy import main as deploy_main  # imports prefect: only here
+
+    code = deploy_main(["--dry-run"] if dry_run else [])
+    if code:
+        raise SystemExit(code)
+
+
+@click.group("series", invoke_without_command=True)
+@click.option("--org", "org_name", metavar="NAME", help="Organization (default: the only one).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_app
+@click.pass_context
+def series_group(ctx: click.Context, app: AppContext, org_name: str | None, as_json: bool) -> None:
+    """List meeting series with their follow-up timing and report recipients.
+
+    \b
+    Example:
+      tracker series
+      tracker series recipient "ประชุมหัวหน้าส่วนราชการ" email secretariat@example.go.th
+      tracker series timing "ประชุมหัวหน้าส่วนราชการ" --reminder-days 3
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from tracker.services.meetings import organization_series
+    from tracker.services.organizations import get_organization
+
+    with app.transaction() as session:
+        rows = [
+            _series_row(s)
+            for s in organization_series(session, get_organization(session, org_name))
+        ]
+    if as_json:
+        echo_json(rows)
+        return
+    print_table(
+        app.t("การประชุมติดตามผล", "Follow-up meetings"),
+        [
+            app.t("ชื่อ", "Name"),
+            "RRULE",
+            app.t("เตือน", "Reminder"),
+            app.t("รายงาน", "Report"),
+            app.t("ผู้รับรายงาน", "Report to"),
+        ],
+        [
+            [
+                r["name"],
+                r["rrule"],
+                app.t(
+                    f"{r['reminder_days']} วันทำการก่อน {r['reminder_time']}",
+                    f"{r['reminder_days']} working days before, {r['reminder_time']}",
+                ),
+                app.t(
+                    f"{r['report_days']} วันทำการก่อน {r['report_time']}",
+                    f"{r['report_days']} working days before, {r['report_time']}",
+                ),
+                "\n".join(f"{x['channel']}: {x['address']}" for x in r["recipients"]),
+            ]
+            for r in rows
+        ],
+    )
+
+
+def _series_row(series: Any) -> dict[str, Any]:
+    return {
+        "name": series.name,
+        "rrule": series.rrule,
+        "holiday_policy": series.holiday_policy.value,
+        "reminder_days": series.reminder_days,
+        "reminder_time": series.reminder_time.strftime("%H:%M"),
+        "report_days": series.report_days,
+        "report_time": series.report_time.strftime("%H:%M"),
+        "recipients": [{"channel": r.channel, "address": r.address} for r in series.recipients],
+    }
+
+
+CHANNEL_CHOICE = click.Choice(["email", "apprise", "webhook", "file"])
+
+
+@series_group.command("recipient")
+@click.argument("name")
+@click.argument("channel", type=CHANNEL_CHOICE)
+@click.argument("address")
+@click.option("--remove", is_flag=True, help="Remove this recipient instead.")
+@click.option("--org", "org_name", metavar="NAME", help="Organization (default: the only one).")
+@pass_app
+def series_recipient_command(
+    app: AppContext, name: str, channel: str, address: str, remove: bool, org_name: str | None
+) -> None:
+    """Add (or --remove) a recipient of a series' progress report.
+
+    \b
+    Example:
+      tracker series recipient "ประชุมหัวหน้าส่วนราชการ" email secretariat@example.go.th
+    """
+    from tracker.models import SeriesRecipient
+    from tracker.services.meetings import get_series
+    from tracker.services.organizations import get_organization
+
+    with app.transaction() as session:
+        series = get_series(session, get_organization(session, org_name), name)
+        existing = [r for r in series.recipients if (r.channel, r.address) == (channel, address)]
+        if remove:
+            for recipient in existing:
+                series.recipients.remove(recipient)
+        elif not existing:
+            series.recipients.append(SeriesRecipient(channel=channel, address=address))
+        count = len(series.recipients) - (len(existing) if remove else 0)
+    click.echo(
+        app.t(
+            f"{series.name}: ผู้รับรายงาน {count} ราย", f"{series.name}: {count} report recipient(s)"
+        )
+    )
+
+
+@series_group.command("timing")
+@click.argument("name")
+@click.option("--reminder-days", type=click.IntRange(0, 20), help="Working days before a meeting.")
+@click.option("--reminder-time", metavar="HH:MM")
+@click.option("--report-days", type=click.IntRange(0, 20), help="Working days before a meeting.")
+@click.option("--report-time", metavar="HH:MM")
+@click.option("--holidays", "policy", type=click.Choice(["flag", "skip", "move"]))
+@click.option("--org", "org_name", metavar="NAME", help="Organization (default: the only one).")
+@pass_app
+def series_timing_command(
+    app: AppContext,
+    name: str,
+    reminder_days: int | None,
+    reminder_time: str | None,
+    report_days: int | None,
+    report_time: str | None,
+    policy: str | None,
+    org_name: str | None,
+) -> None:
+    """Change when a series' reminders and report go out, or its holiday policy.
+
+    \b
+    Example:
+      tracker series timing "ประชุมหัวหน้าส่วนราชการ" --reminder-days 3 --report-time 07:30
+    """
+    from datetime import time
+
+    from tracker.errors import InvalidInput
+    from tracker.models import HolidayPolicy
+    from tracker.services.meetings import get_series
+    from tracker.services.organizations import get_organization
+
+    def parse_time(text: str | None, option: str) -> time | None:
+        if text is None:
+            return None
+        try:
+            return time.fromisoformat(text)
+        except ValueError:
+            raise InvalidInput(f"{option} {text!r} is not a time: write HH:MM") from None
+
+    with app.transaction() as session:
+        series = get_series(session, get_organization(session, org_name), name)
+        changes = {
+            "reminder_days": reminder_days,
+            "reminder_time": parse_time(reminder_time, "--reminder-time"),
+            "report_days": report_days,
+            "report_time": parse_time(report_time, "--report-time"),
+            "holiday_policy": HolidayPolicy(policy) if policy else None,
+        }
+        for field, value in changes.items():
+            if value is not None:
+                setattr(series, field, value)
+        row = _series_row(series)
+    echo_json(row)

@@ -1,0 +1,145 @@
+"""The embedded scheduler: APScheduler in the `tracker run` process, no server to install.
+
+An explicit catalogue of jobs with stable ids, stored in the same database
+(SQLAlchemyJobStore, table ``apscheduler_jobs``) with ``replace_existing``, ``coalesce`` (one
+run after downtime, not one per missed tick), ``max_instances=1`` and a misfire grace of a
+working day, so a laptop that slept still catches up once. Catching up is safe because the
+jobs decide what is due from meeting dates and record every message in the outbox ledger:
+a reminder is sent at most once, or recorded as missed when its meeting has passed.
+
+Only this module and the CLI import apscheduler. One `tracker run` per database: a second
+process is harmless to the ledger (it sends nothing twice) but would run the sweeps twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+log = logging.getLogger("tracker.scheduler")
+
+MISFIRE_GRACE_SECONDS = 8 * 3600
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    id: str
+    description: str
+    trigger: str  # "interval:MINUTES" or "cron:<crontab fields>"
+
+
+CATALOGUE = (
+    CatalogueEntry("meeting-reminders", "digest to each unit before each meeting", "interval:15"),
+    CatalogueEntry(
+        "progress-reports", "progress report to the secretariat before each meeting", "interval:15"
+    ),
+    CatalogueEntry(
+        "deadline-alerts", "alerts n days before a task's end and once overdue", "interval:30"
+    ),
+    CatalogueEntry(
+        "overdue-digests", "weekly overdue digest to each unit's head", "cron:5 8 * * mon"
+    ),
+    CatalogueEntry("dispatch", "send what is queued, retry what failed", "interval:1"),
+)
+JOB_IDS = tuple(entry.id for entry in CATALOGUE)
+
+
+def entry(job_id: str) -> CatalogueEntry:
+    for item in CATALOGUE:
+        if item.id == job_id:
+            return item
+    from tracker.errors import NotFound
+
+    raise NotFound(f"no job {job_id!r} (jobs: {', '.join(JOB_IDS)})")
+
+
+def trigger_for(item: CatalogueEntry, timezone: str) -> Any:
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    kind, _, spec = item.trigger.partition(":")
+    if kind == "interval":
+        return IntervalTrigger(minutes=int(spec), timezone=timezone)
+    minute, hour, day, month, day_of_week = spec.split()
+    return CronTrigger(
+        minute=minute, hour=hour, day=day, month=month, day_of_week=day_of_week, timezone=timezone
+    )
+
+
+def next_runs(timezone: str, now: datetime) -> dict[str, datetime | None]:
+    """When each catalogued job would next fire after ``now``."""
+    return {
+        item.id: trigger_for(item, timezone).get_next_fire_time(None, now) for item in CATALOGUE
+    }
+
+
+def run_catalogued(job_id: str) -> None:
+    """The callable APScheduler stores by reference: one job, at the real (or frozen) now."""
+    from tracker.config import current_time, load_settings
+    from tracker.followup.runner import run_job
+
+    settings = load_settings()
+    result = run_job(job_id, settings, current_time(settings), worker=_worker_name())
+    log.info("%s: %s", job_id, {k: v for k, v in result.as_dict().items() if k != "items"})
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def build_scheduler(database_url: str, timezone: str, *, start_now: bool) -> Any:
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    scheduler = BlockingScheduler(
+        jobstores={"default": SQLAlchemyJobStore(url=database_url)},
+        job_defaults={
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": MISFIRE_GRACE_SECONDS,
+        },
+        timezone=timezone,
+    )
+    first = datetime.now(UTC) + timedelta(seconds=1) if start_now else None
+    for item in CATALOGUE:
+        options: dict[str, Any] = {}
+        if first is not None:
+            options["next_run_time"] = first
+        scheduler.add_job(
+            "tracker.followup.scheduler:run_catalogued",
+            trigger=trigger_for(item, timezone),
+            args=[item.id],
+            id=item.id,
+            name=item.description,
+            replace_existing=True,
+            **options,
+        )
+    return scheduler
+
+
+def run_forever(database_url: str, timezone: str, *, seconds: float | None = None) -> None:
+    """Run the catalogue until SIGTERM/SIGINT (or for ``seconds``), finishing the current job."""
+    scheduler = build_scheduler(database_url, timezone, start_now=True)
+
+    def stop(signum: int, _frame: object) -> None:
+        log.info("signal %s: finishing the current job, then stopping", signum)
+        scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    if seconds is not None:
+        _stop_later(scheduler, seconds)
+    scheduler.start()
+
+
+def _stop_later(scheduler: Any, seconds: float) -> None:
+    import threading
+
+    timer = threading.Timer(seconds, lambda: scheduler.shutdown(wait=True))
+    timer.daemon = True
+    timer.start()
