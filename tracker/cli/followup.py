@@ -409,9 +409,12 @@ def deploy_command(dry_run: bool) -> None:
     Example:
       PREFECT_API_URL=http://127.0.0.1:4200/api tracker deploy
     """
-    from flows.deploy import main as deploy_main  # imports prefect: only here
+    import importlib
 
-    code = deploy_main(["--dry-run"] if dry_run else [])
+    # The one place the CLI reaches into `flows` (and so prefect): resolved at run time, so
+    # `tracker` itself never depends on flows and `tracker --help` never loads prefect.
+    deploy = importlib.import_module("flows.deploy")
+    code = deploy.main(["--dry-run"] if dry_run else [])
     if code:
         raise SystemExit(code)
 
