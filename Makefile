@@ -14,10 +14,16 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install $(PIP_FLAGS) -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-## The main job on the embedded default: a SQLite file in ~/.local/share/ita-tracker.
+## The main job on the embedded default: a SQLite file and the in-process scheduler, in
+## ~/.local/share/ita-tracker. The clock is frozen (TRACKER_NOW) at a moment in the demo
+## plan's year when a reminder round is due, so the messages arrive at once.
+DEMO_IMPORTED ?= 2026-11-25T10:00:00+07:00
+DEMO_NOW ?= 2026-12-14T09:30:00+07:00
 demo: install
-	$(BIN)/tracker import examples/demo-plan.yaml
-	$(BIN)/tracker overview
+	TRACKER_NOW=$(DEMO_IMPORTED) $(BIN)/tracker import examples/demo-plan.yaml
+	TRACKER_NOW=$(DEMO_NOW) $(BIN)/tracker overview
+	TRACKER_NOW=$(DEMO_NOW) $(BIN)/tracker run --for 5
+	TRACKER_NOW=$(DEMO_NOW) $(BIN)/tracker outbox
 
 ## Every check: lint, format, the import contract, then the test suite.
 test: install lint pytest

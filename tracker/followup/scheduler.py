@@ -92,7 +92,7 @@ def _worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def build_scheduler(database_url: str, timezone: str, *, start_now: bool) -> Any:
+def build_scheduler(database_url: str, timezone: str, *, start_now: bool = False) -> Any:
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.blocking import BlockingScheduler
 
@@ -123,8 +123,14 @@ def build_scheduler(database_url: str, timezone: str, *, start_now: bool) -> Any
 
 
 def run_forever(database_url: str, timezone: str, *, seconds: float | None = None) -> None:
-    """Run the catalogue until SIGTERM/SIGINT (or for ``seconds``), finishing the current job."""
-    scheduler = build_scheduler(database_url, timezone, start_now=True)
+    """Run the catalogue until SIGTERM/SIGINT (or for ``seconds``), finishing the current job.
+
+    On start every job runs once, in catalogue order (dispatch last), so whatever came due
+    while nothing ran is caught up at once; then the triggers take over.
+    """
+    scheduler = build_scheduler(database_url, timezone, start_now=False)
+    for item in CATALOGUE:
+        run_catalogued(item.id)
 
     def stop(signum: int, _frame: object) -> None:
         log.info("signal %s: finishing the current job, then stopping", signum)
