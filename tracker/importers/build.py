@@ -10,6 +10,7 @@ STRICT_CODES under --strict.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -31,6 +32,7 @@ from tracker.importers.report import (
     read_follow_up,
     similar,
 )
+from tracker.importers.text import arabic
 from tracker.plandoc import SCHEMA_ID
 from tracker.textkey import lookup_key
 
@@ -188,8 +190,13 @@ def _measures(
 
 
 def _mentioned(codes: list[str], title: str, steps: list[Step]) -> list[str]:
-    text = " ".join([title, *(s.title or "" for s in steps)])
-    return [code for code in codes if code in text]
+    """The item codes a measure names ("(ข้อ I๑๘)", "E7, O24"), whole codes only."""
+    text = arabic(" ".join([title, *(s.title or "" for s in steps)]))
+    named = {f"{letter.upper()}{int(number)}" for letter, number in _CODE.findall(text)}
+    return [code for code in codes if code in named]
+
+
+_CODE = re.compile(r"(?<![A-Za-z0-9])([IEOieo])\s*(\d{1,3})(?!\d)")
 
 
 def _task(

@@ -365,15 +365,24 @@ def _item_line(
     if current is None:
         return None
     if not text:
-        return current if current["field"] == "question" else None
+        return current if current["field"] in ("question", "scored") else None
     item, field = current["item"], current["field"]
+    labelled = _LABELLED_SUGGESTION.match(text)
+    if labelled:  # "ข้อเสนอแนะ: …" right under its item (a layout without a separate section)
+        item["suggestion"] = tidy(labelled.group(1))
+        return {"item": item, "field": "suggestion"}
     if field == "question" and re.match(r"^คะแนน", arabic(text)):
         item["score"] = score_in(text)
-        return None
-    if text.startswith("ไม่มี"):
+        return {"item": item, "field": "scored"}
+    if field == "scored" or text.startswith("ไม่มี"):
         return None
     item[field] = tidy(f"{item.get(field) or ''} {text}")
     return current
+
+
+_LABELLED_SUGGESTION = re.compile(
+    r"^(?:ข้อเสนอแนะ|แนวทาง(?:การ)?(?:พัฒนา|แก้ไข)|ประเด็นการพัฒนา)\s*[:：]\s*(.+)$"
+)
 
 
 def item_code(prefix: str, digits: str, section_tool: str) -> str:
