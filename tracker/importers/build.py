@@ -25,9 +25,9 @@ from schedules import (
     parse_period,
 )
 from tracker.importers.report import (
+    Finding,
     Report,
     Step,
-    Warning_,
     all_units_name,
     read_follow_up,
     similar,
@@ -99,7 +99,7 @@ def _unit_book(report: Report) -> UnitBook:
     return book
 
 
-def _similar_units(book: UnitBook, merge: bool) -> list[Warning_]:
+def _similar_units(book: UnitBook, merge: bool) -> list[Finding]:
     warnings = []
     keys = sorted(book.spellings, key=lambda k: (-book.count(k), k))
     for index, key in enumerate(keys):
@@ -116,7 +116,7 @@ def _similar_units(book: UnitBook, merge: bool) -> list[Warning_]:
                     f"`tracker units merge {drop!r} {keep!r}`"
                 )
             warnings.append(
-                Warning_(
+                Finding(
                     "similar-units",
                     "units",
                     f"units spelled {drop!r} ({book.count(other)}x) and {keep!r} "
@@ -146,7 +146,7 @@ def _units(book: UnitBook) -> list[dict[str, Any]]:
 # --- meeting series ----------------------------------------------------------------------
 
 
-def _series(report: Report, warnings: list[Warning_]) -> dict[str, Any]:
+def _series(report: Report, warnings: list[Finding]) -> dict[str, Any]:
     """Follow-up cell text -> its series (None when unreadable), in order of appearance."""
     found: dict[str, Any] = {}
     by_name: dict[str, Any] = {}
@@ -157,7 +157,7 @@ def _series(report: Report, warnings: list[Warning_]) -> dict[str, Any]:
         follow_up = read_follow_up(cell)
         if follow_up is None:
             warnings.append(
-                Warning_(
+                Finding(
                     "unreadable-follow-up",
                     f"line {step.line}",
                     f"the follow-up {cell!r} names no meeting rule this importer can read; "
@@ -174,7 +174,7 @@ def _series(report: Report, warnings: list[Warning_]) -> dict[str, Any]:
 
 
 def _measures(
-    report: Report, units: UnitBook, series: dict[str, Any], warnings: list[Warning_]
+    report: Report, units: UnitBook, series: dict[str, Any], warnings: list[Finding]
 ) -> list[dict[str, Any]]:
     codes = list(report.items)
     measures = []
@@ -205,14 +205,14 @@ def _task(
     where: tuple[int, int],
     units: UnitBook,
     series: dict[str, Any],
-    warnings: list[Warning_],
+    warnings: list[Finding],
 ) -> dict[str, Any]:
     path = f"measures[{where[0]}].tasks[{where[1]}]"
     period = _period(report, step, path, warnings)
     names = list(dict.fromkeys(units.canonical(n) for n in step.units))
     if not names:
         warnings.append(
-            Warning_(
+            Finding(
                 "missing-unit",
                 path,
                 f"step {step.number} (line {step.line}) names no "
@@ -231,11 +231,11 @@ def _task(
     }
 
 
-def _period(report: Report, step: Step, path: str, warnings: list[Warning_]) -> Period | None:
+def _period(report: Report, step: Step, path: str, warnings: list[Finding]) -> Period | None:
     label = f"step {step.number} (line {step.line})"
     if not step.period_text:
         warnings.append(
-            Warning_("missing-period", path, f"{label} has no period; imported without dates")
+            Finding("missing-period", path, f"{label} has no period; imported without dates")
         )
         return None
     fiscal_year = report.fiscal_year
@@ -243,7 +243,7 @@ def _period(report: Report, step: Step, path: str, warnings: list[Warning_]) -> 
         period = parse_period(step.period_text, fiscal_year)
     except PeriodError as error:
         warnings.append(
-            Warning_("unreadable-period", path, f"{label}: {error}; imported without dates")
+            Finding("unreadable-period", path, f"{label}: {error}; imported without dates")
         )
         return None
     if fiscal_year is None or _overlaps_fiscal_year(period, fiscal_year):
@@ -259,7 +259,7 @@ def _overlaps_fiscal_year(period: Period, fiscal_year: int) -> bool:
 
 
 def _correct_year(
-    step: Step, period: Period, fiscal_year: int, path: str, label: str, warnings: list[Warning_]
+    step: Step, period: Period, fiscal_year: int, path: str, label: str, warnings: list[Finding]
 ) -> Period:
     written = f"{step.period_text!r} ({_span(period)})"
     candidates = [
@@ -268,7 +268,7 @@ def _correct_year(
     if candidates:
         chosen = candidates[0]
         warnings.append(
-            Warning_(
+            Finding(
                 "period-year-mismatch",
                 path,
                 f"{label}: the period column says {written}, outside fiscal year "
@@ -278,7 +278,7 @@ def _correct_year(
         )
         return chosen
     warnings.append(
-        Warning_(
+        Finding(
             "period-outside-fiscal-year",
             path,
             f"{label}: the period {written} lies outside fiscal year {fiscal_year} and the step "
@@ -297,7 +297,7 @@ def _span(period: Period) -> str:
 # --- the assessment and its checks ------------------------------------------------------------
 
 
-def _assessment(report: Report, warnings: list[Warning_]) -> dict[str, Any] | None:
+def _assessment(report: Report, warnings: list[Finding]) -> dict[str, Any] | None:
     if report.assessment_year is None:
         return None
     indicators = [report.indicators[n] for n in sorted(report.indicators)]
@@ -315,14 +315,14 @@ def _assessment(report: Report, warnings: list[Warning_]) -> dict[str, Any] | No
     }
 
 
-def _score_checks(report: Report) -> list[Warning_]:
+def _score_checks(report: Report) -> list[Finding]:
     found = []
     if report.score is None:
-        return [Warning_("missing-score", "assessment", "no overall score found in the report")]
+        return [Finding("missing-score", "assessment", "no overall score found in the report")]
     for other, line in report.other_scores:
         if abs(other - report.score) > 0.005:
             found.append(
-                Warning_(
+                Finding(
                     "score-inconsistent",
                     f"line {line}",
                     f"the report states the overall "
@@ -333,7 +333,7 @@ def _score_checks(report: Report) -> list[Warning_]:
     framework = report.framework
     if framework is None:
         found.append(
-            Warning_(
+            Finding(
                 "framework-unknown",
                 "assessment",
                 f"no ITA framework data for "
@@ -347,7 +347,7 @@ def _score_checks(report: Report) -> list[Warning_]:
         plain = round(sum(scores.values()) / len(scores), 2)
         hint = " (the plain mean of the indicators)" if abs(plain - report.score) <= 0.005 else ""
         found.append(
-            Warning_(
+            Finding(
                 "score-mismatch",
                 "assessment.score",
                 f"the report's overall score "
@@ -358,7 +358,7 @@ def _score_checks(report: Report) -> list[Warning_]:
         )
     if report.grade is not None and framework.grade(report.score) != report.grade:
         found.append(
-            Warning_(
+            Finding(
                 "grade-mismatch",
                 "assessment.grade",
                 f"grade {report.grade} does not match "
@@ -369,7 +369,7 @@ def _score_checks(report: Report) -> list[Warning_]:
     return found
 
 
-def _label_checks(report: Report) -> list[Warning_]:
+def _label_checks(report: Report) -> list[Finding]:
     seen = set()
     found = []
     for line, said, actual in report.tool_labels:
@@ -377,7 +377,7 @@ def _label_checks(report: Report) -> list[Warning_]:
             continue
         seen.add((line, said))
         found.append(
-            Warning_(
+            Finding(
                 "indicator-tool-label",
                 f"line {line}",
                 f"the heading names {said} but "
@@ -387,7 +387,7 @@ def _label_checks(report: Report) -> list[Warning_]:
     return found
 
 
-def _analysis_checks(report: Report) -> list[Warning_]:
+def _analysis_checks(report: Report) -> list[Finding]:
     found = []
     for line, number, name in report.analysis:
         table = report.indicators.get(number)
@@ -396,7 +396,7 @@ def _analysis_checks(report: Report) -> list[Warning_]:
         elsewhere = [n for n, i in report.indicators.items() if similar(i["name"], name, 0.8)]
         hint = f" ({name!r} is indicator {elsewhere[0]})" if elsewhere else ""
         found.append(
-            Warning_(
+            Finding(
                 "analysis-indicator-mismatch",
                 f"line {line}",
                 f"the analysis names "

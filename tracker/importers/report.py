@@ -18,7 +18,6 @@ from schedules.recurrence import RecurrenceError, parse_recurrence
 from tracker.errors import InvalidInput
 from tracker.frameworks import Framework, framework_for
 from tracker.importers.text import Line, arabic, score_in, split_lines, tidy
-from tracker.plandoc import SCHEMA_ID
 from tracker.textkey import lookup_key
 
 ORGANIZATION_PREFIXES = (
@@ -42,7 +41,9 @@ TOOLS = ("IIT", "EIT", "OIT")
 
 
 @dataclass
-class Warning_:
+class Finding:
+    """A warning about the report: a stable code, where, and what the import did."""
+
     code: str
     where: str | None
     message: str
@@ -83,7 +84,7 @@ class Report:
     measures: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     analysis: list[tuple[int, int, str]] = field(default_factory=list)  # line, number, name
-    warnings: list[Warning_] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
 
     @property
     def framework(self) -> Framework | None:
@@ -428,7 +429,7 @@ _COLUMN_WORDS = {
 }
 
 
-def _header_columns(line: Line, *, minimum: int = 0) -> dict[str, int] | None:
+def header_columns(line: Line, *, minimum: int = 0) -> dict[str, int] | None:
     """Which column holds what, if ``line`` is a measure-table header.
 
     A report's header must name the step and unit columns; with ``minimum`` any row naming
@@ -455,7 +456,7 @@ def _steps(lines: list[Line], report: Report) -> None:
     list_steps: list[Step] = []
     columns: dict[str, int] | None = None
     for line in lines:
-        header = _header_columns(line)
+        header = header_columns(line)
         if header is not None:
             columns = header
             continue
@@ -466,7 +467,7 @@ def _steps(lines: list[Line], report: Report) -> None:
                 columns = None  # prose ends the table; a repeated header resumes it
             continue
         if "period" in columns:
-            _table_row(line, columns, report, table_steps)
+            table_row(line, columns, report, table_steps)
         else:
             _list_row(line, columns, list_steps)
     report.steps = _merge_listings(table_steps, list_steps, report)
@@ -482,7 +483,7 @@ def _cell(line: Line, columns: dict[str, int], role: str) -> str:
 _STEP_NUMBER = re.compile(r"^([0-9๐-๙]{1,2})\s*[.)]\s*(.*)$")
 
 
-def _table_row(line: Line, columns: dict[str, int], report: Report, steps: list[Step]) -> None:
+def table_row(line: Line, columns: dict[str, int], report: Report, steps: list[Step]) -> None:
     measure_title = _cell(line, columns, "measure")
     step_text = _cell(line, columns, "step")
     if measure_title:
@@ -607,6 +608,3 @@ def read_follow_up(cell: str) -> FollowUp | None:
 def all_units_name(name: str) -> bool:
     """Whether a unit name means every unit of the organization ("ทุกส่วนราชการในสังกัด…")."""
     return lookup_key(name).startswith(tuple(lookup_key(p) for p in ALL_UNITS_PREFIXES))
-
-
-__all__ = ["SCHEMA_ID", "FollowUp", "Report", "Step", "Warning_", "read_follow_up", "read_report"]

@@ -18,9 +18,9 @@ from tracker.errors import InvalidInput
 from tracker.importers.report import (
     Report,
     Step,
-    _header_columns,
-    _table_row,
+    header_columns,
     split_units,
+    table_row,
 )
 from tracker.importers.text import Line, arabic, tidy
 
@@ -58,7 +58,7 @@ def read_spreadsheet(
     for offset, cells in enumerate(carried, start=header_index + 2):
         line = Line(offset, tidy(" ".join(cells)), tuple(cells))
         before = len(steps)
-        _table_row(line, columns, report, steps)
+        table_row(line, columns, report, steps)
         if len(steps) > before and progress:
             states[(steps[-1].measure, steps[-1].number)] = _state(path, offset, cells, progress)
     report.steps = steps
@@ -97,7 +97,7 @@ def _find_header(path: Path, rows: list[list[str]]) -> tuple[int, dict[str, int]
     best: tuple[int, dict[str, int]] | None = None
     for index, raw in enumerate(rows[:HEADER_SEARCH_ROWS]):
         cells = [tidy(cell) for cell in raw]
-        columns = _header_columns(Line(index + 1, " ".join(cells), tuple(cells)), minimum=2)
+        columns = header_columns(Line(index + 1, " ".join(cells), tuple(cells)), minimum=2)
         if columns and (best is None or len(columns) > len(best[1])):
             best = (index, columns)
     if best is None:
