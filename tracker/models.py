@@ -318,6 +318,8 @@ class MeetingSeries(Base):
     reminder_time: Mapped[time] = mapped_column(Time, default=time(9, 0), server_default="09:00:00")
     report_days: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     report_time: Mapped[time] = mapped_column(Time, default=time(8, 0), server_default="08:00:00")
+    # The local day the follow-up dues of this series were last planned (None: plan again).
+    dues_planned_on: Mapped[date | None] = mapped_column(Date)
 
     meetings: Mapped[list[Meeting]] = relationship(back_populates="series", order_by="Meeting.date")
     recipients: Mapped[list[SeriesRecipient]] = relationship(
@@ -382,13 +384,16 @@ class Task(Base):
     period_text: Mapped[str | None] = mapped_column(Text)  # exactly as written
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)  # None: open-ended
-    series_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_series.id"))
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_series.id"), index=True)
     status: Mapped[TaskStatus] = mapped_column(
         _str_enum(TaskStatus, "task_status"), default=TaskStatus.NOT_STARTED
     )
     percent: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The next deadline alert's due moment, kept by the alert job (None: none planned yet,
+    # or none left); an indexed column, so a sweep reads only the tasks that are due.
+    next_alert_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     measure: Mapped[Measure] = relationship(back_populates="tasks")
     units: Mapped[list[Unit]] = relationship(secondary=task_units, order_by="Unit.id")
@@ -484,3 +489,32 @@ class OutboxMessage(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(120))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class MeetingDue(Base):
+    """A moment a series' meeting needs something: its reminder round or its progress report.
+
+    Planned ahead from the series' calendar (holidays, moves and cancellations applied) once
+    a day, so that a sweep is one indexed query over due rows for every organization at once,
+    not a calendar computation per organization. ``done_at`` is set when a sweep has queued
+    its messages in the ledger.
+    """
+
+    __tablename__ = "meeting_dues"
+    __table_args__ = (
+        UniqueConstraint("series_id", "job", "rule_date"),
+        Index("ix_meeting_dues_due", "done_at", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("meeting_series.id"))
+    job: Mapped[str] = mapped_column(String(40))  # "meeting-reminder" or "progress-report"
+    rule_date: Mapped[date] = mapped_column(Date)
+    meeting_date: Mapped[date] = mapped_column(Date)
+    meeting_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    previous_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_date: Mapped[date | None] = mapped_column(Date)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    series: Mapped[MeetingSeries] = relationship()

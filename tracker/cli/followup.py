@@ -578,5 +578,6 @@ def series_timing_command(
         for field, value in changes.items():
             if value is not None:
                 setattr(series, field, value)
+        series.dues_planned_on = None  # plan its reminders and reports again
         row = _series_row(series)
     echo_json(row)

@@ -20,20 +20,31 @@ before its deadline); one whose moment has passed is recorded as ``missed``, vis
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from schedules.meetings import MeetingDay
 from schedules.workdays import ThaiCalendar
 from tracker.followup import content
+from tracker.followup.dues import (
+    ALERT_ZONE,
+    OPEN,
+    alert_moments,
+    due_alert_tasks,
+    due_meeting_rows,
+    next_alert,
+    plan_alerts,
+    plan_meeting_dues,
+)
 from tracker.followup.ledger import Envelope, Sender, dispatch, enqueue, known
 from tracker.followup.progress import build_progress_report, render, subject
 from tracker.models import (
+    MeetingDue,
     MeetingSeries,
     Organization,
     Task,
@@ -41,11 +52,9 @@ from tracker.models import (
     TaskStatus,
     Unit,
 )
-from tracker.services.meetings import series_meetings
 
 LOOKBACK = timedelta(days=35)
 LOOKAHEAD = timedelta(days=40)  # reminders are due at most a few weeks before a meeting
-ALERT_TIME = time(9, 0)
 DIGEST_TIME = time(8, 0)
 DEFAULT_TIMEZONE = "Asia/Bangkok"
 
@@ -107,32 +116,80 @@ def _slug(text: str) -> str:
     return re.sub(r"[^\w\u0e00-\u0e7f]+", "-", text).strip("-")[:60]
 
 
-# --- meetings -------------------------------------------------------------------------------
+# --- sweeping planned dues ------------------------------------------------------------------
 
 
-def _meetings_around(series: MeetingSeries, now: datetime, options: Options) -> list[MeetingDay]:
-    zone = ZoneInfo(series.timezone)
-    today = now.astimezone(zone).date()
-    held = series_meetings(series, today - LOOKBACK, today + LOOKAHEAD, calendar=options.calendar)
-    return [m for m in held if not m.cancelled]
+@contextmanager
+def _sweep(factory: sessionmaker[Session], options: Options) -> Iterator[Session]:
+    """One transaction for one sweep; a dry run does all the work and keeps none of it."""
+    with factory() as session:
+        yield session
+        if options.dry_run:
+            session.rollback()
+        else:
+            session.commit()
 
 
-def _due(day: date, days_before: int, at: time, zone: str, options: Options) -> datetime:
-    return datetime.combine(
-        options.calendar.add_working_days(day, -days_before), at, ZoneInfo(zone)
-    )
+@dataclass
+class _Context:
+    """Everything the due rows of one sweep need, each loaded in one query."""
 
+    series: dict[int, MeetingSeries]
+    organizations: dict[int, Organization]
+    tasks: dict[int, list[Task]]  # series id -> open tasks
+    units: dict[int, list[Unit]]  # organization id -> units (not groups, not merged)
+    last_update: dict[int, datetime]  # task id -> its last change by a unit
 
-def _neighbours(
-    meetings: list[MeetingDay], index: int
-) -> tuple[MeetingDay | None, MeetingDay | None]:
-    previous = meetings[index - 1] if index > 0 else None
-    following = meetings[index + 1] if index + 1 < len(meetings) else None
-    return previous, following
-
-
-def _all_series(session: Session) -> list[MeetingSeries]:
-    return list(session.scalars(select(MeetingSeries).order_by(MeetingSeries.id)))
+    @classmethod
+    def load(cls, session: Session, series_ids: set[int]) -> _Context:
+        series = {
+            s.id: s
+            for s in session.scalars(
+                select(MeetingSeries)
+                .where(MeetingSeries.id.in_(series_ids))
+                .options(selectinload(MeetingSeries.recipients))
+            )
+        }
+        organization_ids = {s.organization_id for s in series.values()}
+        organizations = {
+            o.id: o
+            for o in session.scalars(
+                select(Organization).where(Organization.id.in_(organization_ids))
+            )
+        }
+        tasks: dict[int, list[Task]] = {}
+        for task in session.scalars(
+            select(Task)
+            .where(Task.series_id.in_(series_ids), Task.status.in_(OPEN))
+            .options(selectinload(Task.units), selectinload(Task.measure))
+            .order_by(Task.id)
+        ):
+            tasks.setdefault(task.series_id, []).append(task)  # type: ignore[arg-type]
+        units: dict[int, list[Unit]] = {}
+        for unit in session.scalars(
+            select(Unit)
+            .where(
+                Unit.organization_id.in_(organization_ids),
+                Unit.merged_into_id.is_(None),
+                Unit.all_units.is_(False),
+            )
+            .options(selectinload(Unit.contacts))
+            .order_by(Unit.id)
+        ):
+            units.setdefault(unit.organization_id, []).append(unit)
+        task_ids = [t.id for ts in tasks.values() for t in ts]
+        last_update = (
+            dict(
+                session.execute(
+                    select(TaskEvent.task_id, func.max(TaskEvent.at))
+                    .where(TaskEvent.task_id.in_(task_ids), TaskEvent.actor_unit_id.is_not(None))
+                    .group_by(TaskEvent.task_id)
+                ).all()
+            )
+            if task_ids
+            else {}
+        )
+        return cls(series, organizations, tasks, units, last_update)
 
 
 # --- meeting reminders ----------------------------------------------------------------------
@@ -141,63 +198,64 @@ def _all_series(session: Session) -> list[MeetingSeries]:
 def meeting_reminders(
     factory: sessionmaker[Session], now: datetime, options: Options | None = None
 ) -> JobResult:
-    """Queue one digest per responsible unit before each meeting (see the module docstring)."""
+    """Queue one digest per responsible unit before each meeting (see the module docstring).
+
+    One indexed query finds the due meetings of every organization; one query each loads
+    their tasks, units and last updates.
+    """
     options = options or Options()
     result = JobResult("meeting-reminders")
-    with factory() as session, session.begin():
-        for series in _all_series(session):
-            meetings = _meetings_around(series, now, options)
-            for index, meeting in enumerate(meetings):
-                due = _due(
-                    meeting.date,
-                    series.reminder_days,
-                    series.reminder_time,
-                    series.timezone,
-                    options,
-                )
-                if due > now or due < now - LOOKBACK:
-                    continue
-                previous, following = _neighbours(meetings, index)
-                _remind(session, series, meeting, previous, following, due, now, options, result)
+    with _sweep(factory, options) as session:
+        plan_meeting_dues(session, now, options.calendar)
+        dues = due_meeting_rows(session, "meeting-reminder", now, LOOKBACK)
+        context = _Context.load(session, {d.series_id for d in dues})
+        for due in dues:
+            _remind(session, context, due, now, options, result)
+            due.done_at = now
     return result
 
 
 def _remind(
     session: Session,
-    series: MeetingSeries,
-    meeting: MeetingDay,
-    previous: MeetingDay | None,
-    following: MeetingDay | None,
-    due: datetime,
+    context: _Context,
+    due: MeetingDue,
     now: datetime,
     options: Options,
     result: JobResult,
 ) -> None:
-    missed = now >= meeting.start
-    tasks = [t for t in _open_tasks(session, series, meeting.date) if t.created_at <= due]
+    series = context.series[due.series_id]
+    organization = context.organizations[series.organization_id]
+    missed = now >= due.meeting_start
+    tasks = [
+        t
+        for t in context.tasks.get(series.id, [])
+        if t.created_at <= due.due_at and (t.start_date is None or t.start_date <= due.meeting_date)
+    ]
     today = now.astimezone(ZoneInfo(series.timezone)).date()
-    updated = _updated_since(session, [t.id for t in tasks], previous.start if previous else None)
-    organization = session.get(Organization, series.organization_id)
-    assert organization is not None
-    for unit in _org_units(session, series.organization_id):
+    updated = {
+        t.id
+        for t in tasks
+        if t.id in context.last_update
+        and (due.previous_start is None or context.last_update[t.id] > due.previous_start)
+    }
+    start = due.meeting_start.astimezone(ZoneInfo(series.timezone))
+    for unit in context.units.get(organization.id, []):
         mine = [t for t in tasks if _responsible(t, unit)]
         if not mine:
             continue  # a unit with nothing open gets nothing
-        groups = _reminder_groups(mine, today, following, updated, options.lang)
-        subject_, text, html = content.reminder(
-            options.lang, unit.name, series.name, meeting.start, groups
-        )
-        fallback = f"{_slug(organization.name)}/{meeting.date}/reminder-{_slug(unit.name)}"
+        groups = _reminder_groups(mine, today, due.next_date, updated, options.lang)
+        subject_, text, html = content.reminder(options.lang, unit.name, series.name, start, groups)
+        fallback = f"{_slug(organization.name)}/{due.meeting_date}/reminder-{_slug(unit.name)}"
         for channel, address in unit_recipients(unit, "unit", fallback, options):
             envelope = Envelope(
                 "meeting-reminder",
-                f"{series.id}/{meeting.date}",
+                f"{series.id}/{due.meeting_date}",
                 address,
                 channel,
                 subject_,
                 text,
                 html,
-                due,
+                due.due_at,
                 organization.id,
                 unit.id,
             )
@@ -248,18 +306,6 @@ def _imported_after(session: Session, series: MeetingSeries, due: datetime) -> b
     return first is None or first > due
 
 
-def _open_tasks(session: Session, series: MeetingSeries, meeting: date) -> list[Task]:
-    tasks = session.scalars(
-        select(Task)
-        .where(
-            Task.series_id == series.id,
-            Task.status.in_([TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS]),
-        )
-        .order_by(Task.id)
-    )
-    return [t for t in tasks if t.start_date is None or t.start_date <= meeting]
-
-
 def _org_units(session: Session, organization_id: int) -> list[Unit]:
     return list(
         session.scalars(
@@ -278,17 +324,6 @@ def _responsible(task: Task, unit: Unit) -> bool:
     return any(u.id == unit.id or u.all_units for u in task.units)
 
 
-def _updated_since(session: Session, task_ids: list[int], since: datetime | None) -> set[int]:
-    if not task_ids:
-        return set()
-    statement = select(TaskEvent.task_id).where(
-        TaskEvent.task_id.in_(task_ids), TaskEvent.actor_unit_id.is_not(None)
-    )
-    if since is not None:
-        statement = statement.where(TaskEvent.at > since)
-    return set(session.scalars(statement))
-
-
 def task_line(task: Task) -> content.TaskLine:
     return content.TaskLine(
         id=task.id,
@@ -302,14 +337,14 @@ def task_line(task: Task) -> content.TaskLine:
 
 
 def _reminder_groups(
-    tasks: list[Task], today: date, following: MeetingDay | None, updated: set[int], lang: str
+    tasks: list[Task], today: date, following: date | None, updated: set[int], lang: str
 ) -> list[tuple[str, list[content.TaskLine]]]:
     overdue, due_soon, stale, other = [], [], [], []
     for task in tasks:
         line = task_line(task)
         if task.is_overdue(today):
             overdue.append(line)
-        elif task.end_date and following and task.end_date < following.date:
+        elif task.end_date and following and task.end_date < following:
             due_soon.append(line)
         elif task.status is TaskStatus.IN_PROGRESS and task.id not in updated:
             stale.append(line)
@@ -333,58 +368,45 @@ def progress_reports(
     """Queue each meeting's progress report to the series' recipients."""
     options = options or Options()
     result = JobResult("progress-reports")
-    with factory() as session, session.begin():
-        for series in _all_series(session):
-            meetings = _meetings_around(series, now, options)
-            for index, meeting in enumerate(meetings):
-                due = _due(
-                    meeting.date, series.report_days, series.report_time, series.timezone, options
-                )
-                if due > now or due < now - LOOKBACK:
-                    continue
-                previous, following = _neighbours(meetings, index)
-                _report(session, series, meeting, previous, following, due, now, options, result)
+    with _sweep(factory, options) as session:
+        plan_meeting_dues(session, now, options.calendar)
+        for due in due_meeting_rows(session, "progress-report", now, LOOKBACK):
+            _report(session, due, now, options, result)
+            due.done_at = now
     return result
 
 
 def _report(
-    session: Session,
-    series: MeetingSeries,
-    meeting: MeetingDay,
-    previous: MeetingDay | None,
-    following: MeetingDay | None,
-    due: datetime,
-    now: datetime,
-    options: Options,
-    result: JobResult,
+    session: Session, due: MeetingDue, now: datetime, options: Options, result: JobResult
 ) -> None:
+    series = due.series
     report = build_progress_report(
         session,
         series,
-        meeting.date,
-        previous=previous.start if previous else None,
-        next_meeting=following.date if following else None,
+        due.meeting_date,
+        previous=due.previous_start,
+        next_meeting=due.next_date,
         lang=options.lang,
     )
-    if report.total == 0 or _imported_after(session, series, due):
+    if report.total == 0 or _imported_after(session, series, due.due_at):
         return
     title = subject(report, options.lang)
     text, html = render(report, "txt", options.lang), render(report, "html", options.lang)
-    fallback = f"{_slug(report.organization)}/{meeting.date}/progress-report"
+    fallback = f"{_slug(report.organization)}/{due.meeting_date}/progress-report"
     for channel, address in series_recipients(series, fallback, options):
         envelope = Envelope(
             "progress-report",
-            f"{series.id}/{meeting.date}",
+            f"{series.id}/{due.meeting_date}",
             address,
             channel,
             title,
             text,
             html,
-            due,
+            due.due_at,
             series.organization_id,
             None,
         )
-        _record(session, envelope, now, now >= meeting.start, result, series.name, options)
+        _record(session, envelope, now, now >= due.meeting_start, result, series.name, options)
 
 
 # --- deadline alerts and the weekly overdue digest --------------------------------------------
@@ -393,21 +415,18 @@ def _report(
 def deadline_alerts(
     factory: sessionmaker[Session], now: datetime, options: Options | None = None
 ) -> JobResult:
-    """Queue the "n days left" and "overdue" alerts of every open task with an end date."""
+    """Queue the "n days left" and "overdue" alerts whose moment has come.
+
+    Reads only tasks whose stored next alert moment has passed (an indexed column), then
+    stores each one's following moment.
+    """
     options = options or Options()
     result = JobResult("deadline-alerts")
-    with factory() as session, session.begin():
-        tasks = session.scalars(
-            select(Task)
-            .where(
-                Task.end_date.is_not(None),
-                Task.status.in_([TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS]),
-                Task.end_date >= (now - LOOKBACK).date() - timedelta(days=1),
-            )
-            .order_by(Task.id)
-        )
-        for task in tasks:
+    with _sweep(factory, options) as session:
+        plan_alerts(session, options.alert_days)
+        for task in due_alert_tasks(session, now):
             _alert_task(session, task, now, options, result)
+            task.next_alert_at = next_alert(task, now, options.alert_days)
     return result
 
 
@@ -415,16 +434,12 @@ def _alert_task(
     session: Session, task: Task, now: datetime, options: Options, result: JobResult
 ) -> None:
     assert task.end_date is not None
-    zone = ZoneInfo(DEFAULT_TIMEZONE)
-    deadline_over = datetime.combine(task.end_date + timedelta(days=1), time(0, 0), zone)
-    moments = [(f"{days}d", task.end_date - timedelta(days=days)) for days in options.alert_days]
-    moments.append(("overdue", task.end_date + timedelta(days=1)))
-    for kind, day in moments:
-        due = datetime.combine(day, ALERT_TIME, zone)
+    deadline_over = datetime.combine(task.end_date + timedelta(days=1), time(0, 0), ALERT_ZONE)
+    organization_id = task.measure.plan.organization_id
+    for kind, day, due in alert_moments(task, options.alert_days):
         if due > now or due < now - LOOKBACK or due < task.created_at:
             continue
         missed = kind != "overdue" and now >= deadline_over
-        organization_id = task.measure.plan.organization_id
         for unit in _task_units(session, task):
             subject_, text, html = content.deadline_alert(
                 options.lang, unit.name, task_line(task), kind

@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from tracker.followup.jobs import ALERT_TIME, DIGEST_TIME, QUEUE_JOBS, dispatch_outbox
+from tracker.followup.dues import ALERT_TIME
+from tracker.followup.jobs import DIGEST_TIME, QUEUE_JOBS, dispatch_outbox
 from tracker.followup.runner import options_from
 
 ZONE = ZoneInfo("Asia/Bangkok")

@@ -222,9 +222,10 @@ def _import_series(
             session.add(series)
             report.count("meeting series")
         label = f"series {series.name}"
+        before = _change_count(report)
         _assign(series, "rrule", doc["rrule"].removeprefix("RRULE:"), report, label)
-        _assign(series, "text", doc.get("text"), report, label)
         _assign(series, "timezone", doc.get("timezone", DEFAULT_TIMEZONE), report, label)
+        _assign(series, "text", doc.get("text"), report, label)
         at = time.fromisoformat(doc["time"]) if "time" in doc else DEFAULT_MEETING_TIME
         _assign(series, "time_of_day", at, report, label)
         _assign(series, "place", doc.get("place"), report, label)
@@ -232,8 +233,14 @@ def _import_series(
         _assign(series, "holiday_policy", policy, report, label)
         session.flush()
         _import_exceptions(session, series, doc.get("exceptions", []), report)
+        if _change_count(report) > before:
+            series.dues_planned_on = None  # its follow-up moments must be planned again
         by_key[key] = series
     return by_key
+
+
+def _change_count(report: ImportReport) -> int:
+    return len(report.changes) + sum(report.created.values())
 
 
 def _import_exceptions(
@@ -344,6 +351,8 @@ def _update_task(ctx: _TaskContext, task: Task, wanted: dict[str, Any], units: l
         old = getattr(task, name)
         if _assign(task, name, value, ctx.report, label):
             _log_import_change(ctx, task, name, old, value)
+            if name == "end_date":
+                task.next_alert_at = None  # its deadline alerts must be planned again
     if [u.id for u in task.units] != [u.id for u in units]:
         before = ", ".join(u.name for u in task.units)
         task.units = units
