@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from tracker.models import MeetingDue, MeetingSeries, Task, TaskStatus
@@ -31,18 +31,27 @@ OPEN = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)
 def plan_meeting_dues(session: Session, now: datetime, calendar) -> int:  # type: ignore[no-untyped-def]
     """Plan every series not planned today; returns how many series were planned."""
     today = now.astimezone(ALERT_ZONE).date()
-    stale = list(
-        session.scalars(
-            select(MeetingSeries).where(
-                or_(MeetingSeries.dues_planned_on.is_(None), MeetingSeries.dues_planned_on < today)
-            )
-        )
+    not_planned = or_(
+        MeetingSeries.dues_planned_on.is_(None), MeetingSeries.dues_planned_on < today
     )
-    for series in stale:
+    planned = 0
+    for series_id in session.scalars(select(MeetingSeries.id).where(not_planned)).all():
+        # Claim the planning with a compare-and-swap: of two processes sweeping at once, the
+        # second changes no row (after the first commits) and leaves the series alone.
+        claimed = session.execute(
+            update(MeetingSeries)
+            .where(MeetingSeries.id == series_id, not_planned)
+            .values(dues_planned_on=today)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:
+            continue
+        series = session.get(MeetingSeries, series_id)
+        assert series is not None
         _plan_series(session, series, today, calendar)
-        series.dues_planned_on = today
+        planned += 1
     session.flush()
-    return len(stale)
+    return planned
 
 
 def _plan_series(session: Session, series: MeetingSeries, today: date, calendar) -> None:  # type: ignore[no-untyped-def]

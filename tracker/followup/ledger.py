@@ -74,8 +74,10 @@ def enqueue(session: Session, envelope: Envelope, now: datetime, *, missed: bool
         _insert(session)(OutboxMessage)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["job", "occurrence", "recipient", "channel"])
+        .returning(OutboxMessage.id)
     )
-    return session.execute(statement).rowcount == 1
+    # RETURNING, not rowcount: PostgreSQL reports -1 rows for an insert that returns ids.
+    return session.execute(statement).first() is not None
 
 
 def _insert(session: Session) -> Callable[..., Any]:
