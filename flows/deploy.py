@@ -1,0 +1,369 @@
+"""Prefect deployments whose schedules come from the meeting series in the database.
+
+``python -m flows.deploy [--dry-run]`` (or `tracker deploy`) registers two deployments on
+the Prefect server named by PREFECT_API_URL, in a process work pool:
+
+- ``ita-tracker-reminders`` runs :func:`flows.flows.meeting_reminders_flow` at the exact
+  moment each reminder is due: ``reminder_days`` working days before each meeting held (Thai
+  holidays and cancellations applied) at ``reminder_time`` in the series' timezone;
+- ``ita-tracker-sweep`` runs :func:`flows.flows.followup_sweep` at each progress report's
+  moment (``report_days`` / ``report_time``) and every hour as a safety net: alerts and
+  digests are due on the hour's scale, and an hourly sweep catches anything a stale
+  schedule, a worker that was down or a meeting moved since the last deploy would miss.
+
+The moments are written as explicit dates, not as a second recurrence rule: "two working
+days before the 1st/3rd/5th Wednesday" is no RRULE (holidays move it). Each schedule is an
+RRULE set of RDATE lines in Asia/Bangkok wall time with a DTSTART, and a timezone of
+Asia/Bangkok. The times are written floating (no "Z", no TZID: dateutil 2.9 rejects TZID on
+RDATE) because Prefect relabels every RDATE with the schedule's timezone rather than
+converting it; a UTC "Z" time would land seven hours early. The API answers in UTC, where a
+moment before 07:00 Bangkok falls on the previous day: compare dates in Bangkok time.
+
+Dates reach ``horizon_days`` ahead (120 by default): deploy again after changing a series or
+its meetings, and at least every few months (a daily cron of `tracker deploy` does both).
+Running a flow at a moment that is no longer due is harmless: the jobs decide what is due
+from the meeting dates and the outbox ledger, never from the schedule.
+
+``--dry-run`` prints the schedules in Bangkok time and never imports or contacts Prefect.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from schedules.workdays import ThaiCalendar
+from tracker.models import MeetingSeries
+from tracker.services.meetings import series_meetings
+
+BANGKOK = "Asia/Bangkok"
+SWEEP_DEPLOYMENT = "ita-tracker-sweep"
+REMINDERS_DEPLOYMENT = "ita-tracker-reminders"
+WORK_POOL = "ita-tracker"
+HORIZON_DAYS = 120
+SWEEP_EVERY = timedelta(hours=1)
+# Hourly at hh:05 Bangkok time: just after anything due on the hour. A fixed anchor keeps the
+# sweep's times the same across deploys.
+SWEEP_ANCHOR = datetime(2026, 1, 1, 0, 5, tzinfo=ZoneInfo(BANGKOK))
+# Prefect refuses RRULE strings over 6,500 characters; one date takes 16.
+DATES_PER_RULE = 300
+TAGS = ["ita-tracker"]
+
+REMINDER_JOB = "meeting-reminders"
+REPORT_JOB = "progress-reports"
+
+
+@dataclass(frozen=True)
+class DueMoment:
+    """When one job is due for one meeting: ``at`` is aware, in Asia/Bangkok."""
+
+    job: str
+    series_id: int
+    series: str
+    meeting: date
+    at: datetime
+
+
+@dataclass(frozen=True)
+class SchedulePlan:
+    """The moments found from ``start`` (excluded) to ``end`` (included), in order."""
+
+    start: datetime
+    end: datetime
+    reminders: tuple[DueMoment, ...]
+    reports: tuple[DueMoment, ...]
+
+    def reminder_rrules(self) -> list[str]:
+        """The reminders deployment's RRULE strings (Asia/Bangkok wall time)."""
+        return rdate_rrules(m.at for m in self.reminders)
+
+    def report_rrules(self) -> list[str]:
+        """The progress reports' RRULE strings, scheduled on the sweep deployment."""
+        return rdate_rrules(m.at for m in self.reports)
+
+
+def build_schedules(
+    session: Session,
+    now: datetime,
+    horizon_days: int = HORIZON_DAYS,
+    *,
+    calendar: ThaiCalendar | None = None,
+) -> SchedulePlan:
+    """The reminder and report moments of every meeting series, after ``now`` and at most
+    ``horizon_days`` later.
+
+    A moment is ``days`` working days before a meeting that is held (cancelled ones have
+    none; moved ones count from the day they are held) at the series' time, in the series'
+    timezone, as ``tracker.followup.jobs`` computes it; it is returned in Asia/Bangkok.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    if horizon_days < 1:
+        raise ValueError(f"horizon_days must be at least 1, got {horizon_days}")
+    calendar = calendar or ThaiCalendar()
+    end = now + timedelta(days=horizon_days)
+    reminders: list[DueMoment] = []
+    reports: list[DueMoment] = []
+    for series in session.scalars(select(MeetingSeries).order_by(MeetingSeries.id)):
+        timings = (
+            (REMINDER_JOB, series.reminder_days, series.reminder_time, reminders),
+            (REPORT_JOB, series.report_days, series.report_time, reports),
+        )
+        zone = ZoneInfo(series.timezone)
+        # A meeting after the horizon can still have its moment inside it.
+        lead = timedelta(days=2 * max(series.reminder_days, series.report_days) + 14)
+        first, last = now.astimezone(zone).date(), end.astimezone(zone).date() + lead
+        for meeting in series_meetings(series, first, last, calendar=calendar):
+            if meeting.cancelled:
+                continue
+            for job, days, at, found in timings:
+                due = _due(calendar, meeting.date, days, at, zone)
+                if now < due <= end:
+                    moment = due.astimezone(ZoneInfo(BANGKOK))
+                    found.append(DueMoment(job, series.id, series.name, meeting.date, moment))
+    return SchedulePlan(
+        start=now,
+        end=end,
+        reminders=tuple(sorted(reminders, key=_order)),
+        reports=tuple(sorted(reports, key=_order)),
+    )
+
+
+def _due(calendar: ThaiCalendar, day: date, days_before: int, at: time, zone: ZoneInfo) -> datetime:
+    return datetime.combine(calendar.add_working_days(day, -days_before), at, zone)
+
+
+def _order(moment: DueMoment) -> tuple[datetime, int, date]:
+    return moment.at, moment.series_id, moment.meeting
+
+
+def rdate_rrules(moments: Iterable[datetime]) -> list[str]:
+    """RRULE strings listing ``moments`` as RDATEs in Bangkok wall time, for a Prefect
+    RRuleSchedule with ``timezone="Asia/Bangkok"``; several strings when there are many."""
+    zone = ZoneInfo(BANGKOK)
+    local = sorted({m.astimezone(zone).replace(tzinfo=None) for m in moments})
+    rules = []
+    for index in range(0, len(local), DATES_PER_RULE):
+        chunk = local[index : index + DATES_PER_RULE]
+        dates = ",".join(f"{m:%Y%m%dT%H%M%S}" for m in chunk)
+        rules.append(f"DTSTART:{chunk[0]:%Y%m%dT%H%M%S}\nRDATE:{dates}")
+    return rules
+
+
+# --- Prefect -------------------------------------------------------------------------------
+
+
+def prefect_schedules(plan: SchedulePlan) -> dict[str, list[Any]]:
+    """The Prefect schedules of each deployment, by deployment name."""
+    from prefect.schedules import Interval, RRule
+
+    sweep = [Interval(SWEEP_EVERY, anchor_date=SWEEP_ANCHOR, timezone=BANGKOK, slug="hourly")]
+    sweep += [
+        RRule(rule, timezone=BANGKOK, slug=f"{REPORT_JOB}-{number}")
+        for number, rule in enumerate(plan.report_rrules(), 1)
+    ]
+    reminders = [
+        RRule(rule, timezone=BANGKOK, slug=f"{REMINDER_JOB}-{number}")
+        for number, rule in enumerate(plan.reminder_rrules(), 1)
+    ]
+    return {SWEEP_DEPLOYMENT: sweep, REMINDERS_DEPLOYMENT: reminders}
+
+
+def ensure_work_pool(name: str) -> None:
+    """Create the process work pool ``name`` unless it exists (workers: `prefect worker start
+    --pool NAME` where this package is installed)."""
+    from prefect import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectNotFound
+    from prefect.workers.process import ProcessWorker
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_work_pool(name)
+        except ObjectNotFound:
+            template = ProcessWorker.get_default_base_job_template()
+            client.create_work_pool(
+                WorkPoolCreate(name=name, type="process", base_job_template=template)
+            )
+
+
+def deploy(
+    *,
+    now: datetime | None = None,
+    horizon_days: int = HORIZON_DAYS,
+    work_pool: str = WORK_POOL,
+) -> list[Any]:
+    """Register (or update) both deployments with schedules from the database; their ids.
+
+    Without ``now`` the clock is TRACKER_NOW or the real time. Raises TrackerError when no
+    Prefect server is configured: without PREFECT_API_URL, Prefect would register into a
+    temporary server that vanishes with this process.
+    """
+    import httpx
+    from prefect import deploy as prefect_deploy
+    from prefect.settings import PREFECT_API_URL
+    from prefect.types.entrypoint import EntrypointType
+
+    from flows.flows import followup_sweep, meeting_reminders_flow
+    from tracker.errors import TrackerError
+
+    if not PREFECT_API_URL.value():
+        raise TrackerError(
+            "PREFECT_API_URL is not set: point it at the Prefect server, e.g. "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api"
+        )
+    plan = load_plan(now, horizon_days)
+    schedules = prefect_schedules(plan)
+    try:
+        ensure_work_pool(work_pool)
+    except httpx.TransportError as error:
+        raise TrackerError(
+            f"cannot reach the Prefect server at {PREFECT_API_URL.value()}: {error}"
+        ) from None
+    sweep = followup_sweep.to_deployment(
+        SWEEP_DEPLOYMENT,
+        schedules=schedules[SWEEP_DEPLOYMENT],
+        paused=False,
+        tags=TAGS,
+        description="Queue and send every follow-up due: hourly, and at each report's moment.",
+        entrypoint_type=EntrypointType.MODULE_PATH,
+    )
+    # With no reminder in the horizon the deployment is paused: Prefect keeps a deployment's
+    # old schedules when it is given none, and those dates may no longer hold.
+    reminders = meeting_reminders_flow.to_deployment(
+        REMINDERS_DEPLOYMENT,
+        schedules=schedules[REMINDERS_DEPLOYMENT],
+        paused=not plan.reminders,
+        tags=TAGS,
+        description="Remind each unit of its open tasks before each meeting.",
+        entrypoint_type=EntrypointType.MODULE_PATH,
+    )
+    return prefect_deploy(
+        sweep,
+        reminders,
+        work_pool_name=work_pool,
+        print_next_steps_message=False,
+        ignore_warnings=True,
+    )
+
+
+def load_plan(now: datetime | None, horizon_days: int) -> SchedulePlan:
+    """build_schedules on the database of TRACKER_DATABASE_URL (or the default file)."""
+    from tracker.config import current_time, database_url, load_settings
+    from tracker.db import open_database
+
+    settings = load_settings()
+    factory = open_database(database_url(settings, None))
+    try:
+        with factory() as session:
+            return build_schedules(session, now or current_time(settings), horizon_days)
+    finally:
+        factory.kw["bind"].dispose()
+
+
+# --- command line ----------------------------------------------------------------------------
+
+
+def describe(plan: SchedulePlan) -> list[str]:
+    """The plan as lines for a person: every moment in Bangkok time, then the rules."""
+    zone = ZoneInfo(BANGKOK)
+    lines = [
+        f"Schedules from {_local(plan.start.astimezone(zone))} to "
+        f"{_local(plan.end.astimezone(zone))} ({BANGKOK})",
+        "",
+        f"{REMINDERS_DEPLOYMENT}: flows.flows.meeting_reminders_flow",
+    ]
+    lines += _moment_lines(plan.reminders, "reminder") or ["  (none: the deployment is paused)"]
+    lines += _rule_lines(plan.reminder_rrules())
+    lines += [
+        "",
+        f"{SWEEP_DEPLOYMENT}: flows.flows.followup_sweep",
+        f"  every {SWEEP_EVERY} at {SWEEP_ANCHOR:%M} minutes past the hour",
+    ]
+    lines += _moment_lines(plan.reports, "progress report")
+    lines += _rule_lines(plan.report_rrules())
+    return lines
+
+
+def _local(moment: datetime) -> str:
+    return f"{moment:%a %Y-%m-%d %H:%M %z}"
+
+
+def _moment_lines(moments: Sequence[DueMoment], what: str) -> list[str]:
+    return [
+        f"  {_local(m.at)}  {what} for {m.series}, meeting {m.meeting:%a %Y-%m-%d}" for m in moments
+    ]
+
+
+def _rule_lines(rules: list[str]) -> list[str]:
+    return [f"  RRULE ({BANGKOK}): {rule.replace(chr(10), ' | ')}" for rule in rules]
+
+
+def _parse_now(value: str) -> datetime:
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{value!r} needs an offset, e.g. +07:00")
+    return moment
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a number of days of at least 1")
+    return number
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m flows.deploy [--dry-run]`: register the deployments; 0 on success."""
+    from tracker.errors import TrackerError
+
+    parser = argparse.ArgumentParser(
+        prog="python -m flows.deploy",
+        description="Register the ITA Tracker Prefect deployments, with schedules derived "
+        "from the meeting series in the database (TRACKER_DATABASE_URL).",
+        epilog="Example: PREFECT_API_URL=http://127.0.0.1:4200/api python -m flows.deploy",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print the schedules; contact no server"
+    )
+    parser.add_argument(
+        "--horizon-days",
+        type=_positive,
+        default=HORIZON_DAYS,
+        help=f"how far ahead to list dates (default {HORIZON_DAYS})",
+    )
+    parser.add_argument(
+        "--work-pool", default=WORK_POOL, help=f"process work pool (default {WORK_POOL})"
+    )
+    parser.add_argument(
+        "--now", type=_parse_now, help="ISO date and time to plan from (default: now)"
+    )
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help, or a bad option (argparse printed why)
+        return exit_.code if isinstance(exit_.code, int) else 2
+    try:
+        if args.dry_run:
+            print("\n".join(describe(load_plan(args.now, args.horizon_days))))
+            return 0
+        ids = deploy(now=args.now, horizon_days=args.horizon_days, work_pool=args.work_pool)
+    except TrackerError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
+    print(
+        f"Registered {len(ids)} deployments in work pool {args.work_pool!r}. Start a worker "
+        f"where ITA Tracker is installed: prefect worker start --pool {args.work_pool}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

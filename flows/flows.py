@@ -1,0 +1,133 @@
+"""Prefect flows: thin adapters over tracker's follow-up jobs.
+
+The jobs are written once in ``tracker.followup`` and run through
+``tracker.followup.runner.run_job`` (the path `tracker remind`, `tracker jobs run` and the
+embedded scheduler share); these flows only turn primitive parameters into a clock, a
+database and a worker name, and log what happened. Everything they do is in
+:func:`run_jobs`, a plain function that tests call without a Prefect server.
+
+One flow run per sweep, never one per organization or per message: a flow run costs about
+a second even when it does nothing. Running a flow twice, or a retry of one, is harmless:
+what is due is decided from meeting dates and every message goes through the outbox ledger.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from prefect import flow, get_run_logger
+from sqlalchemy.orm import Session, sessionmaker
+
+from tracker.followup.jobs import QUEUE_JOBS
+
+REMINDER_JOBS = ("meeting-reminders",)
+
+
+def parse_now(now: str | None, settings: Any) -> datetime:
+    """The moment a flow acts at: ``now`` (ISO, with an offset) or the clock of the edge.
+
+    Without ``now`` it is TRACKER_NOW when set (demos, replays), else the current UTC time:
+    the clock is read here, never in the jobs.
+    """
+    from tracker.config import current_time
+    from tracker.errors import InvalidInput
+
+    if now is None:
+        return current_time(settings)
+    try:
+        moment = datetime.fromisoformat(now.strip())
+    except ValueError:
+        raise InvalidInput(f"now={now!r} is not an ISO date and time") from None
+    if moment.tzinfo is None:
+        raise InvalidInput(f"now={now!r} needs an offset, e.g. 2026-12-14T09:00:00+07:00")
+    return moment
+
+
+@contextmanager
+def open_factory(settings: Any) -> Iterator[sessionmaker[Session]]:
+    """The database of ``settings`` for one flow run, its connections closed afterwards."""
+    from tracker.config import database_url
+    from tracker.db import open_database
+
+    factory = open_database(database_url(settings, None))
+    try:
+        yield factory
+    finally:
+        factory.kw["bind"].dispose()
+
+
+def run_jobs(
+    job_ids: Iterable[str],
+    now: datetime,
+    *,
+    settings: Any,
+    factory: sessionmaker[Session],
+    worker: str,
+    dry_run: bool = False,
+) -> dict[str, dict[str, object]]:
+    """Run the queueing jobs ``job_ids`` in order at ``now``, then dispatch the outbox.
+
+    Returns each job's result as a dict, keyed by job id, with "dispatch" last. With
+    ``dry_run`` the jobs report what they would queue and nothing is recorded or sent.
+    """
+    from tracker.followup.runner import run_job
+
+    results: dict[str, dict[str, object]] = {}
+    for job_id in (*job_ids, "dispatch"):
+        result = run_job(job_id, settings, now, worker=worker, dry_run=dry_run, factory=factory)
+        results[job_id] = result.as_dict()
+    return results
+
+
+def _flow_worker() -> str:
+    """Who claimed a message, as the ledger shows it: this flow run on this host."""
+    from prefect.runtime import flow_run
+
+    return f"prefect:{flow_run.id or '-'}@{socket.gethostname()}:{os.getpid()}"
+
+
+def _run_in_flow(
+    job_ids: Iterable[str], now: str | None, dry_run: bool
+) -> dict[str, dict[str, object]]:
+    from tracker.config import load_settings
+
+    logger = get_run_logger()
+    settings = load_settings()
+    moment = parse_now(now, settings)
+    with open_factory(settings) as factory:
+        results = run_jobs(
+            job_ids,
+            moment,
+            settings=settings,
+            factory=factory,
+            worker=_flow_worker(),
+            dry_run=dry_run,
+        )
+    logger.info("at %s%s", moment.isoformat(), " (dry run)" if dry_run else "")
+    for job_id, result in results.items():
+        counts = {k: v for k, v in result.items() if k not in ("job", "items") and v}
+        logger.info("%s: %s", job_id, counts or "nothing to do")
+        for item in result.get("items") or []:  # type: ignore[union-attr]
+            logger.info("  %s", item)
+    return results
+
+
+@flow(name="followup-sweep", log_prints=False)
+def followup_sweep(now: str | None = None, dry_run: bool = False) -> dict[str, dict[str, object]]:
+    """Queue every reminder, report, alert and digest due at ``now``, then send the outbox.
+
+    ``now``: ISO date and time with an offset; default: the current time. ``dry_run``: show
+    what would be queued, record and send nothing.
+    """
+    return _run_in_flow(tuple(QUEUE_JOBS), now, dry_run)
+
+
+@flow(name="meeting-reminders", log_prints=False)
+def meeting_reminders_flow(now: str | None = None) -> dict[str, dict[str, object]]:
+    """Queue the reminders due at ``now`` to each unit before its meetings, then send them."""
+    return _run_in_flow(REMINDER_JOBS, now, False)
