@@ -345,10 +345,12 @@ def run_command(app: AppContext, seconds: float | None) -> None:
 
     app.session_factory()  # migrate first, and fail early on a bad database
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    click.echo(
-        app.t(f"เริ่มตัวจัดตารางงาน ({app.database_url})", f"scheduler started ({app.database_url})")
-    )
-    run_forever(app.database_url, app.settings.timezone, seconds=seconds)
+
+    def ready() -> None:
+        started = app.t("เริ่มตัวจัดตารางงาน", "scheduler started")
+        click.echo(f"{started} ({app.database_url})")
+
+    run_forever(app.database_url, app.settings.timezone, seconds=seconds, on_ready=ready)
     click.echo(app.t("หยุดตัวจัดตารางงานแล้ว", "scheduler stopped"))
 
 

@@ -43,15 +43,17 @@ def _when(moment: datetime, lang: str) -> str:
     return f"{format_date(moment.date(), lang)} {moment:%H:%M}"  # type: ignore[arg-type]
 
 
-def _html(title: str, paragraphs: list[str], sections: list[tuple[str, list[str]]]) -> str:
+def _html(
+    title: str, paragraphs: list[str], sections: list[tuple[str, list[str]]], lang: str = "th"
+) -> str:
     parts = [f"<p>{html.escape(p)}</p>" for p in paragraphs]
     for heading, lines in sections:
         items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
         parts.append(f"<h3>{html.escape(heading)}</h3><ul>{items}</ul>")
     body = "".join(parts)
     return (
-        f'<!doctype html><html lang="th"><meta charset="utf-8"><title>{html.escape(title)}'
-        f"</title><body>{body}</body></html>"
+        f'<!doctype html><html lang="{lang}"><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><body>{body}</body></html>"
     )
 
 
@@ -97,7 +99,7 @@ def reminder(
         ]
         + hint
     )
-    return subject, text + "\n", _html(subject, [*opening, *hint], sections)
+    return subject, text + "\n", _html(subject, [*opening, *hint], sections, lang)
 
 
 def deadline_alert(lang: str, unit: str, task: TaskLine, kind: str) -> tuple[str, str, str]:
@@ -123,7 +125,7 @@ def deadline_alert(lang: str, unit: str, task: TaskLine, kind: str) -> tuple[str
         "",
         *_answer_hint(lang, unit, task.id),
     ]
-    return subject, "\n".join(lines) + "\n", _html(subject, lines, [])
+    return subject, "\n".join(lines) + "\n", _html(subject, lines, [], lang)
 
 
 def overdue_digest(lang: str, unit: str, tasks: list[TaskLine], week: str) -> tuple[str, str, str]:
@@ -143,4 +145,4 @@ def overdue_digest(lang: str, unit: str, tasks: list[TaskLine], week: str) -> tu
             *(f" • {x}" for x in lines),
         ]
     )
-    return subject, text + "\n", _html(subject, [], [(heading, lines)])
+    return subject, text + "\n", _html(subject, [], [(heading, lines)], lang)

@@ -47,6 +47,7 @@ from tracker.models import (
     MeetingDue,
     MeetingSeries,
     Organization,
+    OutboxMessage,
     Task,
     TaskEvent,
     TaskStatus,
@@ -192,6 +193,29 @@ class _Context:
         return cls(series, organizations, tasks, units, last_update)
 
 
+def _handled_before(session: Session, job: str, now: datetime) -> int:
+    """Messages that earlier sweeps queued for dues now in the window: reported as "already"."""
+    handled = session.execute(
+        select(MeetingDue.series_id, MeetingDue.meeting_date).where(
+            MeetingDue.done_at.is_not(None),
+            MeetingDue.job == job,
+            MeetingDue.due_at <= now,
+            MeetingDue.due_at >= now - LOOKBACK,
+        )
+    ).all()
+    if not handled:
+        return 0
+    occurrences = [f"{series_id}/{day}" for series_id, day in handled]
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.job == job, OutboxMessage.occurrence.in_(occurrences))
+        )
+        or 0
+    )
+
+
 # --- meeting reminders ----------------------------------------------------------------------
 
 
@@ -207,6 +231,7 @@ def meeting_reminders(
     result = JobResult("meeting-reminders")
     with _sweep(factory, options) as session:
         plan_meeting_dues(session, now, options.calendar)
+        result.already += _handled_before(session, "meeting-reminder", now)
         dues = due_meeting_rows(session, "meeting-reminder", now, LOOKBACK)
         context = _Context.load(session, {d.series_id for d in dues})
         for due in dues:
@@ -370,6 +395,7 @@ def progress_reports(
     result = JobResult("progress-reports")
     with _sweep(factory, options) as session:
         plan_meeting_dues(session, now, options.calendar)
+        result.already += _handled_before(session, "progress-report", now)
         for due in due_meeting_rows(session, "progress-report", now, LOOKBACK):
             _report(session, due, now, options, result)
             due.done_at = now

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -201,16 +202,28 @@ def render(report: ProgressReport, fmt: str, lang: str = "th") -> str:
     """The report as txt, md, html or json."""
     if fmt == "json":
         return json.dumps(asdict(report), ensure_ascii=False, indent=2) + "\n"
+    template = _environment(fmt == "html").get_template(f"progress.{fmt}.j2")
+    return template.render(r=report, lang=lang, **_helpers(lang))
+
+
+@cache
+def _environment(html: bool) -> Any:
+    """One Jinja environment per escaping mode: templates are compiled once per process."""
     import jinja2
 
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=fmt == "html",
+        autoescape=html,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    template = environment.get_template(f"progress.{fmt}.j2")
-    return template.render(r=report, lang=lang, **_helpers(lang))
+    environment.filters["cell"] = _markdown_cell
+    return environment
+
+
+def _markdown_cell(value: object) -> str:
+    """Text safe inside a Markdown table cell: no pipe or line break can split the row."""
+    return " ".join(str(value or "").split()).replace("|", "\\|")
 
 
 def _helpers(lang: str) -> dict[str, Any]:

@@ -17,6 +17,8 @@ import logging
 import os
 import signal
 import socket
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -58,13 +60,16 @@ def entry(job_id: str) -> CatalogueEntry:
     raise NotFound(f"no job {job_id!r} (jobs: {', '.join(JOB_IDS)})")
 
 
-def trigger_for(item: CatalogueEntry, timezone: str) -> Any:
+def trigger_for(item: CatalogueEntry, timezone: str, start: datetime | None = None) -> Any:
+    """The APScheduler trigger of a job; interval triggers count from ``start`` (default: now)."""
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
 
     kind, _, spec = item.trigger.partition(":")
     if kind == "interval":
-        return IntervalTrigger(minutes=int(spec), timezone=timezone)
+        minutes = int(spec)
+        first = start + timedelta(minutes=minutes) if start else None
+        return IntervalTrigger(minutes=minutes, timezone=timezone, start_date=first)
     minute, hour, day, month, day_of_week = spec.split()
     return CronTrigger(
         minute=minute, hour=hour, day=day, month=month, day_of_week=day_of_week, timezone=timezone
@@ -74,7 +79,8 @@ def trigger_for(item: CatalogueEntry, timezone: str) -> Any:
 def next_runs(timezone: str, now: datetime) -> dict[str, datetime | None]:
     """When each catalogued job would next fire after ``now``."""
     return {
-        item.id: trigger_for(item, timezone).get_next_fire_time(None, now) for item in CATALOGUE
+        item.id: trigger_for(item, timezone, start=now).get_next_fire_time(None, now)
+        for item in CATALOGUE
     }
 
 
@@ -122,30 +128,47 @@ def build_scheduler(database_url: str, timezone: str, *, start_now: bool = False
     return scheduler
 
 
-def run_forever(database_url: str, timezone: str, *, seconds: float | None = None) -> None:
+def run_forever(
+    database_url: str,
+    timezone: str,
+    *,
+    seconds: float | None = None,
+    on_ready: Callable[[], None] | None = None,
+) -> None:
     """Run the catalogue until SIGTERM/SIGINT (or for ``seconds``), finishing the current job.
 
     On start every job runs once, in catalogue order (dispatch last), so whatever came due
     while nothing ran is caught up at once; then the triggers take over.
     """
-    scheduler = build_scheduler(database_url, timezone, start_now=False)
-    for item in CATALOGUE:
-        run_catalogued(item.id)
+    stopping = threading.Event()
+    holder: dict[str, Any] = {}
 
     def stop(signum: int, _frame: object) -> None:
         log.info("signal %s: finishing the current job, then stopping", signum)
-        scheduler.shutdown(wait=True)
+        stopping.set()
+        scheduler = holder.get("scheduler")
+        if scheduler is not None and scheduler.running:
+            scheduler.shutdown(wait=True)
 
+    # Handlers before anything else (and before saying we are ready): a SIGTERM at any point
+    # from here on ends the run cleanly.
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    if on_ready is not None:
+        on_ready()
+    scheduler = holder["scheduler"] = build_scheduler(database_url, timezone, start_now=False)
+    for item in CATALOGUE:
+        if stopping.is_set():
+            return
+        run_catalogued(item.id)
+    if stopping.is_set():
+        return
     if seconds is not None:
         _stop_later(scheduler, seconds)
     scheduler.start()
 
 
 def _stop_later(scheduler: Any, seconds: float) -> None:
-    import threading
-
     timer = threading.Timer(seconds, lambda: scheduler.shutdown(wait=True))
     timer.daemon = True
     timer.start()
