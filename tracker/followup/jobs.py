@@ -97,7 +97,7 @@ def unit_recipients(
     contacts = [c for c in unit.contacts if c.role == role]
     if not contacts and role == "head":
         contacts = [c for c in unit.contacts if c.role == "unit"]
-    pairs = [(c.channel, c.address) for c in contacts]
+    pairs = [_address(c.channel, c.address, fallback) for c in contacts]
     if options.force_channel or not pairs:
         return [("file", fallback)]
     return pairs
@@ -106,10 +106,17 @@ def unit_recipients(
 def series_recipients(
     series: MeetingSeries, fallback: str, options: Options
 ) -> list[tuple[str, str]]:
-    pairs = [(r.channel, r.address) for r in series.recipients]
+    pairs = [_address(r.channel, r.address, fallback) for r in series.recipients]
     if options.force_channel or not pairs:
         return [("file", fallback)]
     return pairs
+
+
+def _address(channel: str, address: str, message_path: str) -> tuple[str, str]:
+    """A file contact names a folder: each message gets its own file inside it."""
+    if channel == "file":
+        return channel, f"{address.rstrip('/')}/{message_path}"
+    return channel, address
 
 
 def _slug(text: str) -> str:
