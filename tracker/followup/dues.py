@@ -15,9 +15,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from tracker.models import MeetingDue, MeetingSeries, Task, TaskStatus
+from tracker.models import Measure, MeetingDue, MeetingSeries, Task, TaskStatus, Unit
 from tracker.services.meetings import series_meetings
 
 NO_MORE = datetime(9999, 12, 31, tzinfo=UTC)  # next_alert_at of a task with no alert left
@@ -157,6 +157,10 @@ def due_alert_tasks(session: Session, now: datetime) -> list[Task]:
         session.scalars(
             select(Task)
             .where(Task.next_alert_at <= now, Task.status.in_(OPEN))
+            .options(
+                selectinload(Task.units).selectinload(Unit.contacts),
+                selectinload(Task.measure).selectinload(Measure.plan),
+            )
             .order_by(Task.next_alert_at, Task.id)
         )
     )

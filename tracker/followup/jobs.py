@@ -44,6 +44,7 @@ from tracker.followup.dues import (
 from tracker.followup.ledger import Envelope, Sender, dispatch, enqueue, known
 from tracker.followup.progress import build_progress_report, render, subject
 from tracker.models import (
+    Measure,
     MeetingDue,
     MeetingSeries,
     Organization,
@@ -173,18 +174,7 @@ class _Context:
             .order_by(Task.id)
         ):
             tasks.setdefault(task.series_id, []).append(task)  # type: ignore[arg-type]
-        units: dict[int, list[Unit]] = {}
-        for unit in session.scalars(
-            select(Unit)
-            .where(
-                Unit.organization_id.in_(organization_ids),
-                Unit.merged_into_id.is_(None),
-                Unit.all_units.is_(False),
-            )
-            .options(selectinload(Unit.contacts))
-            .order_by(Unit.id)
-        ):
-            units.setdefault(unit.organization_id, []).append(unit)
+        units = _units_by_organization(session, organization_ids)
         task_ids = [t.id for ts in tasks.values() for t in ts]
         last_update = (
             dict(
@@ -338,18 +328,21 @@ def _imported_after(session: Session, series: MeetingSeries, due: datetime) -> b
     return first is None or first > due
 
 
-def _org_units(session: Session, organization_id: int) -> list[Unit]:
-    return list(
-        session.scalars(
-            select(Unit)
-            .where(
-                Unit.organization_id == organization_id,
-                Unit.merged_into_id.is_(None),
-                Unit.all_units.is_(False),
-            )
-            .order_by(Unit.id)
+def _units_by_organization(session: Session, organization_ids: set[int]) -> dict[int, list[Unit]]:
+    """The real units (not every-unit groups, not merged ones) of organizations, one query."""
+    units: dict[int, list[Unit]] = {}
+    for unit in session.scalars(
+        select(Unit)
+        .where(
+            Unit.organization_id.in_(organization_ids),
+            Unit.merged_into_id.is_(None),
+            Unit.all_units.is_(False),
         )
-    )
+        .options(selectinload(Unit.contacts))
+        .order_by(Unit.id)
+    ):
+        units.setdefault(unit.organization_id, []).append(unit)
+    return units
 
 
 def _responsible(task: Task, unit: Unit) -> bool:
@@ -457,14 +450,21 @@ def deadline_alerts(
     result = JobResult("deadline-alerts")
     with _sweep(factory, options) as session:
         plan_alerts(session, options.alert_days)
-        for task in due_alert_tasks(session, now):
-            _alert_task(session, task, now, options, result)
+        tasks = due_alert_tasks(session, now)
+        groups = _units_by_organization(session, {t.measure.plan.organization_id for t in tasks})
+        for task in tasks:
+            _alert_task(session, task, now, options, result, groups)
             task.next_alert_at = next_alert(task, now, options.alert_days)
     return result
 
 
 def _alert_task(
-    session: Session, task: Task, now: datetime, options: Options, result: JobResult
+    session: Session,
+    task: Task,
+    now: datetime,
+    options: Options,
+    result: JobResult,
+    units_of: dict[int, list[Unit]],
 ) -> None:
     assert task.end_date is not None
     deadline_over = datetime.combine(task.end_date + timedelta(days=1), time(0, 0), ALERT_ZONE)
@@ -473,7 +473,7 @@ def _alert_task(
         if due > now or due < now - LOOKBACK or due < task.created_at:
             continue
         missed = kind != "overdue" and now >= deadline_over
-        for unit in _task_units(session, task):
+        for unit in _task_units(task, units_of):
             subject_, text, html = content.deadline_alert(
                 options.lang, unit.name, task_line(task), kind
             )
@@ -494,9 +494,10 @@ def _alert_task(
                 _record(session, envelope, now, missed, result, unit.name, options)
 
 
-def _task_units(session: Session, task: Task) -> list[Unit]:
+def _task_units(task: Task, units_of: dict[int, list[Unit]]) -> list[Unit]:
+    """The units a task's messages go to: every unit for the every-unit group."""
     if any(u.all_units for u in task.units):
-        return _org_units(session, task.measure.plan.organization_id)
+        return units_of.get(task.measure.plan.organization_id, [])
     return [u for u in task.units if u.merged_into_id is None]
 
 
@@ -517,16 +518,20 @@ def overdue_digests(
         overdue = list(
             session.scalars(
                 select(Task)
-                .where(
-                    Task.end_date < due.date(),
-                    Task.status.in_([TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS]),
+                .where(Task.end_date < due.date(), Task.status.in_(OPEN))
+                .options(
+                    selectinload(Task.units).selectinload(Unit.contacts),
+                    selectinload(Task.measure).selectinload(Measure.plan),
                 )
                 .order_by(Task.id)
             )
         )
+        units_of = _units_by_organization(
+            session, {t.measure.plan.organization_id for t in overdue}
+        )
         by_unit: dict[int, tuple[Unit, list[Task]]] = {}
         for task in overdue:
-            for unit in _task_units(session, task):
+            for unit in _task_units(task, units_of):
                 by_unit.setdefault(unit.id, (unit, []))[1].append(task)
         for unit, tasks in by_unit.values():
             subject_, text, html = content.overdue_digest(
