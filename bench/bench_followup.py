@@ -758,7 +758,8 @@ def main() -> None:
     if alert_orgs < args.orgs:
         print(
             f"\nnote: the deadline-alert peak covers the tasks of {alert_orgs:,} of "
-            f"{args.orgs:,} organizations, not all: it costs a few queries per task, so the "
+            f"{args.orgs:,} organizations, not all: it costs a statement per task and per "
+            "message, so the "
             f"full round takes roughly {args.orgs / alert_orgs:.0f} times as long; "
             f"--alert-orgs {args.orgs} measures it."
         )
