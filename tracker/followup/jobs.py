@@ -179,8 +179,15 @@ class _Context:
         last_update = (
             dict(
                 session.execute(
+                    # A join, not an IN list of task ids: nationally that list would pass
+                    # PostgreSQL's 65,535 bind-parameter limit.
                     select(TaskEvent.task_id, func.max(TaskEvent.at))
-                    .where(TaskEvent.task_id.in_(task_ids), TaskEvent.actor_unit_id.is_not(None))
+                    .join(Task, Task.id == TaskEvent.task_id)
+                    .where(
+                        Task.series_id.in_(series_ids),
+                        Task.status.in_(OPEN),
+                        TaskEvent.actor_unit_id.is_not(None),
+                    )
                     .group_by(TaskEvent.task_id)
                 ).all()
             )
