@@ -11,10 +11,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.models import Measure, MeetingDue, MeetingSeries, Task, TaskStatus, Unit
@@ -25,72 +26,157 @@ ALERT_TIME = time(9, 0)
 ALERT_ZONE = ZoneInfo("Asia/Bangkok")
 PLAN_BACK = timedelta(days=35)
 PLAN_AHEAD = timedelta(days=60)
+PLAN_CHUNK = 500  # series planned per round trip: bounded bind parameters and memory
 OPEN = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)
 
 
 def plan_meeting_dues(session: Session, now: datetime, calendar) -> int:  # type: ignore[no-untyped-def]
-    """Plan every series not planned today; returns how many series were planned."""
+    """Plan every series not planned today; returns how many series were planned.
+
+    The series are claimed in one statement: an UPDATE that sets ``dues_planned_on`` only
+    where it is still stale and returns the ids it changed. Of two processes sweeping at
+    once, the second's UPDATE waits for the first to commit and then changes no row, so no
+    series is planned twice. Claimed series are then planned a chunk at a time, a few
+    statements per chunk, and series with the same rule, timing and changes share one
+    calendar computation.
+    """
     today = now.astimezone(ALERT_ZONE).date()
     not_planned = or_(
         MeetingSeries.dues_planned_on.is_(None), MeetingSeries.dues_planned_on < today
     )
-    planned = 0
-    for series_id in session.scalars(select(MeetingSeries.id).where(not_planned)).all():
-        # Claim the planning with a compare-and-swap: of two processes sweeping at once, the
-        # second changes no row (after the first commits) and leaves the series alone.
-        claimed = session.execute(
+    claimed = sorted(
+        session.scalars(
             update(MeetingSeries)
-            .where(MeetingSeries.id == series_id, not_planned)
+            .where(not_planned)
             .values(dues_planned_on=today)
+            .returning(MeetingSeries.id)
             .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:
-            continue
-        series = session.get(MeetingSeries, series_id)
-        assert series is not None
-        _plan_series(session, series, today, calendar)
-        planned += 1
-    session.flush()
-    return planned
+        ).all()
+    )
+    planner = _Planner(calendar, today)
+    for start in range(0, len(claimed), PLAN_CHUNK):
+        planner.plan(session, claimed[start : start + PLAN_CHUNK])
+    return len(claimed)
 
 
-def _plan_series(session: Session, series: MeetingSeries, today: date, calendar) -> None:  # type: ignore[no-untyped-def]
-    first, last = today - PLAN_BACK, today + PLAN_AHEAD
-    held = [m for m in series_meetings(series, first, last, calendar=calendar) if not m.cancelled]
-    existing = {
-        (due.job, due.rule_date): due
+@dataclass(frozen=True)
+class _WantedDue:
+    """One due a series' calendar asks for: what its row must say."""
+
+    job: str
+    rule_date: date
+    meeting_date: date
+    meeting_start: datetime
+    previous_start: datetime | None
+    next_date: date | None
+    due_at: datetime
+
+
+class _Planner:
+    """Plans chunks of series for one day; remembers calendars shared by identical series."""
+
+    def __init__(self, calendar, today: date) -> None:  # type: ignore[no-untyped-def]
+        self.calendar = calendar
+        self.today = today
+        self.first, self.last = today - PLAN_BACK, today + PLAN_AHEAD
+        self._wanted: dict[tuple[object, ...], list[_WantedDue]] = {}
+
+    def plan(self, session: Session, series_ids: list[int]) -> None:
+        """Bring the dues of ``series_ids`` in line with their calendars: add what is new,
+        update what moved, drop what was cancelled; rows already acted on stay as they were."""
+        all_series = session.scalars(
+            select(MeetingSeries)
+            .where(MeetingSeries.id.in_(series_ids))
+            .options(selectinload(MeetingSeries.meetings))
+        ).all()
+        existing: dict[int, dict[tuple[str, date], MeetingDue]] = {}
         for due in session.scalars(
             select(MeetingDue).where(
-                MeetingDue.series_id == series.id,
-                MeetingDue.rule_date >= first - timedelta(days=31),
+                MeetingDue.series_id.in_(series_ids),
+                MeetingDue.rule_date >= self.first - timedelta(days=31),
             )
-        )
-    }
-    wanted: set[tuple[str, date]] = set()
-    zone = ZoneInfo(series.timezone)
-    for index, meeting in enumerate(held):
-        previous = held[index - 1].start if index > 0 else None
-        following = held[index + 1].date if index + 1 < len(held) else None
-        for job, days, at in (
-            ("meeting-reminder", series.reminder_days, series.reminder_time),
-            ("progress-report", series.report_days, series.report_time),
         ):
-            due_at = datetime.combine(calendar.add_working_days(meeting.date, -days), at, zone)
-            key = (job, meeting.rule_date)
-            wanted.add(key)
+            existing.setdefault(due.series_id, {})[(due.job, due.rule_date)] = due
+        new_rows: list[dict[str, object]] = []
+        for series in all_series:
+            new_rows += self._reconcile(session, series, existing.get(series.id, {}))
+        if new_rows:
+            # Core, not the ORM's bulk insert: the ORM splits rows whose None columns differ
+            # (a first meeting has no previous one) into separate statements.
+            session.execute(insert(MeetingDue.__table__), new_rows)  # one executemany
+        session.flush()
+
+    def _reconcile(
+        self, session: Session, series: MeetingSeries, existing: dict[tuple[str, date], MeetingDue]
+    ) -> list[dict[str, object]]:
+        """Updates and deletes through the session; returns the rows to insert."""
+        new_rows: list[dict[str, object]] = []
+        keys: set[tuple[str, date]] = set()
+        for want in self.wanted(series):
+            key = (want.job, want.rule_date)
+            if key in keys:
+                continue  # an added meeting on a rule date: one due, as the unique key says
+            keys.add(key)
             row = existing.get(key)
             if row is None:
-                row = MeetingDue(series_id=series.id, job=job, rule_date=meeting.rule_date)
-                session.add(row)
-            elif row.done_at is not None:
-                continue  # already acted on: history stays as it was
-            row.meeting_date, row.meeting_start, row.due_at = meeting.date, meeting.start, due_at
-            row.previous_start, row.next_date = previous, following
-    for key, row in existing.items():
-        # A meeting cancelled (or a window that moved on) after planning: drop what was not
-        # acted on, inside the planned window only.
-        if key not in wanted and row.done_at is None and first <= row.rule_date <= last:
-            session.delete(row)
+                new_rows.append({"series_id": series.id, **want.__dict__})
+            elif row.done_at is None:  # rows already acted on keep their history
+                for name, value in want.__dict__.items():
+                    if getattr(row, name) != value:
+                        setattr(row, name, value)
+        for key, row in existing.items():
+            # A meeting cancelled (or a window that moved on) after planning: drop what was
+            # not acted on, inside the planned window only.
+            if key not in keys and row.done_at is None and self.first <= row.rule_date <= self.last:
+                session.delete(row)
+        return new_rows
+
+    def wanted(self, series: MeetingSeries) -> list[_WantedDue]:
+        """The dues a series' calendar asks for in the window, computed once per distinct
+        (rule, zone, time, policy, changes, timing): nationally most series share a rule."""
+        key = (
+            series.rrule,
+            series.timezone,
+            series.time_of_day,
+            series.holiday_policy,
+            tuple((m.date, m.cancelled, m.moved_to) for m in series.meetings),
+            series.reminder_days,
+            series.reminder_time,
+            series.report_days,
+            series.report_time,
+        )
+        if key not in self._wanted:
+            self._wanted[key] = self._compute(series)
+        return self._wanted[key]
+
+    def _compute(self, series: MeetingSeries) -> list[_WantedDue]:
+        held = [
+            m
+            for m in series_meetings(series, self.first, self.last, calendar=self.calendar)
+            if not m.cancelled
+        ]
+        zone = ZoneInfo(series.timezone)
+        wanted: list[_WantedDue] = []
+        for index, meeting in enumerate(held):
+            previous = held[index - 1].start if index > 0 else None
+            following = held[index + 1].date if index + 1 < len(held) else None
+            for job, days, at in (
+                ("meeting-reminder", series.reminder_days, series.reminder_time),
+                ("progress-report", series.report_days, series.report_time),
+            ):
+                day = self.calendar.add_working_days(meeting.date, -days)
+                wanted.append(
+                    _WantedDue(
+                        job,
+                        meeting.rule_date,
+                        meeting.date,
+                        meeting.start,
+                        previous,
+                        following,
+                        datetime.combine(day, at, zone),
+                    )
+                )
+        return wanted
 
 
 def due_meeting_rows(
