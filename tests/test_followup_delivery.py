@@ -246,7 +246,8 @@ def snapshot(factory: sessionmaker[Session]) -> list[tuple[Any, ...]]:
 
 
 def the(rows: list[OutboxMessage], job: str, meeting_or_week: str) -> list[OutboxMessage]:
-    return [m for m in rows if m.job == job and m.occurrence.endswith(f"/{meeting_or_week}")]
+    """The messages of ``job`` about one meeting (or week): the occurrence's second part."""
+    return [m for m in rows if m.job == job and m.occurrence.split("/")[1] == meeting_or_week]
 
 
 def task_ids_in(text: str) -> set[int]:

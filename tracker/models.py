@@ -466,6 +466,8 @@ class OutboxMessage(Base):
     __table_args__ = (
         UniqueConstraint("job", "occurrence", "recipient", "channel"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
+        # Sweeps count what earlier sweeps queued for a job in a window of due moments.
+        Index("ix_outbox_job_due", "job", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

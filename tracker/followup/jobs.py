@@ -24,9 +24,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from schedules.workdays import ThaiCalendar
@@ -41,8 +42,16 @@ from tracker.followup.dues import (
     plan_alerts,
     plan_meeting_dues,
 )
-from tracker.followup.ledger import Envelope, Sender, dispatch, enqueue, known
-from tracker.followup.progress import build_progress_report, render, subject
+from tracker.followup.ledger import (
+    Envelope,
+    LedgerKey,
+    Sender,
+    dispatch,
+    enqueue_many,
+    known,
+    ledger_key,
+)
+from tracker.followup.progress import PlanState, build_progress_report, render, subject
 from tracker.models import (
     Measure,
     MeetingDue,
@@ -59,6 +68,10 @@ LOOKBACK = timedelta(days=35)
 LOOKAHEAD = timedelta(days=40)  # reminders are due at most a few weeks before a meeting
 DIGEST_TIME = time(8, 0)
 DEFAULT_TIMEZONE = "Asia/Bangkok"
+SWEEP_CHUNK = 500  # dues whose tasks, units and updates are loaded together
+RECORD_BATCH = 500  # messages written to the ledger per multi-row INSERT
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -151,14 +164,7 @@ class _Context:
 
     @classmethod
     def load(cls, session: Session, series_ids: set[int]) -> _Context:
-        series = {
-            s.id: s
-            for s in session.scalars(
-                select(MeetingSeries)
-                .where(MeetingSeries.id.in_(series_ids))
-                .options(selectinload(MeetingSeries.recipients))
-            )
-        }
+        series = _series_with_recipients(session, series_ids)
         organization_ids = {s.organization_id for s in series.values()}
         organizations = {
             o.id: o
@@ -198,26 +204,34 @@ class _Context:
 
 
 def _handled_before(session: Session, job: str, now: datetime) -> int:
-    """Messages that earlier sweeps queued for dues now in the window: reported as "already"."""
-    handled = session.execute(
-        select(MeetingDue.series_id, MeetingDue.meeting_date).where(
-            MeetingDue.done_at.is_not(None),
-            MeetingDue.job == job,
-            MeetingDue.due_at <= now,
-            MeetingDue.due_at >= now - LOOKBACK,
-        )
-    ).all()
-    if not handled:
-        return 0
-    occurrences = [f"{series_id}/{day}" for series_id, day in handled]
+    """Messages that earlier sweeps queued for dues now in the window: reported as "already".
+
+    A message carries its due's moment as ``due_at``, so this is one count over the ledger's
+    (job, due_at) index, whatever the number of organizations.
+    """
     return (
         session.scalar(
             select(func.count())
             .select_from(OutboxMessage)
-            .where(OutboxMessage.job == job, OutboxMessage.occurrence.in_(occurrences))
+            .where(
+                OutboxMessage.job == job,
+                OutboxMessage.due_at <= now,
+                OutboxMessage.due_at >= now - LOOKBACK,
+            )
         )
         or 0
     )
+
+
+def _mark_done(session: Session, dues: list[MeetingDue], now: datetime) -> None:
+    """Set done_at on many dues in one executemany (the ORM would send one UPDATE each)."""
+    if dues:
+        session.execute(update(MeetingDue), [{"id": due.id, "done_at": now} for due in dues])
+
+
+def _chunks(items: list[_T], size: int) -> Iterator[list[_T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 # --- meeting reminders ----------------------------------------------------------------------
@@ -236,21 +250,19 @@ def meeting_reminders(
     with _sweep(factory, options) as session:
         plan_meeting_dues(session, now, options.calendar)
         result.already += _handled_before(session, "meeting-reminder", now)
+        recorder = _Recorder(session, now, options, result)
         dues = due_meeting_rows(session, "meeting-reminder", now, LOOKBACK)
-        context = _Context.load(session, {d.series_id for d in dues})
-        for due in dues:
-            _remind(session, context, due, now, options, result)
-            due.done_at = now
+        for chunk in _chunks(dues, SWEEP_CHUNK):
+            context = _Context.load(session, {d.series_id for d in chunk})
+            for due in chunk:
+                _remind(context, due, now, options, recorder)
+            recorder.flush()
+            _mark_done(session, chunk, now)
     return result
 
 
 def _remind(
-    session: Session,
-    context: _Context,
-    due: MeetingDue,
-    now: datetime,
-    options: Options,
-    result: JobResult,
+    context: _Context, due: MeetingDue, now: datetime, options: Options, recorder: _Recorder
 ) -> None:
     series = context.series[due.series_id]
     organization = context.organizations[series.organization_id]
@@ -278,7 +290,9 @@ def _remind(
         for channel, address in unit_recipients(unit, "unit", fallback, options):
             envelope = Envelope(
                 "meeting-reminder",
-                f"{series.id}/{due.meeting_date}",
+                # The unit is part of what the digest is about: two units sharing one
+                # address (a small office's one clerk) each get their own.
+                f"{series.id}/{due.meeting_date}/{unit.id}",
                 address,
                 channel,
                 subject_,
@@ -288,31 +302,60 @@ def _remind(
                 organization.id,
                 unit.id,
             )
-            _record(session, envelope, now, missed, result, unit.name, options)
+            recorder.add(envelope, missed, unit.name)
 
 
-def _record(
-    session: Session,
-    envelope: Envelope,
-    now: datetime,
-    missed: bool,
-    result: JobResult,
-    who: str,
-    options: Options,
-) -> None:
-    if options.dry_run:
-        new = (envelope.recipient, envelope.channel) not in known(
-            session, envelope.job, envelope.occurrence
-        )
-    else:
-        new = enqueue(session, envelope, now, missed=missed)
-    if new:
+class _Recorder:
+    """Writes a sweep's messages to the ledger a batch at a time and counts the outcome.
+
+    Each message is new (queued, or missed when its moment has passed) or already in the
+    ledger; the ledger's unique key decides, so a second run or process changes nothing.
+    A dry run asks the ledger the same question and writes nothing.
+    """
+
+    def __init__(
+        self, session: Session, now: datetime, options: Options, result: JobResult
+    ) -> None:
+        self.session, self.now, self.options, self.result = session, now, options, result
+        self.pending: list[tuple[Envelope, bool, str]] = []
+
+    def add(self, envelope: Envelope, missed: bool, who: str) -> None:
+        self.pending.append((envelope, missed, who))
+        if len(self.pending) >= RECORD_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        new = self._new_keys()
+        for envelope, missed, who in self.pending:
+            key = ledger_key(envelope)
+            if key in new:
+                new.discard(key)  # a repeat of the key in this batch is "already"
+                self._count_new(envelope, missed, who)
+            else:
+                self.result.already += 1
+        self.pending.clear()
+
+    def _new_keys(self) -> set[LedgerKey]:
+        if not self.options.dry_run:
+            return enqueue_many(self.session, [(e, m) for e, m, _ in self.pending], self.now)
+        new: set[LedgerKey] = set()
+        for envelope, _missed, _who in self.pending:
+            key = ledger_key(envelope)
+            if (envelope.recipient, envelope.channel) not in known(
+                self.session, envelope.job, envelope.occurrence
+            ):
+                new.add(key)
+        return new
+
+    def _count_new(self, envelope: Envelope, missed: bool, who: str) -> None:
         if missed:
-            result.missed += 1
+            self.result.missed += 1
         else:
-            result.queued += 1
+            self.result.queued += 1
         local_due = envelope.due_at.astimezone(ZoneInfo(DEFAULT_TIMEZONE))
-        result.items.append(
+        self.result.items.append(
             {
                 "due": local_due.isoformat(),
                 "job": envelope.job,
@@ -323,16 +366,6 @@ def _record(
                 "missed": missed,
             }
         )
-    else:
-        result.already += 1
-
-
-def _imported_after(session: Session, series: MeetingSeries, due: datetime) -> bool:
-    """True when every task of the series came in after ``due``: nothing was due then."""
-    first = session.scalar(
-        select(Task.created_at).where(Task.series_id == series.id).order_by(Task.created_at)
-    )
-    return first is None or first > due
 
 
 def _units_by_organization(session: Session, organization_ids: set[int]) -> dict[int, list[Unit]]:
@@ -403,16 +436,42 @@ def progress_reports(
     with _sweep(factory, options) as session:
         plan_meeting_dues(session, now, options.calendar)
         result.already += _handled_before(session, "progress-report", now)
-        for due in due_meeting_rows(session, "progress-report", now, LOOKBACK):
-            _report(session, due, now, options, result)
-            due.done_at = now
+        recorder = _Recorder(session, now, options, result)
+        dues = due_meeting_rows(session, "progress-report", now, LOOKBACK)
+        for chunk in _chunks(dues, SWEEP_CHUNK):
+            series_ids = {d.series_id for d in chunk}
+            series = _series_with_recipients(session, series_ids)
+            state = PlanState.load(session, series_ids)
+            for due in chunk:
+                _report(session, series[due.series_id], state, due, now, options, recorder)
+            recorder.flush()
+            _mark_done(session, chunk, now)
     return result
 
 
+def _series_with_recipients(session: Session, series_ids: set[int]) -> dict[int, MeetingSeries]:
+    return {
+        s.id: s
+        for s in session.scalars(
+            select(MeetingSeries)
+            .where(MeetingSeries.id.in_(series_ids))
+            .options(selectinload(MeetingSeries.recipients))
+        )
+    }
+
+
 def _report(
-    session: Session, due: MeetingDue, now: datetime, options: Options, result: JobResult
+    session: Session,
+    series: MeetingSeries,
+    state: PlanState,
+    due: MeetingDue,
+    now: datetime,
+    options: Options,
+    recorder: _Recorder,
 ) -> None:
-    series = due.series
+    tasks = state.tasks.get(series.id, [])
+    if not tasks or min(t.created_at for t in tasks) > due.due_at:
+        return  # nothing to report, or every task came in after the report was due
     report = build_progress_report(
         session,
         series,
@@ -420,8 +479,9 @@ def _report(
         previous=due.previous_start,
         next_meeting=due.next_date,
         lang=options.lang,
+        state=state,
     )
-    if report.total == 0 or _imported_after(session, series, due.due_at):
+    if report.total == 0:
         return
     title = subject(report, options.lang)
     text, html = render(report, "txt", options.lang), render(report, "html", options.lang)
@@ -439,7 +499,7 @@ def _report(
             series.organization_id,
             None,
         )
-        _record(session, envelope, now, now >= due.meeting_start, result, series.name, options)
+        recorder.add(envelope, now >= due.meeting_start, series.name)
 
 
 # --- deadline alerts and the weekly overdue digest --------------------------------------------
@@ -459,18 +519,23 @@ def deadline_alerts(
         plan_alerts(session, options.alert_days)
         tasks = due_alert_tasks(session, now)
         groups = _units_by_organization(session, {t.measure.plan.organization_id for t in tasks})
+        recorder = _Recorder(session, now, options, result)
         for task in tasks:
-            _alert_task(session, task, now, options, result, groups)
-            task.next_alert_at = next_alert(task, now, options.alert_days)
+            _alert_task(task, now, options, recorder, groups)
+        recorder.flush()
+        if tasks:  # each task's following moment, in one executemany
+            following = [
+                {"id": t.id, "next_alert_at": next_alert(t, now, options.alert_days)} for t in tasks
+            ]
+            session.execute(update(Task), following)
     return result
 
 
 def _alert_task(
-    session: Session,
     task: Task,
     now: datetime,
     options: Options,
-    result: JobResult,
+    recorder: _Recorder,
     units_of: dict[int, list[Unit]],
 ) -> None:
     assert task.end_date is not None
@@ -498,7 +563,7 @@ def _alert_task(
                     organization_id,
                     unit.id,
                 )
-                _record(session, envelope, now, missed, result, unit.name, options)
+                recorder.add(envelope, missed, unit.name)
 
 
 def _task_units(task: Task, units_of: dict[int, list[Unit]]) -> list[Unit]:
@@ -521,7 +586,8 @@ def overdue_digests(
     if due > now:
         due = datetime.combine(monday - timedelta(days=7), DIGEST_TIME, zone)
     week = f"{due.isocalendar().year}-W{due.isocalendar().week:02d}"
-    with factory() as session, session.begin():
+    with _sweep(factory, options) as session:
+        recorder = _Recorder(session, now, options, result)
         overdue = list(
             session.scalars(
                 select(Task)
@@ -558,7 +624,8 @@ def overdue_digests(
                     unit.organization_id,
                     unit.id,
                 )
-                _record(session, envelope, now, False, result, unit.name, options)
+                recorder.add(envelope, False, unit.name)
+        recorder.flush()
     return result
 
 

@@ -49,12 +49,56 @@ class Envelope:
     unit_id: int | None = None
 
 
+LedgerKey = tuple[str, str, str, str]  # (job, occurrence, recipient, channel): unique
+
+
+def ledger_key(envelope: Envelope) -> LedgerKey:
+    return (envelope.job, envelope.occurrence, envelope.recipient, envelope.channel)
+
+
 def enqueue(session: Session, envelope: Envelope, now: datetime, *, missed: bool = False) -> bool:
-    """Record a message in the ledger; False if it was already there (nothing changes then).
+    """Record one message in the ledger; False if it was already there (nothing changes then).
 
     ``missed`` records it as missed (its moment passed while nothing ran) instead of pending.
     """
-    values: dict[str, Any] = {
+    return bool(enqueue_many(session, [(envelope, missed)], now))
+
+
+def enqueue_many(
+    session: Session, items: list[tuple[Envelope, bool]], now: datetime
+) -> set[LedgerKey]:
+    """Record many (envelope, missed) messages, a multi-row INSERT per chunk; returns the
+    keys of the rows this call inserted. A key already in the ledger, or repeated in
+    ``items`` (the first wins), changes nothing and is not returned.
+    """
+    rows: dict[LedgerKey, dict[str, Any]] = {}
+    for envelope, missed in items:
+        rows.setdefault(ledger_key(envelope), _row(envelope, now, missed))
+    if not rows:
+        return set()
+    statement = (
+        _insert(session)(OutboxMessage.__table__)
+        .on_conflict_do_nothing(index_elements=["job", "occurrence", "recipient", "channel"])
+        # RETURNING, not rowcount: it names which rows are new, and PostgreSQL reports -1
+        # rows for an insert that returns them.
+        .returning(
+            OutboxMessage.job,
+            OutboxMessage.occurrence,
+            OutboxMessage.recipient,
+            OutboxMessage.channel,
+        )
+    )
+    # One compiled statement, executed for many rows: SQLAlchemy sends them as multi-row
+    # INSERTs ("insertmanyvalues"), batched under each database's bind-parameter limit.
+    # In key order: two processes inserting overlapping batches wait on each other's rows in
+    # the same order, so they cannot deadlock.
+    result = session.execute(statement, [rows[key] for key in sorted(rows)])
+    inserted: set[LedgerKey] = {tuple(row) for row in result}  # type: ignore[misc]
+    return inserted
+
+
+def _row(envelope: Envelope, now: datetime, missed: bool) -> dict[str, Any]:
+    return {
         "job": envelope.job,
         "occurrence": envelope.occurrence,
         "recipient": envelope.recipient,
@@ -70,14 +114,6 @@ def enqueue(session: Session, envelope: Envelope, now: datetime, *, missed: bool
         "next_attempt_at": now,
         "created_at": now,
     }
-    statement = (
-        _insert(session)(OutboxMessage)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["job", "occurrence", "recipient", "channel"])
-        .returning(OutboxMessage.id)
-    )
-    # RETURNING, not rowcount: PostgreSQL reports -1 rows for an insert that returns ids.
-    return session.execute(statement).first() is not None
 
 
 def _insert(session: Session) -> Callable[..., Any]:

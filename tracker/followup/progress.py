@@ -8,6 +8,7 @@ read the database.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from schedules import format_date, format_span
 from tracker.models import (
@@ -70,6 +71,49 @@ class ProgressReport:
     completion: float = 0.0  # mean percent of the tasks that are not cancelled
 
 
+@dataclass
+class PlanState:
+    """What progress reports read, loaded for many series at once: each series' tasks (with
+    their measures and units) in report order, each task's events, each organization's name.
+    """
+
+    tasks: dict[int, list[Task]]  # series id -> tasks
+    events: dict[int, list[TaskEvent]]  # task id -> events, oldest first
+    organizations: dict[int, str]  # organization id -> name
+
+    @classmethod
+    def load(cls, session: Session, series_ids: Collection[int]) -> PlanState:
+        """A fixed handful of queries whatever the number of series (keep ``series_ids`` to a
+        few hundred: each is a bind parameter)."""
+        tasks: dict[int, list[Task]] = {series_id: [] for series_id in series_ids}
+        for task in session.scalars(
+            select(Task)
+            .join(Task.measure)
+            .join(Measure.plan)
+            .where(Task.series_id.in_(series_ids))
+            .options(contains_eager(Task.measure), selectinload(Task.units))
+            .order_by(Task.series_id, Plan.fiscal_year, Measure.position, Task.number)
+        ):
+            tasks[task.series_id].append(task)  # type: ignore[index]
+        events: dict[int, list[TaskEvent]] = {}
+        for event in session.scalars(
+            # A join, not an IN list of task ids: a national sweep has too many of them.
+            select(TaskEvent)
+            .join(Task, Task.id == TaskEvent.task_id)
+            .where(Task.series_id.in_(series_ids))
+            .order_by(TaskEvent.id)
+        ):
+            events.setdefault(event.task_id, []).append(event)
+        organizations = dict(
+            session.execute(
+                select(Organization.id, Organization.name)
+                .join(MeetingSeries, MeetingSeries.organization_id == Organization.id)
+                .where(MeetingSeries.id.in_(series_ids))
+            ).all()
+        )
+        return cls(tasks, events, organizations)
+
+
 def build_progress_report(
     session: Session,
     series: MeetingSeries,
@@ -78,54 +122,39 @@ def build_progress_report(
     previous: datetime | None,
     next_meeting: date | None,
     lang: str = "th",
+    state: PlanState | None = None,
 ) -> ProgressReport:
     """The state, for ``meeting``, of every task followed up by ``series``.
 
     ``previous`` is when the previous meeting started: "since the previous meeting" means
-    after it. Overdue is judged on the meeting day.
+    after it. Overdue is judged on the meeting day. ``state``, loaded for many series at
+    once, saves the queries; without it the series' own state is loaded.
     """
-    tasks = list(
-        session.scalars(
-            select(Task)
-            .join(Task.measure)
-            .join(Measure.plan)
-            .where(Task.series_id == series.id)
-            .order_by(Plan.fiscal_year, Measure.position, Task.number)
-        )
-    )
+    if state is None:
+        state = PlanState.load(session, [series.id])
+    tasks = state.tasks.get(series.id, [])
     report = ProgressReport(
-        organization=session.get(Organization, series.organization_id).name,  # type: ignore[union-attr]
+        organization=state.organizations[series.organization_id],
         series=series.name,
         meeting=meeting.isoformat(),
         previous_meeting=previous.date().isoformat() if previous else None,
         next_meeting=next_meeting.isoformat() if next_meeting else None,
         measures=[],
     )
-    events = _events(session, [t.id for t in tasks])
     by_measure: dict[int, MeasureState] = {}
     for task in tasks:
-        state = _step(task, events.get(task.id, []), meeting, lang)
+        events = state.events.get(task.id, [])
+        step = _step(task, events, meeting, lang)
         by_measure.setdefault(task.measure_id, MeasureState(task.measure.title, [])).steps.append(
-            state
+            step
         )
-        _changes(report, task, state, events.get(task.id, []), meeting, previous, next_meeting)
+        _changes(report, task, step, events, meeting, previous, next_meeting)
     report.measures = list(by_measure.values())
     counted = [t for t in tasks if t.status is not TaskStatus.CANCELLED]
     report.total = len(counted)
     report.done = sum(1 for t in counted if t.status is TaskStatus.DONE)
     report.completion = round(sum(t.percent for t in counted) / len(counted), 1) if counted else 0
     return report
-
-
-def _events(session: Session, task_ids: list[int]) -> dict[int, list[TaskEvent]]:
-    found: dict[int, list[TaskEvent]] = {}
-    if not task_ids:
-        return found
-    for event in session.scalars(
-        select(TaskEvent).where(TaskEvent.task_id.in_(task_ids)).order_by(TaskEvent.id)
-    ):
-        found.setdefault(event.task_id, []).append(event)
-    return found
 
 
 def _unit_events(events: list[TaskEvent]) -> list[TaskEvent]:
