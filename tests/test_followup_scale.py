@@ -1,0 +1,330 @@
+"""The follow-up sweeps at scale: one pass over due rows, batched writes, shared calendars.
+
+The national case (8,300 organizations) is measured in bench/bench_followup.py; these tests
+check the shape that makes it possible, on SQLite and PostgreSQL: a sweep sends the same
+number of statements whatever the number of organizations (no loop per organization), the
+ledger's batched insert keeps exactly the rows that are new, and series that share a rule
+share a calendar computation without sharing each other's changes.
+
+The seed report is imported once per organization, renamed; its calendar facts (the meeting
+of Wed 2 Aug 2023, its reminder due Wed 26 Jul 09:00 because 28 and 31 Jul and 1 Aug are
+holidays) are checked against the `holidays` package in test_followup_delivery.py.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import SHARED, _pg_schema_url
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from schedules.workdays import ThaiCalendar
+from tracker.db import open_database, unit_of_work
+from tracker.followup.dues import plan_meeting_dues
+from tracker.followup.jobs import Options, deadline_alerts, meeting_reminders, progress_reports
+from tracker.followup.ledger import Envelope, enqueue_many, ledger_key
+from tracker.importers import read_source
+from tracker.models import (
+    Meeting,
+    MeetingDue,
+    MeetingSeries,
+    Organization,
+    OutboxMessage,
+    OutboxStatus,
+    Unit,
+    UnitContact,
+)
+from tracker.services.plans import import_plan
+from tracker.services.units import add_unit
+
+BKK = ZoneInfo("Asia/Bangkok")
+SEED = SHARED / "seeds" / "000_950678517d269ae1.txt"
+EXPECTED: dict[str, Any] = json.loads(
+    (SHARED / "vectors" / "seed-expected.json").read_text(encoding="utf-8")
+)
+MEETINGS_FY2566 = [date.fromisoformat(d) for d in EXPECTED["meetings_fy2566"]]
+IMPORTED_AT = datetime(2022, 10, 1, 0, 0, tzinfo=BKK)
+HOLIDAY_MEETING = date(2023, 8, 2)
+MEETING_BEFORE, MEETING_AFTER = date(2023, 7, 19), date(2023, 8, 16)
+REMINDER_MOMENT = datetime(2023, 7, 26, 9, 30, tzinfo=BKK)  # the 2 Aug reminder is due
+PLANNED_AT = datetime(2023, 7, 26, 6, 0, tzinfo=BKK)
+ALERT_MOMENT = datetime(2023, 9, 23, 9, 30, tzinfo=BKK)  # 7 days before the fiscal year ends
+
+_T = TypeVar("_T")
+
+
+# --- databases with N copies of the seed ------------------------------------------------------
+
+
+@pytest.fixture
+def second_database_url(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[str]:
+    """Another fresh, migrated database of the same backend as ``database_url``."""
+    if backend == "sqlite":
+        path = tmp_path / "second.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    yield from _pg_schema_url(request.getfixturevalue("pg_database"), migrate=True)
+
+
+def seed_document() -> dict[str, Any]:
+    return read_source(SEED, merge_similar_units=True).document
+
+
+def seeded(url: str, organizations: int) -> sessionmaker[Session]:
+    """A database holding the seed plan ``organizations`` times, under distinct names."""
+    factory = open_database(url)
+    document = seed_document()
+    for number in range(organizations):
+        copied = copy.deepcopy(document)
+        copied["organization"]["name"] = f"{document['organization']['name']} สาขา {number + 1}"
+        with unit_of_work(factory) as session:
+            import_plan(session, copied, now=IMPORTED_AT, actor="test")
+    return factory
+
+
+def counting(
+    factory: sessionmaker[Session], run: Callable[[sessionmaker[Session]], _T]
+) -> tuple[int, _T]:
+    """How many statements ``run(factory)`` sends to the database (an executemany is one),
+    and its result."""
+    engine = factory.kw["bind"]
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        result = run(factory)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return len(seen), result
+
+
+def organization_ids(factory: sessionmaker[Session]) -> list[int]:
+    with factory() as session:
+        return list(session.scalars(select(Organization.id).order_by(Organization.id)))
+
+
+def series_of(factory: sessionmaker[Session], organization_id: int) -> int:
+    with factory() as session:
+        return session.scalars(
+            select(MeetingSeries.id).where(MeetingSeries.organization_id == organization_id)
+        ).one()
+
+
+def dues_of(factory: sessionmaker[Session], series_id: int, job: str) -> dict[date, MeetingDue]:
+    with factory() as session:
+        rows = session.scalars(
+            select(MeetingDue).where(MeetingDue.series_id == series_id, MeetingDue.job == job)
+        )
+        return {due.meeting_date: due for due in rows}
+
+
+def plan(factory: sessionmaker[Session], now: datetime) -> int:
+    with unit_of_work(factory) as session:
+        return plan_meeting_dues(session, now, ThaiCalendar())
+
+
+# --- one pass, whatever the number of organizations ---------------------------------------------
+
+
+def test_every_sweep_sends_as_many_statements_for_seven_organizations_as_for_two(
+    database_url: str, second_database_url: str
+) -> None:
+    small, large = seeded(database_url, 2), seeded(second_database_url, 7)
+    options = Options()
+    steps: list[tuple[str, Callable[[sessionmaker[Session]], Any]]] = [
+        ("plan, first time", lambda f: plan(f, PLANNED_AT)),
+        ("plan, next day", lambda f: plan(f, PLANNED_AT + timedelta(days=1))),
+        ("reminders", lambda f: meeting_reminders(f, REMINDER_MOMENT, options)),
+        ("reminders again", lambda f: meeting_reminders(f, REMINDER_MOMENT, options)),
+        ("reports", lambda f: progress_reports(f, REMINDER_MOMENT, options)),
+        ("alerts", lambda f: deadline_alerts(f, ALERT_MOMENT, options)),
+    ]
+    for name, step in steps:
+        small_count, small_result = counting(small, step)
+        large_count, large_result = counting(large, step)
+        assert small_count == large_count, name
+        if name.startswith("plan"):
+            assert (small_result, large_result) == (2, 7), name  # every series planned once
+    # ...while the work done did grow with the organizations: per organization, the 2 Aug
+    # reminder queued and the 5 and 19 July ones missed (meetings already held).
+    for factory, organizations in ((small, 2), (large, 7)):
+        with factory() as session:
+            reminders = session.scalars(
+                select(OutboxMessage).where(OutboxMessage.job == "meeting-reminder")
+            ).all()
+        assert len(reminders) == 3 * organizations
+        assert sum(m.status is OutboxStatus.PENDING for m in reminders) == organizations
+        assert {m.organization_id for m in reminders} == set(organization_ids(factory))
+        factory.kw["bind"].dispose()
+
+
+def test_a_second_sweep_reports_what_the_first_queued_as_already_there(
+    database_url: str,
+) -> None:
+    factory = seeded(database_url, 3)
+    first = meeting_reminders(factory, REMINDER_MOMENT, Options())
+    assert (first.queued, first.missed) == (3, 6)
+
+    second = meeting_reminders(factory, REMINDER_MOMENT + timedelta(minutes=15), Options())
+
+    assert (second.queued, second.missed, second.items) == (0, 0, [])
+    assert second.already == 9  # one count over the ledger's (job, due_at) index
+    factory.kw["bind"].dispose()
+
+
+# --- the ledger's batched insert ----------------------------------------------------------------
+
+
+def envelope(recipient: str, occurrence: str = "1/2023-08-02/1") -> Envelope:
+    return Envelope(
+        "meeting-reminder",
+        occurrence,
+        recipient,
+        "email",
+        "เรื่อง",
+        "ข้อความ",
+        None,
+        datetime(2023, 7, 26, 9, 0, tzinfo=BKK),
+    )
+
+
+def test_a_batched_insert_keeps_new_rows_once_and_names_only_those_it_inserted(
+    session_factory: sessionmaker[Session],
+) -> None:
+    now = datetime(2023, 7, 26, 9, 30, tzinfo=BKK)
+    with unit_of_work(session_factory) as session:
+        assert enqueue_many(session, [(envelope("a@x.example"), False)], now) == {
+            ledger_key(envelope("a@x.example"))
+        }
+    batch = [
+        (envelope("a@x.example"), False),  # already in the ledger
+        (envelope("b@x.example"), False),
+        (envelope("b@x.example"), True),  # repeated in the batch: the first wins
+        (envelope("c@x.example"), True),
+    ] + [(envelope(f"n{i}@x.example"), False) for i in range(1200)]  # past one INSERT's rows
+    with unit_of_work(session_factory) as session:
+        inserted = enqueue_many(session, batch, now)
+
+    assert ledger_key(envelope("a@x.example")) not in inserted
+    assert len(inserted) == 2 + 1200
+    with session_factory() as session:
+        rows = {m.recipient: m for m in session.scalars(select(OutboxMessage))}
+    assert len(rows) == 3 + 1200
+    assert rows["b@x.example"].status is OutboxStatus.PENDING
+    assert rows["c@x.example"].status is OutboxStatus.MISSED
+    assert rows["n1199@x.example"].subject == "เรื่อง"
+    with unit_of_work(session_factory) as session:
+        assert enqueue_many(session, batch, now) == set()
+
+
+def test_two_units_sharing_one_address_each_get_their_own_reminder(
+    session_factory: sessionmaker[Session],
+) -> None:
+    with unit_of_work(session_factory) as session:
+        import_plan(session, seed_document(), now=IMPORTED_AT, actor="test")
+    with unit_of_work(session_factory) as session:
+        organization = session.scalars(select(Organization)).one()
+        secretariat = session.scalars(
+            select(Unit).where(Unit.merged_into_id.is_(None), Unit.all_units.is_(False))
+        ).one()
+        # A second unit with nothing of its own gets the every-unit group's steps (3 and 4).
+        clerk_office = add_unit(session, organization, "กองคลัง")
+        session.flush()
+        for unit in (secretariat, clerk_office):
+            session.add(UnitContact(unit_id=unit.id, channel="email", address="one@x.example"))
+
+    result = meeting_reminders(session_factory, REMINDER_MOMENT, Options())
+
+    queued = [i for i in result.items if not i["missed"]]
+    assert sorted(i["to"] for i in queued) == sorted([secretariat.name, "กองคลัง"])
+    assert {i["address"] for i in queued} == {"one@x.example"}
+
+
+# --- shared calendars --------------------------------------------------------------------------
+
+
+def test_series_with_one_rule_share_a_calendar_but_not_each_others_changes(
+    database_url: str,
+) -> None:
+    factory = seeded(database_url, 3)
+    plain, cancelled, slower = (series_of(factory, o) for o in organization_ids(factory))
+    with unit_of_work(factory) as session:
+        session.add(Meeting(series_id=cancelled, date=HOLIDAY_MEETING, cancelled=True))
+        series = session.get(MeetingSeries, slower)
+        assert series is not None
+        series.reminder_days = 5
+
+    assert plan(factory, PLANNED_AT - timedelta(days=7)) == 3
+
+    # The plain series: 2 Aug is held (policy "flag"), between 19 Jul and 16 Aug.
+    reminders = dues_of(factory, plain, "meeting-reminder")
+    assert HOLIDAY_MEETING in reminders
+    assert reminders[MEETING_BEFORE].next_date == HOLIDAY_MEETING
+    assert reminders[HOLIDAY_MEETING].due_at == datetime(2023, 7, 26, 9, 0, tzinfo=BKK)
+    # The series that cancelled 2 Aug: no due for it, and 19 Jul is followed by 16 Aug.
+    reminders = dues_of(factory, cancelled, "meeting-reminder")
+    assert HOLIDAY_MEETING not in reminders
+    assert reminders[MEETING_BEFORE].next_date == MEETING_AFTER
+    assert dues_of(factory, cancelled, "progress-report").keys() == reminders.keys()
+    # The series reminding 5 working days ahead: 1 Aug, 31 Jul and 28 Jul are holidays and
+    # 29-30 Jul a weekend, so the 5 working days before 2 Aug are 27, 26, 25, 24 and 21 Jul.
+    reminders = dues_of(factory, slower, "meeting-reminder")
+    assert reminders[HOLIDAY_MEETING].due_at == datetime(2023, 7, 21, 9, 0, tzinfo=BKK)
+    assert reminders[MEETING_BEFORE].next_date == HOLIDAY_MEETING
+    factory.kw["bind"].dispose()
+
+
+def test_a_series_changed_after_planning_is_planned_again_and_only_it(
+    database_url: str,
+) -> None:
+    factory = seeded(database_url, 2)
+    first, second = (series_of(factory, o) for o in organization_ids(factory))
+    assert plan(factory, PLANNED_AT) == 2
+    assert plan(factory, PLANNED_AT + timedelta(hours=3)) == 0  # once a day
+
+    with unit_of_work(factory) as session:
+        session.add(Meeting(series_id=second, date=HOLIDAY_MEETING, cancelled=True))
+        series = session.get(MeetingSeries, second)
+        assert series is not None
+        series.dues_planned_on = None  # what a change to a series does
+
+    assert plan(factory, PLANNED_AT + timedelta(hours=4)) == 1
+    assert HOLIDAY_MEETING in dues_of(factory, first, "meeting-reminder")
+    assert HOLIDAY_MEETING not in dues_of(factory, second, "meeting-reminder")
+    assert HOLIDAY_MEETING not in dues_of(factory, second, "progress-report")
+    with factory() as session:
+        per_series = dict(
+            session.execute(
+                select(MeetingDue.series_id, func.count()).group_by(MeetingDue.series_id)
+            ).all()
+        )
+    assert per_series[first] == per_series[second] + 2
+    factory.kw["bind"].dispose()
+
+
+def test_the_held_meetings_of_the_seed_in_the_planned_window_are_the_expected_ones(
+    database_url: str,
+) -> None:
+    factory = seeded(database_url, 1)
+    plan(factory, PLANNED_AT)
+    (organization,) = organization_ids(factory)
+    planned = sorted(dues_of(factory, series_of(factory, organization), "meeting-reminder"))
+    # The window is 35 days back and 60 ahead of 26 Jul 2023, and FY2566 ends on 30 Sep.
+    window = [d for d in MEETINGS_FY2566 if date(2023, 6, 21) <= d <= date(2023, 9, 24)]
+    assert planned == window
+    factory.kw["bind"].dispose()
