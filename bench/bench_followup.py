@@ -432,7 +432,7 @@ def ledger_history(engine: Engine) -> int:
                 rows.append(
                     {
                         "job": "meeting-reminder",
-                        "occurrence": f"{series_id}/{meeting_date}",
+                        "occurrence": f"{series_id}/{meeting_date}/{(series_id - 1) * 6 + k + 1}",
                         "recipient": f"u{k}@org{series_id}.go.th",
                         "channel": "email",
                         "organization_id": series_id,
