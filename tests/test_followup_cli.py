@@ -35,6 +35,7 @@ import pytest
 import yaml
 from conftest import DEMO_PLAN, FROZEN_NOW, SHARED
 from sqlalchemy import create_engine, text
+from thai_words import ENGLISH_ABBREVIATED_MONTHS, THAI_ABBREVIATED_MONTHS, thai_short_date
 
 SEED = SHARED / "seeds" / "000_950678517d269ae1.txt"
 EXPECTED = json.loads((SHARED / "vectors" / "seed-expected.json").read_text(encoding="utf-8"))
@@ -44,34 +45,6 @@ SEED_IMPORTED_AT = "2022-10-01T00:00:00+07:00"
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 THAI_HOLIDAYS = holidays.Thailand(years=range(2022, 2028), language="th")
-THAI_MONTHS = [
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-]
-ENGLISH_MONTHS = [
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
-]
 
 JOB_IDS = [
     "meeting-reminders",
@@ -105,20 +78,19 @@ def bangkok(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def thai_date(day: date) -> str:
-    """ "2 ส.ค. 2566": the day, the abbreviated Thai month, the Buddhist Era year."""
-    return f"{day.day} {THAI_MONTHS[day.month - 1]} {day.year + 543}"
+    return thai_short_date(day)
 
 
 def english_date(day: date) -> str:
-    return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {ENGLISH_ABBREVIATED_MONTHS[day.month - 1]} {day.year}"
 
 
 def dates_named_in(subject: str) -> list[date]:
     """Every Thai BE date ("5 ต.ค. 2565") in a subject, as a date."""
     found = []
     for day, month, year in re.findall(r"(\d{1,2}) (\S+) (25\d\d)", subject):
-        if month in THAI_MONTHS:
-            found.append(date(int(year) - 543, THAI_MONTHS.index(month) + 1, int(day)))
+        if month in THAI_ABBREVIATED_MONTHS:
+            found.append(date(int(year) - 543, THAI_ABBREVIATED_MONTHS.index(month) + 1, int(day)))
     return found
 
 
@@ -1018,7 +990,7 @@ def test_messages_are_english_with_tracker_lang_en(seed_cli, outbox_dir: Path) -
     assert english_date(AUG_2) in subjects["progress-report"]
     assert "overdue task(s)" in subjects["overdue-digest"]
     for subject in subjects.values():
-        assert not any(month in subject for month in THAI_MONTHS), subject
+        assert not any(month in subject for month in THAI_ABBREVIATED_MONTHS), subject
         assert "2566" not in subject
 
     rows = {r["job"]: r for r in outbox(seed_cli) if r["status"] == "sent"}

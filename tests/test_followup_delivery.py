@@ -38,6 +38,7 @@ from aiosmtpd.controller import Controller
 from conftest import SHARED
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from thai_words import thai_short_date
 
 from tracker.config import Settings
 from tracker.db import unit_of_work
@@ -114,22 +115,7 @@ def report_due(meeting: date) -> datetime:
 
 
 def thai_day(day: date) -> str:
-    """ "2 ส.ค. 2566": how messages write a date (Buddhist era, abbreviated month)."""
-    months = [
-        "ม.ค.",
-        "ก.พ.",
-        "มี.ค.",
-        "เม.ย.",
-        "พ.ค.",
-        "มิ.ย.",
-        "ก.ค.",
-        "ส.ค.",
-        "ก.ย.",
-        "ต.ค.",
-        "พ.ย.",
-        "ธ.ค.",
-    ]
-    return f"{day.day} {months[day.month - 1]} {day.year + 543}"
+    return thai_short_date(day)
 
 
 def test_the_calendar_facts_these_tests_rely_on_hold_in_the_holidays_package() -> None:

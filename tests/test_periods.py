@@ -18,6 +18,7 @@ import pytest
 from conftest import SHARED
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from thai_words import THAI_ABBREVIATED_MONTHS, THAI_FULL_MONTHS
 
 from schedules import Period, PeriodError, format_period, parse_period
 
@@ -148,40 +149,12 @@ def test_every_error_vector_makes_the_cli_exit_2_with_one_line_on_stderr(cli, ve
 D = date
 
 # Thai month names as written in plans; days in each month of CE 2024 (BE 2567), a leap year.
-THAI_FULL = [
-    "มกราคม",
-    "กุมภาพันธ์",
-    "มีนาคม",
-    "เมษายน",
-    "พฤษภาคม",
-    "มิถุนายน",
-    "กรกฎาคม",
-    "สิงหาคม",
-    "กันยายน",
-    "ตุลาคม",
-    "พฤศจิกายน",
-    "ธันวาคม",
-]
-THAI_ABBR = [
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-]
 DAYS_IN_2024 = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 
 def _month_name_forms():
     for month in range(1, 13):
-        full, abbr = THAI_FULL[month - 1], THAI_ABBR[month - 1]
+        full, abbr = THAI_FULL_MONTHS[month - 1], THAI_ABBREVIATED_MONTHS[month - 1]
         expected = (D(2024, month, 1), D(2024, month, DAYS_IN_2024[month - 1]))
         forms = {
             "full": full,
@@ -453,8 +426,8 @@ def test_the_cli_prints_a_readable_period_in_thai_without_json(cli):
 # --- properties -----------------------------------------------------------------------------
 
 THAI_ISH = [
-    *THAI_ABBR,
-    *THAI_FULL,
+    *THAI_ABBREVIATED_MONTHS,
+    *THAI_FULL_MONTHS,
     "พย",
     "พ. ย.",
     *"๐๑๒๓๔๕๖๗๘๙",
