@@ -20,7 +20,7 @@ before its deadline); one whose moment has passed is recorded as ``missed``, vis
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -280,11 +280,9 @@ def _remind(
         and (due.previous_start is None or context.last_update[t.id] > due.previous_start)
     }
     start = due.meeting_start.astimezone(ZoneInfo(series.timezone))
-    for unit in context.units.get(organization.id, []):
-        mine = [t for t in tasks if _responsible(t, unit)]
-        if not mine:
-            continue  # a unit with nothing open gets nothing
-        groups = _reminder_groups(mine, today, due.next_date, updated, options.lang)
+    lines = {t.id: task_line(t) for t in tasks}  # once per task, not once per unit
+    for unit, mine in _tasks_by_unit(tasks, context.units.get(organization.id, [])):
+        groups = _reminder_groups(mine, lines, today, due.next_date, updated, options.lang)
         subject_, text, html = content.reminder(options.lang, unit.name, series.name, start, groups)
         fallback = f"{_slug(organization.name)}/{due.meeting_date}/reminder-{_slug(unit.name)}"
         for channel, address in unit_recipients(unit, "unit", fallback, options):
@@ -385,8 +383,18 @@ def _units_by_organization(session: Session, organization_ids: set[int]) -> dict
     return units
 
 
-def _responsible(task: Task, unit: Unit) -> bool:
-    return any(u.id == unit.id or u.all_units for u in task.units)
+def _tasks_by_unit(tasks: list[Task], units: list[Unit]) -> list[tuple[Unit, list[Task]]]:
+    """Each of ``units`` with the tasks it is responsible for, in the given orders; the tasks
+    of the every-unit group go to every unit, and a unit with none is left out."""
+    mine: dict[int, list[Task]] = {unit.id: [] for unit in units}
+    for task in tasks:
+        if any(u.all_units for u in task.units):
+            targets: Iterable[int] = mine
+        else:
+            targets = [u.id for u in task.units if u.id in mine]
+        for unit_id in targets:
+            mine[unit_id].append(task)
+    return [(unit, mine[unit.id]) for unit in units if mine[unit.id]]
 
 
 def task_line(task: Task) -> content.TaskLine:
@@ -402,11 +410,16 @@ def task_line(task: Task) -> content.TaskLine:
 
 
 def _reminder_groups(
-    tasks: list[Task], today: date, following: date | None, updated: set[int], lang: str
+    tasks: list[Task],
+    lines: dict[int, content.TaskLine],
+    today: date,
+    following: date | None,
+    updated: set[int],
+    lang: str,
 ) -> list[tuple[str, list[content.TaskLine]]]:
     overdue, due_soon, stale, other = [], [], [], []
     for task in tasks:
-        line = task_line(task)
+        line = lines[task.id]
         if task.is_overdue(today):
             overdue.append(line)
         elif task.end_date and following and task.end_date < following:
