@@ -2,7 +2,8 @@
 
 The schedules and the flows' plain functions are tested without a Prefect server; one slow
 test runs the reminders flow for real on a temporary Prefect server (about 30-60 s, most of
-it the server starting) and registers the deployments there.
+it the server starting), registers the deployments there, and has a real process worker
+(`prefect worker start --run-once`) execute a run of the sweep deployment.
 
 The demo series meets on the 1st, 3rd and 5th Wednesday at 09:30 (Asia/Bangkok); reminders
 are due 2 working days before at 09:00, progress reports 1 working day before at 08:00;
@@ -394,7 +395,7 @@ def test_now_defaults_to_the_clock_of_the_edge(monkeypatch: pytest.MonkeyPatch) 
 
 
 @pytest.mark.slow
-def test_a_real_flow_run_reminds_each_unit_once_and_deploy_registers_bangkok_schedules(
+def test_a_real_flow_run_reminds_each_unit_once_and_deployments_run_on_a_worker(
     sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     database = tmp_path / "tracker.db"
@@ -413,6 +414,7 @@ def test_a_real_flow_run_reminds_each_unit_once_and_deploy_registers_bangkok_sch
 
     from prefect import get_client
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+    from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
     from flows.deploy import deploy
@@ -422,6 +424,8 @@ def test_a_real_flow_run_reminds_each_unit_once_and_deploy_registers_bangkok_sch
         first = meeting_reminders_flow(now="2026-12-14T10:00:00+07:00", return_state=True)
         files, times, rows = outbox_files(outbox), written_at(outbox), ledger(factory)
         second = meeting_reminders_flow(now="2026-12-14T10:00:00+07:00", return_state=True)
+        files_again, times_again = outbox_files(outbox), written_at(outbox)
+        rows_again = ledger(factory)
         with get_client(sync_client=True) as client:
             runs = [
                 client.read_flow_run(state.state_details.flow_run_id) for state in (first, second)
@@ -444,6 +448,14 @@ def test_a_real_flow_run_reminds_each_unit_once_and_deploy_registers_bangkok_sch
             scheduled = client.read_flow_runs(
                 deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[reminders.id]))
             )
+            # A worker, as `prefect worker start --pool …` runs it, executes a run of the sweep
+            # deployment after the 16 Dec report came due (Tue 15 Dec 08:00).
+            run = client.create_flow_run_from_deployment(
+                sweep.id, parameters={"now": "2026-12-15T08:30:00+07:00"}
+            )
+        worker = run_worker_once("ita-tracker-test", PREFECT_API_URL.value(), tmp_path)
+        with get_client(sync_client=True) as client:
+            worked = client.read_flow_run(run.id)
 
     assert [run.state.type.value for run in runs] == ["COMPLETED", "COMPLETED"]
     assert runs[0].id != runs[1].id
@@ -453,9 +465,9 @@ def test_a_real_flow_run_reminds_each_unit_once_and_deploy_registers_bangkok_sch
     assert result["dispatch"]["sent"] == 4
     assert_reminded_for_16_december(files)
     assert again["meeting-reminders"]["queued"] == again["dispatch"]["sent"] == 0
-    assert outbox_files(outbox) == files
-    assert written_at(outbox) == times  # nothing written again
-    assert ledger(factory) == rows
+    assert files_again == files
+    assert times_again == times  # nothing written again
+    assert rows_again == rows
     assert {row[4] for row in rows} == {"sent", "missed"}
 
     plan = plan_of(factory, IMPORTED_AT, 150)
@@ -472,4 +484,39 @@ def test_a_real_flow_run_reminds_each_unit_once_and_deploy_registers_bangkok_sch
     starts = sorted({run.expected_start_time for run in scheduled})
     assert [f"{s.astimezone(UTC):%a %d %H:%M}" for s in starts] == ["Mon 14 02:00"]
     assert [f"{s.astimezone(BKK):%a %Y-%m-%d %H:%M}" for s in starts] == ["Mon 2026-12-14 09:00"]
+
+    assert worker.returncode == 0, worker.stderr[-2000:]
+    assert worked.state is not None
+    assert worked.state.type.value == "COMPLETED", worker.stderr[-2000:]
+    # The sweep queued and sent what was due by then: the report, and alerts and digests.
+    report = f"{ORGANIZATION}/2026-12-16/progress-report.txt"
+    after = outbox_files(outbox)
+    assert report in after
+    assert after[report].startswith(
+        f"Subject: [ITA] รายงานผลการดำเนินการ สำหรับ{SERIES} 16 ธ.ค. 2569\n"
+    )
+    assert written_at(outbox).items() >= times.items()  # the reminders were not written again
     factory.kw["bind"].dispose()
+
+
+def run_worker_once(pool: str, api_url: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """`prefect worker start --run-once` against the test server: it takes the pool's due runs
+    and runs each flow in a subprocess of its own, with this test's TRACKER_* settings."""
+    environment = {
+        **os.environ,
+        "PREFECT_API_URL": api_url,
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "DO_NOT_TRACK": "1",
+    }
+    return subprocess.run(
+        [
+            *(sys.executable, "-m", "prefect", "worker", "start"),
+            *("--pool", pool, "--type", "process", "--run-once"),
+            *("--install-policy", "never", "--no-create-pool-if-not-found"),
+        ],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
