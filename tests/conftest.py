@@ -10,6 +10,7 @@ PostgreSQL a schema of its own in one scratch database, migrated when the test s
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -17,6 +18,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -29,6 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 # The shared design folder lies beside the clone (CI puts it there); override for odd layouts.
 SHARED = Path(os.environ.get("ITA_TRACKER_SHARED", ROOT.parent / "shared"))
 DEMO_PLAN = ROOT / "examples" / "demo-plan.yaml"
+SEED_REPORT = SHARED / "seeds" / "000_950678517d269ae1.txt"  # Phrae PAO's ITA analysis
+# What the seed must yield (organization, units, tasks, meetings of FY2566, ...).
+SEED_EXPECTED: dict[str, Any] = json.loads(
+    (SHARED / "vectors" / "seed-expected.json").read_text(encoding="utf-8")
+)
 PG_ENV = "TRACKER_TEST_DATABASE_URL"
 FROZEN_NOW = "2026-11-25T10:00:00+07:00"  # a Wednesday inside the demo plan's FY2570
 
@@ -109,15 +116,20 @@ def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-@pytest.fixture
-def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, migrated, empty database of the current backend, dropped after the test."""
+def fresh_database_url(backend: str, request: pytest.FixtureRequest, path: Path) -> Iterator[str]:
+    """A fresh, migrated, empty database of ``backend`` (a SQLite file at ``path``, or a
+    PostgreSQL schema of its own), dropped after the test."""
     if backend == "sqlite":
-        path = tmp_path / "tracker.db"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
     yield from _pg_schema_url(request.getfixturevalue("pg_database"), migrate=True)
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated, empty database of the current backend, dropped after the test."""
+    yield from fresh_database_url(backend, request, tmp_path / "tracker.db")
 
 
 @pytest.fixture

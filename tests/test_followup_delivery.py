@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import SHARED
+from conftest import SEED_EXPECTED, SEED_REPORT
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from thai_words import thai_short_date
@@ -62,10 +62,8 @@ from tracker.services.plans import import_plan
 from tracker.services.units import add_unit
 
 BKK = ZoneInfo("Asia/Bangkok")
-SEED = SHARED / "seeds" / "000_950678517d269ae1.txt"
-EXPECTED: dict[str, Any] = json.loads(
-    (SHARED / "vectors" / "seed-expected.json").read_text(encoding="utf-8")
-)
+SEED = SEED_REPORT
+EXPECTED = SEED_EXPECTED
 MEETINGS_FY2566 = [date.fromisoformat(d) for d in EXPECTED["meetings_fy2566"]]
 SECRETARIAT = EXPECTED["units"][0]["name"]
 ORGANIZATION = EXPECTED["organization"]["name"]

@@ -14,8 +14,6 @@ holidays) are checked against the `holidays` package in test_followup_delivery.p
 from __future__ import annotations
 
 import copy
-import json
-import shutil
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -23,7 +21,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import SHARED, _pg_schema_url
+from conftest import SEED_EXPECTED, SEED_REPORT, fresh_database_url
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -47,11 +45,7 @@ from tracker.services.plans import import_plan
 from tracker.services.units import add_unit
 
 BKK = ZoneInfo("Asia/Bangkok")
-SEED = SHARED / "seeds" / "000_950678517d269ae1.txt"
-EXPECTED: dict[str, Any] = json.loads(
-    (SHARED / "vectors" / "seed-expected.json").read_text(encoding="utf-8")
-)
-MEETINGS_FY2566 = [date.fromisoformat(d) for d in EXPECTED["meetings_fy2566"]]
+MEETINGS_FY2566 = [date.fromisoformat(d) for d in SEED_EXPECTED["meetings_fy2566"]]
 IMPORTED_AT = datetime(2022, 10, 1, 0, 0, tzinfo=BKK)
 HOLIDAY_MEETING = date(2023, 8, 2)
 MEETING_BEFORE, MEETING_AFTER = date(2023, 7, 19), date(2023, 8, 16)
@@ -70,16 +64,11 @@ def second_database_url(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[str]:
     """Another fresh, migrated database of the same backend as ``database_url``."""
-    if backend == "sqlite":
-        path = tmp_path / "second.db"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        yield f"sqlite:///{path}"
-        return
-    yield from _pg_schema_url(request.getfixturevalue("pg_database"), migrate=True)
+    yield from fresh_database_url(backend, request, tmp_path / "second.db")
 
 
 def seed_document() -> dict[str, Any]:
-    return read_source(SEED, merge_similar_units=True).document
+    return read_source(SEED_REPORT, merge_similar_units=True).document
 
 
 def seeded(url: str, organizations: int) -> sessionmaker[Session]:
