@@ -20,6 +20,8 @@ The moments, all Asia/Bangkok, FY2566:
   since the sweeps count what earlier sweeps queued;
 - the progress reports for 2 Aug are due 1 working day before it, Thu 27 Jul 08:00; the
   day's planning runs at 06:00 and the report sweep at 08:30;
+- the weekly overdue digests are due on Mon 31 Jul 08:00 and swept at 08:30, then again an
+  hour later, as an hourly Prefect sweep would;
 - deadline alerts peak on Sat 23 Sep 2023 09:30, when every open task ending with the fiscal
   year (30 Sep) gets its 7-days-left alert; each task's next alert moment is stored as the
   sweep of 08:30 would have left it, and the idle alert sweep runs at 08:45. --alert-orgs N
@@ -59,6 +61,7 @@ from tracker.followup.jobs import (
     Options,
     deadline_alerts,
     meeting_reminders,
+    overdue_digests,
     progress_reports,
 )
 from tracker.models import (
@@ -88,6 +91,7 @@ IDLE_AT = datetime(2023, 7, 26, 8, 45, tzinfo=BKK)
 PEAK_AT = datetime(2023, 7, 26, 9, 30, tzinfo=BKK)
 REPORT_PLAN_AT = datetime(2023, 7, 27, 6, 0, tzinfo=BKK)
 REPORT_AT = datetime(2023, 7, 27, 8, 30, tzinfo=BKK)  # the 2 Aug report was due at 08:00
+DIGESTS_AT = datetime(2023, 7, 31, 8, 30, tzinfo=BKK)  # a Monday; digests are due at 08:00
 ALERTS_BEFORE = datetime(2023, 9, 23, 8, 30, tzinfo=BKK)  # the last alert sweep before the peak
 ALERTS_IDLE_AT = datetime(2023, 9, 23, 8, 45, tzinfo=BKK)
 ALERTS_PEAK_AT = datetime(2023, 9, 23, 9, 30, tzinfo=BKK)
@@ -565,6 +569,23 @@ def bench_database(
         queued = outbox_count(factory, "progress-report") - before
         column.cells["reports"] += f"; {queued:,} reports queued, {queued / step.wall:,.0f} /s"
 
+    # (g) Monday's overdue digests to every unit's head, then a later sweep of the week.
+    before = outbox_count(factory, "overdue-digest")
+    step = measured(
+        column, "digests", statements, lambda: overdue_digests(factory, DIGESTS_AT, options)
+    )
+    if step.result is not None:
+        queued = outbox_count(factory, "overdue-digest") - before
+        column.cells["digests"] += f"; {queued:,} digests queued, {queued / step.wall:,.0f} /s"
+    step = measured(
+        column,
+        "digests-again",
+        statements,
+        lambda: overdue_digests(factory, DIGESTS_AT + timedelta(hours=1), options),
+    )
+    if step.result is not None:
+        column.cells["digests-again"] += f"; {step.result.already:,} already there"
+
     # (e) deadline alerts: nothing due at 08:45, then the 7-days-left round of 30 Sep.
     step = measured(
         column,
@@ -706,6 +727,8 @@ LABELS = {
     "peak": "(c) `meeting_reminders`, every organization due",
     "plan-report-day": "(a) plan meeting dues of every series, the day after",
     "reports": "(f) `progress_reports`, every organization's report due",
+    "digests": "(g) `overdue_digests`, Monday's round for every unit with overdue work",
+    "digests-again": "(g) `overdue_digests`, a later sweep of the same week",
     "alerts-idle": "(e) `deadline_alerts`, nothing due",
     "alerts-peak": "(e) `deadline_alerts`, 7-days-left round of 30 Sep{subset}",
 }

@@ -28,7 +28,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from schedules.workdays import ThaiCalendar
 from tracker.db import open_database, unit_of_work
 from tracker.followup.dues import plan_meeting_dues
-from tracker.followup.jobs import Options, deadline_alerts, meeting_reminders, progress_reports
+from tracker.followup.jobs import (
+    Options,
+    deadline_alerts,
+    meeting_reminders,
+    overdue_digests,
+    progress_reports,
+)
 from tracker.followup.ledger import Envelope, enqueue_many, ledger_key
 from tracker.importers import read_source
 from tracker.models import (
@@ -174,6 +180,24 @@ def test_a_second_sweep_reports_what_the_first_queued_as_already_there(
     assert (second.queued, second.missed, second.items) == (0, 0, [])
     assert second.already == 9  # one count over the ledger's (job, due_at) index
     factory.kw["bind"].dispose()
+
+
+def test_a_weeks_overdue_digests_are_one_round_that_later_sweeps_only_count(
+    database_url: str, second_database_url: str
+) -> None:
+    monday = datetime(2023, 7, 31, 8, 30, tzinfo=BKK)  # the week of the 2 Aug meeting
+    later = monday + timedelta(days=2, hours=5)  # an hourly Prefect sweep on Wednesday
+    for url, organizations in ((database_url, 2), (second_database_url, 7)):
+        factory = seeded(url, organizations)
+        # Each copy's secretariat has overdue work (the every-unit steps are its own too).
+        first = overdue_digests(factory, monday, Options())
+        assert (first.queued, first.already) == (organizations, 0)
+
+        statements, again = counting(factory, lambda f: overdue_digests(f, later, Options()))
+
+        assert (again.queued, again.missed, again.already) == (0, 0, organizations)
+        assert statements == 1  # one count over the ledger's (job, due_at) index
+        factory.kw["bind"].dispose()
 
 
 # --- the ledger's batched insert ----------------------------------------------------------------

@@ -223,6 +223,18 @@ def _handled_before(session: Session, job: str, now: datetime) -> int:
     )
 
 
+def _queued_at(session: Session, job: str, due: datetime) -> int:
+    """How many messages of ``job`` the ledger holds for the moment ``due`` (indexed)."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.job == job, OutboxMessage.due_at == due)
+        )
+        or 0
+    )
+
+
 def _mark_done(session: Session, dues: list[MeetingDue], now: datetime) -> None:
     """Set done_at on many dues in one executemany (the ORM would send one UPDATE each)."""
     if dues:
@@ -589,7 +601,13 @@ def _task_units(task: Task, units_of: dict[int, list[Unit]]) -> list[Unit]:
 def overdue_digests(
     factory: sessionmaker[Session], now: datetime, options: Options | None = None
 ) -> JobResult:
-    """Queue this week's overdue digest (Monday 08:00) for every unit with overdue tasks."""
+    """Queue this week's overdue digest (Monday 08:00) for every unit with overdue tasks.
+
+    A week's digests are one round, written in one transaction: once the ledger holds any
+    digest of this week's moment, later sweeps of the week (hourly on Prefect) count them
+    as already there with one indexed query instead of rebuilding every digest to find so.
+    A plan imported after Monday's round has its first digest the Monday after.
+    """
     options = options or Options()
     result = JobResult("overdue-digests")
     zone = ZoneInfo(DEFAULT_TIMEZONE)
@@ -600,6 +618,9 @@ def overdue_digests(
         due = datetime.combine(monday - timedelta(days=7), DIGEST_TIME, zone)
     week = f"{due.isocalendar().year}-W{due.isocalendar().week:02d}"
     with _sweep(factory, options) as session:
+        result.already = _queued_at(session, "overdue-digest", due)
+        if result.already:
+            return result
         recorder = _Recorder(session, now, options, result)
         overdue = list(
             session.scalars(
