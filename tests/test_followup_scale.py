@@ -57,6 +57,7 @@ HOLIDAY_MEETING = date(2023, 8, 2)
 MEETING_BEFORE, MEETING_AFTER = date(2023, 7, 19), date(2023, 8, 16)
 REMINDER_MOMENT = datetime(2023, 7, 26, 9, 30, tzinfo=BKK)  # the 2 Aug reminder is due
 PLANNED_AT = datetime(2023, 7, 26, 6, 0, tzinfo=BKK)
+DIGEST_MOMENT = datetime(2023, 7, 31, 8, 30, tzinfo=BKK)  # a Monday: digests due at 08:00
 ALERT_MOMENT = datetime(2023, 9, 23, 9, 30, tzinfo=BKK)  # 7 days before the fiscal year ends
 
 _T = TypeVar("_T")
@@ -148,6 +149,7 @@ def test_every_sweep_sends_as_many_statements_for_seven_organizations_as_for_two
         ("reminders again", lambda f: meeting_reminders(f, REMINDER_MOMENT, options)),
         ("reports", lambda f: progress_reports(f, REMINDER_MOMENT, options)),
         ("alerts", lambda f: deadline_alerts(f, ALERT_MOMENT, options)),
+        ("digests", lambda f: overdue_digests(f, DIGEST_MOMENT, options)),
     ]
     for name, step in steps:
         small_count, small_result = counting(small, step)
@@ -185,7 +187,7 @@ def test_a_second_sweep_reports_what_the_first_queued_as_already_there(
 def test_a_weeks_overdue_digests_are_one_round_that_later_sweeps_only_count(
     database_url: str, second_database_url: str
 ) -> None:
-    monday = datetime(2023, 7, 31, 8, 30, tzinfo=BKK)  # the week of the 2 Aug meeting
+    monday = DIGEST_MOMENT  # the week of the 2 Aug meeting
     later = monday + timedelta(days=2, hours=5)  # an hourly Prefect sweep on Wednesday
     for url, organizations in ((database_url, 2), (second_database_url, 7)):
         factory = seeded(url, organizations)

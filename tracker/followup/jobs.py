@@ -24,11 +24,11 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, contains_eager, selectinload, sessionmaker
 
 from schedules.workdays import ThaiCalendar
 from tracker.followup import content
@@ -58,6 +58,7 @@ from tracker.models import (
     MeetingSeries,
     Organization,
     OutboxMessage,
+    Plan,
     Task,
     TaskEvent,
     TaskStatus,
@@ -622,45 +623,67 @@ def overdue_digests(
         if result.already:
             return result
         recorder = _Recorder(session, now, options, result)
-        overdue = list(
-            session.scalars(
-                select(Task)
-                .where(Task.end_date < due.date(), Task.status.in_(OPEN))
-                .options(
-                    selectinload(Task.units).selectinload(Unit.contacts),
-                    selectinload(Task.measure).selectinload(Measure.plan),
-                )
-                .order_by(Task.id)
-            )
-        )
-        units_of = _units_by_organization(
-            session, {t.measure.plan.organization_id for t in overdue}
-        )
-        by_unit: dict[int, tuple[Unit, list[Task]]] = {}
-        for task in overdue:
-            for unit in _task_units(task, units_of):
-                by_unit.setdefault(unit.id, (unit, []))[1].append(task)
-        for unit, tasks in by_unit.values():
-            subject_, text, html = content.overdue_digest(
-                options.lang, unit.name, [task_line(t) for t in tasks], week
-            )
-            fallback = f"digests/{week}/overdue-{_slug(unit.name)}"
-            for channel, address in unit_recipients(unit, "head", fallback, options):
-                envelope = Envelope(
-                    "overdue-digest",
-                    f"{unit.id}/{week}",
-                    address,
-                    channel,
-                    subject_,
-                    text,
-                    html,
-                    due,
-                    unit.organization_id,
-                    unit.id,
-                )
-                recorder.add(envelope, False, unit.name)
-        recorder.flush()
+        overdue = (Task.end_date < due.date(), Task.status.in_(OPEN))
+        organizations = session.scalars(
+            select(Plan.organization_id)
+            .distinct()
+            .join(Measure, Measure.plan_id == Plan.id)
+            .join(Task, Task.measure_id == Measure.id)
+            .where(*overdue)
+            .order_by(Plan.organization_id)
+        ).all()
+        # A few hundred organizations at a time: bounded memory and bind parameters.
+        for chunk in _chunks(list(organizations), SWEEP_CHUNK):
+            _digest(session, chunk, overdue, due, week, options, recorder)
+            recorder.flush()
     return result
+
+
+def _digest(
+    session: Session,
+    organization_ids: list[int],
+    overdue: tuple[Any, ...],
+    due: datetime,
+    week: str,
+    options: Options,
+    recorder: _Recorder,
+) -> None:
+    """The week's digest for every unit of ``organization_ids`` with overdue tasks."""
+    tasks_overdue = session.scalars(
+        select(Task)
+        .join(Task.measure)
+        .join(Measure.plan)
+        .where(Plan.organization_id.in_(organization_ids), *overdue)
+        .options(
+            selectinload(Task.units).selectinload(Unit.contacts),
+            contains_eager(Task.measure).contains_eager(Measure.plan),
+        )
+        .order_by(Task.id)
+    ).all()
+    units_of = _units_by_organization(session, set(organization_ids))
+    by_unit: dict[int, tuple[Unit, list[Task]]] = {}
+    for task in tasks_overdue:
+        for unit in _task_units(task, units_of):
+            by_unit.setdefault(unit.id, (unit, []))[1].append(task)
+    for unit, tasks in by_unit.values():
+        subject_, text, html = content.overdue_digest(
+            options.lang, unit.name, [task_line(t) for t in tasks], week
+        )
+        fallback = f"digests/{week}/overdue-{_slug(unit.name)}"
+        for channel, address in unit_recipients(unit, "head", fallback, options):
+            envelope = Envelope(
+                "overdue-digest",
+                f"{unit.id}/{week}",
+                address,
+                channel,
+                subject_,
+                text,
+                html,
+                due,
+                unit.organization_id,
+                unit.id,
+            )
+            recorder.add(envelope, False, unit.name)
 
 
 # --- dispatch and the catalogue -------------------------------------------------------------------
