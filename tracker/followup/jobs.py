@@ -48,7 +48,7 @@ from tracker.followup.ledger import (
     Sender,
     dispatch,
     enqueue_many,
-    known,
+    known_keys,
     ledger_key,
 )
 from tracker.followup.progress import PlanState, build_progress_report, render, subject
@@ -349,16 +349,11 @@ class _Recorder:
         self.pending.clear()
 
     def _new_keys(self) -> set[LedgerKey]:
+        items = [(envelope, missed) for envelope, missed, _who in self.pending]
         if not self.options.dry_run:
-            return enqueue_many(self.session, [(e, m) for e, m, _ in self.pending], self.now)
-        new: set[LedgerKey] = set()
-        for envelope, _missed, _who in self.pending:
-            key = ledger_key(envelope)
-            if (envelope.recipient, envelope.channel) not in known(
-                self.session, envelope.job, envelope.occurrence
-            ):
-                new.add(key)
-        return new
+            return enqueue_many(self.session, items, self.now)
+        keys = {ledger_key(envelope) for envelope, _missed in items}
+        return keys - known_keys(self.session, keys)
 
     def _count_new(self, envelope: Envelope, missed: bool, who: str) -> None:
         if missed:
@@ -607,7 +602,8 @@ def overdue_digests(
     A week's digests are one round, written in one transaction: once the ledger holds any
     digest of this week's moment, later sweeps of the week (hourly on Prefect) count them
     as already there with one indexed query instead of rebuilding every digest to find so.
-    A plan imported after Monday's round has its first digest the Monday after.
+    Work that becomes overdue, or a plan imported, after Monday's round is in the next
+    Monday's digest (each task's own overdue alert goes out the day after its end).
     """
     options = options or Options()
     result = JobResult("overdue-digests")

@@ -11,7 +11,7 @@ since it may have gone out (`tracker outbox retry ID` resends it on purpose).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -90,9 +90,11 @@ def enqueue_many(
     )
     # One compiled statement, executed for many rows: SQLAlchemy sends them as multi-row
     # INSERTs ("insertmanyvalues"), batched under each database's bind-parameter limit.
-    # In key order: two processes inserting overlapping batches wait on each other's rows in
-    # the same order, so they cannot deadlock.
-    result = session.execute(statement, [rows[key] for key in sorted(rows)])
+    # In the order given, not sorted per batch: every sweep lists its messages in one global
+    # order (dues by due moment and id, then units and contacts by id), so a second process
+    # inserting the same rows only ever waits behind the first. Sorting each batch would cut
+    # that order at batch boundaries that differ between processes, and can deadlock.
+    result = session.execute(statement, list(rows.values()))
     inserted: set[LedgerKey] = {tuple(row) for row in result}  # type: ignore[misc]
     return inserted
 
@@ -125,14 +127,26 @@ def _insert(session: Session) -> Callable[..., Any]:
     return insert
 
 
-def known(session: Session, job: str, occurrence: str) -> set[tuple[str, str]]:
-    """(recipient, channel) pairs already in the ledger for one occurrence of a job."""
-    rows = session.execute(
-        select(OutboxMessage.recipient, OutboxMessage.channel).where(
-            OutboxMessage.job == job, OutboxMessage.occurrence == occurrence
+def known_keys(session: Session, keys: Collection[LedgerKey]) -> set[LedgerKey]:
+    """Which of ``keys`` the ledger already holds, in one query per 500 occurrences."""
+    wanted = set(keys)
+    occurrences = sorted({occurrence for _job, occurrence, _r, _c in wanted})
+    jobs = sorted({job for job, _o, _r, _c in wanted})
+    found: set[LedgerKey] = set()
+    for start in range(0, len(occurrences), 500):
+        rows = session.execute(
+            select(
+                OutboxMessage.job,
+                OutboxMessage.occurrence,
+                OutboxMessage.recipient,
+                OutboxMessage.channel,
+            ).where(
+                OutboxMessage.job.in_(jobs),
+                OutboxMessage.occurrence.in_(occurrences[start : start + 500]),
+            )
         )
-    )
-    return {(recipient, channel) for recipient, channel in rows}
+        found.update(key for key in (tuple(row) for row in rows) if key in wanted)  # type: ignore[misc]
+    return found
 
 
 @dataclass
