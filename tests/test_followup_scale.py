@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -27,6 +27,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from schedules.workdays import ThaiCalendar
 from tracker.db import open_database, unit_of_work
+from tracker.followup import dues as dues_module
+from tracker.followup import jobs as jobs_module
 from tracker.followup.dues import plan_meeting_dues
 from tracker.followup.jobs import (
     Options,
@@ -38,6 +40,7 @@ from tracker.followup.jobs import (
 from tracker.followup.ledger import Envelope, enqueue_many, ledger_key
 from tracker.importers import read_source
 from tracker.models import (
+    HolidayPolicy,
     Meeting,
     MeetingDue,
     MeetingSeries,
@@ -56,9 +59,11 @@ IMPORTED_AT = datetime(2022, 10, 1, 0, 0, tzinfo=BKK)
 HOLIDAY_MEETING = date(2023, 8, 2)
 MEETING_BEFORE, MEETING_AFTER = date(2023, 7, 19), date(2023, 8, 16)
 REMINDER_MOMENT = datetime(2023, 7, 26, 9, 30, tzinfo=BKK)  # the 2 Aug reminder is due
+REPORT_MOMENT = datetime(2023, 7, 27, 9, 30, tzinfo=BKK)  # the 2 Aug report was due at 08:00
 PLANNED_AT = datetime(2023, 7, 26, 6, 0, tzinfo=BKK)
 DIGEST_MOMENT = datetime(2023, 7, 31, 8, 30, tzinfo=BKK)  # a Monday: digests due at 08:00
-ALERT_MOMENT = datetime(2023, 9, 23, 9, 30, tzinfo=BKK)  # 7 days before the fiscal year ends
+# Step 1.1 ends on 30 Nov 2022: its 7-days-left (23 Nov) and 1-day-left (29 Nov 09:00) alerts.
+ALERT_MOMENT = datetime(2022, 11, 29, 10, 0, tzinfo=BKK)
 
 _T = TypeVar("_T")
 
@@ -147,7 +152,7 @@ def test_every_sweep_sends_as_many_statements_for_seven_organizations_as_for_two
         ("plan, next day", lambda f: plan(f, PLANNED_AT + timedelta(days=1))),
         ("reminders", lambda f: meeting_reminders(f, REMINDER_MOMENT, options)),
         ("reminders again", lambda f: meeting_reminders(f, REMINDER_MOMENT, options)),
-        ("reports", lambda f: progress_reports(f, REMINDER_MOMENT, options)),
+        ("reports", lambda f: progress_reports(f, REPORT_MOMENT, options)),
         ("alerts", lambda f: deadline_alerts(f, ALERT_MOMENT, options)),
         ("digests", lambda f: overdue_digests(f, DIGEST_MOMENT, options)),
     ]
@@ -157,6 +162,8 @@ def test_every_sweep_sends_as_many_statements_for_seven_organizations_as_for_two
         assert small_count == large_count, name
         if name.startswith("plan"):
             assert (small_result, large_result) == (2, 7), name  # every series planned once
+        elif name != "reminders again":  # ...and every round had work in every organization
+            assert small_result.queued * 7 == large_result.queued * 2 > 0, name
     # ...while the work done did grow with the organizations: per organization, the 2 Aug
     # reminder queued and the 5 and 19 July ones missed (meetings already held).
     for factory, organizations in ((small, 2), (large, 7)):
@@ -276,31 +283,62 @@ def test_two_units_sharing_one_address_each_get_their_own_reminder(
 def test_series_with_one_rule_share_a_calendar_but_not_each_others_changes(
     database_url: str,
 ) -> None:
-    factory = seeded(database_url, 3)
-    plain, cancelled, slower = (series_of(factory, o) for o in organization_ids(factory))
+    factory = seeded(database_url, 7)
+    plain, cancelled, slower, early_report, afternoon, moving, tokyo = (
+        series_of(factory, o) for o in organization_ids(factory)
+    )
     with unit_of_work(factory) as session:
         session.add(Meeting(series_id=cancelled, date=HOLIDAY_MEETING, cancelled=True))
-        series = session.get(MeetingSeries, slower)
-        assert series is not None
-        series.reminder_days = 5
+        changes: dict[int, dict[str, Any]] = {
+            slower: {"reminder_days": 5},
+            early_report: {"report_days": 3},
+            afternoon: {"time_of_day": time(13, 30)},
+            moving: {"holiday_policy": HolidayPolicy.MOVE},
+            tokyo: {"timezone": "Asia/Tokyo"},
+        }
+        for series_id, values in changes.items():
+            series = session.get(MeetingSeries, series_id)
+            assert series is not None
+            for name, value in values.items():
+                setattr(series, name, value)
 
-    assert plan(factory, PLANNED_AT - timedelta(days=7)) == 3
+    assert plan(factory, PLANNED_AT - timedelta(days=7)) == 7
 
-    # The plain series: 2 Aug is held (policy "flag"), between 19 Jul and 16 Aug.
+    # The plain series: 2 Aug is held (policy "flag"), between 19 Jul and 16 Aug; its
+    # reminder is due 2 working days before (28, 31 Jul and 1 Aug are holidays): 26 Jul.
     reminders = dues_of(factory, plain, "meeting-reminder")
-    assert HOLIDAY_MEETING in reminders
     assert reminders[MEETING_BEFORE].next_date == HOLIDAY_MEETING
     assert reminders[HOLIDAY_MEETING].due_at == datetime(2023, 7, 26, 9, 0, tzinfo=BKK)
-    # The series that cancelled 2 Aug: no due for it, and 19 Jul is followed by 16 Aug.
+    assert reminders[HOLIDAY_MEETING].meeting_start == datetime(2023, 8, 2, 9, 0, tzinfo=BKK)
+    reports = dues_of(factory, plain, "progress-report")
+    assert reports[HOLIDAY_MEETING].due_at == datetime(2023, 7, 27, 8, 0, tzinfo=BKK)
+    # Cancelled 2 Aug: no due for it, and 19 Jul is followed by 16 Aug.
     reminders = dues_of(factory, cancelled, "meeting-reminder")
     assert HOLIDAY_MEETING not in reminders
     assert reminders[MEETING_BEFORE].next_date == MEETING_AFTER
     assert dues_of(factory, cancelled, "progress-report").keys() == reminders.keys()
-    # The series reminding 5 working days ahead: 1 Aug, 31 Jul and 28 Jul are holidays and
-    # 29-30 Jul a weekend, so the 5 working days before 2 Aug are 27, 26, 25, 24 and 21 Jul.
+    # Reminding 5 working days ahead: 27, 26, 25, 24 and (past the weekend) 21 Jul.
     reminders = dues_of(factory, slower, "meeting-reminder")
     assert reminders[HOLIDAY_MEETING].due_at == datetime(2023, 7, 21, 9, 0, tzinfo=BKK)
-    assert reminders[MEETING_BEFORE].next_date == HOLIDAY_MEETING
+    # Reporting 3 working days ahead: 27, 26 and 25 Jul.
+    reports = dues_of(factory, early_report, "progress-report")
+    assert reports[HOLIDAY_MEETING].due_at == datetime(2023, 7, 25, 8, 0, tzinfo=BKK)
+    # Meeting at 13:30: the meeting moves, its reminder does not.
+    reminders = dues_of(factory, afternoon, "meeting-reminder")
+    assert reminders[HOLIDAY_MEETING].meeting_start == datetime(2023, 8, 2, 13, 30, tzinfo=BKK)
+    assert reminders[HOLIDAY_MEETING].due_at == datetime(2023, 7, 26, 9, 0, tzinfo=BKK)
+    # Policy "move": 2 Aug (a holiday) is held on Thu 3 Aug; 2 working days before it are
+    # 27 and 26 Jul, as 2 Aug is a holiday too.
+    reminders = dues_of(factory, moving, "meeting-reminder")
+    assert HOLIDAY_MEETING not in reminders
+    assert reminders[date(2023, 8, 3)].rule_date == HOLIDAY_MEETING
+    assert reminders[date(2023, 8, 3)].due_at == datetime(2023, 7, 26, 9, 0, tzinfo=BKK)
+    assert reminders[MEETING_BEFORE].next_date == date(2023, 8, 3)
+    # A series in Tokyo: the same days, at 09:00 Tokyo time (07:00 in Bangkok).
+    tokyo_zone = ZoneInfo("Asia/Tokyo")
+    reminders = dues_of(factory, tokyo, "meeting-reminder")
+    assert reminders[HOLIDAY_MEETING].meeting_start == datetime(2023, 8, 2, 9, 0, tzinfo=tokyo_zone)
+    assert reminders[HOLIDAY_MEETING].due_at == datetime(2023, 7, 26, 9, 0, tzinfo=tokyo_zone)
     factory.kw["bind"].dispose()
 
 
@@ -342,4 +380,65 @@ def test_the_held_meetings_of_the_seed_in_the_planned_window_are_the_expected_on
     # The window is 35 days back and 60 ahead of 26 Jul 2023, and FY2566 ends on 30 Sep.
     window = [d for d in MEETINGS_FY2566 if date(2023, 6, 21) <= d <= date(2023, 9, 24)]
     assert planned == window
+    factory.kw["bind"].dispose()
+
+
+# --- chunk boundaries and dry runs -------------------------------------------------------------
+
+
+def run_rounds(factory: sessionmaker[Session], options: Options) -> list[list[tuple[Any, ...]]]:
+    """Every follow-up round of the seed at its moment; what each one reported."""
+    rounds = [
+        meeting_reminders(factory, REMINDER_MOMENT, options),
+        progress_reports(factory, REPORT_MOMENT, options),
+        deadline_alerts(factory, ALERT_MOMENT, options),
+        overdue_digests(factory, DIGEST_MOMENT, options),
+    ]
+    return [
+        sorted(
+            (r.queued, r.missed, r.already, i["job"], i["address"], i["subject"], i["missed"])
+            for i in r.items
+        )
+        for r in rounds
+    ]
+
+
+def ledger_rows(factory: sessionmaker[Session]) -> list[tuple[Any, ...]]:
+    with factory() as session:
+        return sorted(
+            (m.job, m.occurrence, m.recipient, m.channel, m.status.value, m.subject, m.body_text)
+            for m in session.scalars(select(OutboxMessage))
+        )
+
+
+def test_tiny_chunks_give_the_same_messages_as_one_chunk(
+    database_url: str, second_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole, chunked = seeded(database_url, 5), seeded(second_database_url, 5)
+    expected = run_rounds(whole, Options())
+    assert all(expected)  # every round queued something
+
+    # Every chunk and batch boundary falls inside a round: 2 series, 2 dues, 3 messages.
+    monkeypatch.setattr(dues_module, "PLAN_CHUNK", 2)
+    monkeypatch.setattr(jobs_module, "SWEEP_CHUNK", 2)
+    monkeypatch.setattr(jobs_module, "RECORD_BATCH", 3)
+    assert run_rounds(chunked, Options()) == expected
+    assert ledger_rows(chunked) == ledger_rows(whole)
+    for factory in (whole, chunked):
+        factory.kw["bind"].dispose()
+
+
+def test_a_dry_run_reports_what_the_run_then_queues_and_writes_nothing(database_url: str) -> None:
+    factory = seeded(database_url, 3)
+
+    dry = run_rounds(factory, Options(dry_run=True))
+
+    assert ledger_rows(factory) == []
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(MeetingDue)) == 0
+    assert run_rounds(factory, Options()) == dry
+    assert len(ledger_rows(factory)) == sum(len(items) for items in dry) > 0
+    # A dry run after the real one finds everything there.
+    again = run_rounds(factory, Options(dry_run=True))
+    assert again == [[], [], [], []]
     factory.kw["bind"].dispose()
