@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from time import sleep
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -252,6 +254,34 @@ def test_a_batched_insert_keeps_new_rows_once_and_names_only_those_it_inserted(
     assert rows["n1199@x.example"].subject == "เรื่อง"
     with unit_of_work(session_factory) as session:
         assert enqueue_many(session, batch, now) == set()
+
+
+def test_two_processes_inserting_overlapping_batches_wait_instead_of_deadlocking(
+    session_factory: sessionmaker[Session],
+) -> None:
+    """A sweep inserts [9, 10] while another, a batch behind, already holds 9 and then
+    needs 10. In the sweeps' common order the second waits behind the first; sorted per
+    batch ("10/…" < "9/…") it would take 10 first and PostgreSQL would find a deadlock."""
+    now = datetime(2023, 7, 26, 9, 30, tzinfo=BKK)
+    nine = envelope("a@x.example", "9/2023-08-02/1")
+    ten = envelope("a@x.example", "10/2023-08-02/1")
+    first = session_factory()
+    first.begin()
+    assert enqueue_many(first, [(nine, False)], now) == {ledger_key(nine)}
+    with ThreadPoolExecutor(1) as pool:
+
+        def second_sweep() -> set[Any]:
+            with unit_of_work(session_factory) as session:
+                return enqueue_many(session, [(nine, False), (ten, False)], now)
+
+        second = pool.submit(second_sweep)
+        sleep(0.5)  # let the second block on 9, which the first has not committed
+        assert enqueue_many(first, [(ten, False)], now) == {ledger_key(ten)}
+        first.commit()
+        first.close()
+        assert second.result(timeout=60) == set()  # both were the first's: nothing new
+    with session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 2
 
 
 def test_two_units_sharing_one_address_each_get_their_own_reminder(
