@@ -39,7 +39,7 @@ from tracker.followup.jobs import (
     overdue_digests,
     progress_reports,
 )
-from tracker.followup.ledger import Envelope, enqueue_many, ledger_key
+from tracker.followup.ledger import BACKOFF, Envelope, dispatch, enqueue_many, ledger_key
 from tracker.importers import read_source
 from tracker.models import (
     HolidayPolicy,
@@ -52,6 +52,7 @@ from tracker.models import (
     Unit,
     UnitContact,
 )
+from tracker.notify import Message, TemporaryFailure
 from tracker.services.plans import import_plan
 from tracker.services.units import add_unit
 
@@ -282,6 +283,65 @@ def test_two_processes_inserting_overlapping_batches_wait_instead_of_deadlocking
         assert second.result(timeout=60) == set()  # both were the first's: nothing new
     with session_factory() as session:
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 2
+
+
+def queue_many(factory: sessionmaker[Session], count: int, now: datetime) -> None:
+    with unit_of_work(factory) as session:
+        batch = [(envelope(f"n{i}@x.example"), False) for i in range(count)]
+        assert len(enqueue_many(session, batch, now)) == count
+
+
+def statuses(factory: sessionmaker[Session]) -> dict[str, int]:
+    with factory() as session:
+        rows = session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        ).all()
+    return {status.value: count for status, count in rows}
+
+
+def test_one_dispatch_drains_a_national_round_not_just_one_batch(
+    session_factory: sessionmaker[Session],
+) -> None:
+    now = datetime(2023, 7, 26, 9, 30, tzinfo=BKK)
+    queue_many(session_factory, 1203, now)
+    delivered: list[str] = []
+    # Every fifth address is refused for now: retried later, never again in this dispatch.
+    refused = {f"n{i}@x.example" for i in range(0, 1203, 5)}
+
+    def send(channel: str, address: str, message: Message) -> None:
+        if address in refused:
+            raise TemporaryFailure("421 try again later")
+        delivered.append(address)
+
+    first = dispatch(session_factory, now, send, worker="w", batch=500)
+
+    assert (first.sent, first.retrying, first.failed) == (1203 - 241, 241, 0)
+    assert len(delivered) == len(set(delivered)) == 962
+    assert statuses(session_factory) == {"sent": 962, "pending": 241}
+    again = dispatch(session_factory, now, send, worker="w", batch=500)
+    assert (again.sent, again.retrying) == (0, 0)  # the refused wait for their backoff
+    later = dispatch(session_factory, now + BACKOFF[0], lambda *_: None, worker="w", batch=500)
+    assert later.sent == 241
+    assert statuses(session_factory) == {"sent": 1203}
+
+
+def test_a_dispatch_asked_to_stop_ends_after_the_current_message(
+    session_factory: sessionmaker[Session],
+) -> None:
+    now = datetime(2023, 7, 26, 9, 30, tzinfo=BKK)
+    queue_many(session_factory, 20, now)
+    delivered: list[str] = []
+
+    result = dispatch(
+        session_factory,
+        now,
+        lambda _channel, address, _message: delivered.append(address),
+        worker="w",
+        should_stop=lambda: len(delivered) >= 3,
+    )
+
+    assert result.sent == 3
+    assert statuses(session_factory) == {"sent": 3, "pending": 17}  # the rest is kept
 
 
 def test_two_units_sharing_one_address_each_get_their_own_reminder(

@@ -686,10 +686,16 @@ def _digest(
 
 
 def dispatch_outbox(
-    factory: sessionmaker[Session], now: datetime, send: Sender, *, worker: str
+    factory: sessionmaker[Session],
+    now: datetime,
+    send: Sender,
+    *,
+    worker: str,
+    should_stop: Callable[[], bool] | None = None,
 ) -> JobResult:
-    """Send what is queued and due; see tracker.followup.ledger.dispatch."""
-    outcome = dispatch(factory, now, send, worker=worker)
+    """Send everything queued and due (until ``should_stop()``, checked between messages);
+    see tracker.followup.ledger.dispatch."""
+    outcome = dispatch(factory, now, send, worker=worker, should_stop=should_stop)
     return JobResult(
         "dispatch",
         sent=outcome.sent,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from functools import cache
@@ -41,9 +42,10 @@ def run_job(
     factory: sessionmaker[Session] | None = None,
     outbox_dir: Path | None = None,
     force_file: bool = False,
+    should_stop: Callable[[], bool] | None = None,
 ) -> JobResult:
     """Run one catalogued job at ``now``. ``dry_run`` shows what would be queued and records
-    and sends nothing."""
+    and sends nothing; ``should_stop`` lets a dispatch end between two messages."""
     from tracker.config import database_url
     from tracker.followup.delivery import make_sender
     from tracker.followup.scheduler import entry
@@ -55,7 +57,7 @@ def run_job(
         if dry_run:
             return JobResult("dispatch")
         send = make_sender(settings, outbox_dir=outbox_dir, force_file=force_file)
-        return dispatch_outbox(factory, now, send, worker=worker)
+        return dispatch_outbox(factory, now, send, worker=worker, should_stop=should_stop)
     if dry_run:
         options = replace(options, dry_run=True)
     return QUEUE_JOBS[job_id](factory, now, options)

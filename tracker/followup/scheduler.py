@@ -84,13 +84,24 @@ def next_runs(timezone: str, now: datetime) -> dict[str, datetime | None]:
     }
 
 
+# Set by SIGTERM/SIGINT in run_forever: a dispatch in progress ends after its current message
+# (the queued rest stays pending for the next run) instead of draining the whole outbox first.
+_STOPPING = threading.Event()
+
+
 def run_catalogued(job_id: str) -> None:
     """The callable APScheduler stores by reference: one job, at the real (or frozen) now."""
     from tracker.config import current_time, load_settings
     from tracker.followup.runner import run_job
 
     settings = load_settings()
-    result = run_job(job_id, settings, current_time(settings), worker=_worker_name())
+    result = run_job(
+        job_id,
+        settings,
+        current_time(settings),
+        worker=_worker_name(),
+        should_stop=_STOPPING.is_set,
+    )
     log.info("%s: %s", job_id, {k: v for k, v in result.as_dict().items() if k != "items"})
 
 
@@ -140,7 +151,8 @@ def run_forever(
     On start every job runs once, in catalogue order (dispatch last), so whatever came due
     while nothing ran is caught up at once; then the triggers take over.
     """
-    stopping = threading.Event()
+    stopping = _STOPPING
+    stopping.clear()
     holder: dict[str, Any] = {}
 
     def stop(signum: int, _frame: object) -> None:
