@@ -18,6 +18,9 @@ The moments, all Asia/Bangkok, FY2566:
   the 26th at 06:00, as the first sweep of each day does; the idle sweep runs at 08:45;
 - the ledger holds the earlier rounds' reminders (one sent message per unit and meeting),
   since the sweeps count what earlier sweeps queued;
+- the reminders of that round are then dispatched through the ledger to a sender that
+  discards them, which times the ledger's part of sending (a claim and an outcome commit per
+  message) without any transport;
 - the progress reports for 2 Aug are due 1 working day before it, Thu 27 Jul 08:00; the
   day's planning runs at 06:00 and the report sweep at 08:30;
 - the weekly overdue digests are due on Mon 31 Jul 08:00 and swept at 08:30, then again an
@@ -64,6 +67,7 @@ from tracker.followup.jobs import (
     overdue_digests,
     progress_reports,
 )
+from tracker.followup.ledger import dispatch
 from tracker.models import (
     Measure,
     MeetingDue,
@@ -558,6 +562,18 @@ def bench_database(
         queued = outbox_count(factory, "meeting-reminder") - before
         column.cells["peak"] += f"; {queued:,} rows queued, {queued / step.wall:,.0f} messages/s"
 
+    # (h) dispatch of that round through the ledger, to a sender that discards each message:
+    # what the claim and outcome commits cost per message, without a transport's own time.
+    step = measured(
+        column,
+        "dispatch",
+        statements,
+        lambda: dispatch(factory, PEAK_AT, lambda *_: None, worker="bench"),
+    )
+    if step.result is not None:
+        sent = step.result.sent
+        column.cells["dispatch"] += f"; {sent:,} messages, {sent / step.wall:,.0f} /s"
+
     # (f) the next morning: every organization's progress report for 2 Aug at once, after
     # the day's planning (timed on its own, as the first sweep of each day pays it).
     measured(column, "plan-report-day", statements, lambda: plan(REPORT_PLAN_AT))
@@ -725,6 +741,7 @@ LABELS = {
     "idle": "(b) `meeting_reminders`, nothing due (every 15 min)",
     "floor": "(d) floor: one SQL query for every (due, task, unit)",
     "peak": "(c) `meeting_reminders`, every organization due",
+    "dispatch": "(h) dispatch of that round (claim, send to nowhere, record: 2 commits each)",
     "plan-report-day": "(a) plan meeting dues of every series, the day after",
     "reports": "(f) `progress_reports`, every organization's report due",
     "digests": "(g) `overdue_digests`, Monday's round for every unit with overdue work",
