@@ -541,6 +541,33 @@ def test_two_dispatchers_at_once_deliver_every_message_exactly_once(
             assert (row.status, row.attempts) == (OutboxStatus.SENT, 1)
 
 
+def test_a_dispatch_on_four_threads_mails_each_address_once(
+    session_factory: sessionmaker[Session], seed: Seed, smtp: SmtpServer, tmp_path: Path
+) -> None:
+    addresses = [f"desk{n}@phrae-pao.example" for n in range(12)]
+    for address in addresses:
+        add_contact(session_factory, seed.unit_id, "email", address)
+    settings = smtp.settings(tmp_path / "outbox").model_copy(update={"dispatch_threads": 4})
+    queue_all(session_factory, REMINDER_MOMENT)
+
+    result = dispatch_outbox(
+        session_factory,
+        REMINDER_MOMENT,
+        make_sender(settings),
+        worker="test",
+        threads=settings.dispatch_threads,
+    )
+
+    # Each desk: the 2 Aug reminder and this week's overdue digest (the July reminders and
+    # reports were missed).
+    assert (result.sent, result.failed, result.retrying) == (2 * len(addresses), 0, 0)
+    for address in addresses:
+        subjects = sorted(m.subject for m in smtp.to(address))
+        assert len(subjects) == 2, address
+        assert subjects[0].startswith("[ITA] ขอรายงานความคืบหน้าก่อน"), subjects  # ข before ง
+        assert subjects[1].startswith("[ITA] งานเกินกำหนดของ"), subjects
+
+
 def test_two_schedulers_at_once_queue_each_message_once_and_send_it_once(
     session_factory: sessionmaker[Session], seed: Seed, smtp: SmtpServer, tmp_path: Path
 ) -> None:

@@ -14,6 +14,7 @@ holidays) are checked against the `holidays` package in test_followup_delivery.p
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time, timedelta
@@ -342,6 +343,28 @@ def test_a_dispatch_asked_to_stop_ends_after_the_current_message(
 
     assert result.sent == 3
     assert statuses(session_factory) == {"sent": 3, "pending": 17}  # the rest is kept
+
+
+def test_a_dispatch_with_threads_sends_each_message_once_from_several_threads(
+    session_factory: sessionmaker[Session],
+) -> None:
+    now = datetime(2023, 7, 26, 9, 30, tzinfo=BKK)
+    queue_many(session_factory, 40, now)
+    delivered: list[tuple[str, str]] = []
+    lock = threading.Lock()
+
+    def slow_send(_channel: str, address: str, _message: Message) -> None:
+        sleep(0.02)  # a network round trip: the threads overlap while they wait
+        with lock:
+            delivered.append((address, threading.current_thread().name))
+
+    result = dispatch(session_factory, now, slow_send, worker="w", batch=16, threads=4)
+
+    assert result.sent == 40
+    addresses = [address for address, _thread in delivered]
+    assert sorted(addresses) == sorted(f"n{i}@x.example" for i in range(40))
+    assert len({thread for _address, thread in delivered}) > 1
+    assert statuses(session_factory) == {"sent": 40}
 
 
 def test_two_units_sharing_one_address_each_get_their_own_reminder(

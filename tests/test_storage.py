@@ -47,7 +47,13 @@ def test_the_first_command_creates_the_default_database(cli, monkeypatch, tmp_pa
 
 @pytest.mark.parametrize(
     ("variable", "value"),
-    [("TRACKER_LANG", "xx"), ("TRACKER_TIMEZONE", "Mars/Olympus"), ("TRACKER_NOW", "yesterday")],
+    [
+        ("TRACKER_LANG", "xx"),
+        ("TRACKER_TIMEZONE", "Mars/Olympus"),
+        ("TRACKER_NOW", "yesterday"),
+        ("TRACKER_DISPATCH_THREADS", "0"),
+        ("TRACKER_DISPATCH_THREADS", "many"),
+    ],
 )
 def test_a_bad_setting_is_one_line_naming_the_variable(cli, variable, value):
     cli.env(**{variable: value})

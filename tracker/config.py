@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tracker.errors import InvalidInput
@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     send_timeout: float = 30.0
+    # Messages sent at once by one dispatch (each its own claim, send and record): raise it
+    # when a national round's sends wait on SMTP or HTTP round trips.
+    dispatch_threads: int = Field(default=1, ge=1, le=32)
     outbox_dir: Path | None = None
     deadline_alert_days: str = "7,1"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,19 +17,21 @@ def make_sender(settings: Any, *, outbox_dir: Path | None = None, force_file: bo
     channel to files there (simulations, demos), so nobody is mailed by accident.
     """
     transports: dict[str, Transport] = {}
+    lock = threading.Lock()  # a dispatch may send from several threads at once
+
+    def transport(key: str, make: Callable[[], Transport]) -> Transport:
+        with lock:
+            if key not in transports:
+                transports[key] = make()
+            return transports[key]
 
     def send(channel: str, address: str, message: Message) -> None:
         if force_file or channel == "file":
-            key = "file"
-            if key not in transports:
-                from tracker.notify.file import FileTransport
+            from tracker.notify.file import FileTransport
 
-                transports[key] = FileTransport(outbox_dir or settings.outbox_path())
-            target = address if channel == "file" else f"{channel}/{address}"
-            transports[key].send(target, message)
+            files = transport("file", lambda: FileTransport(outbox_dir or settings.outbox_path()))
+            files.send(address if channel == "file" else f"{channel}/{address}", message)
             return
-        if channel not in transports:
-            transports[channel] = transport_for(channel, settings)
-        transports[channel].send(address, message)
+        transport(channel, lambda: transport_for(channel, settings)).send(address, message)
 
     return send

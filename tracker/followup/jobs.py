@@ -692,10 +692,11 @@ def dispatch_outbox(
     *,
     worker: str,
     should_stop: Callable[[], bool] | None = None,
+    threads: int = 1,
 ) -> JobResult:
-    """Send everything queued and due (until ``should_stop()``, checked between messages);
-    see tracker.followup.ledger.dispatch."""
-    outcome = dispatch(factory, now, send, worker=worker, should_stop=should_stop)
+    """Send everything queued and due (until ``should_stop()``, checked between messages),
+    ``threads`` messages at once; see tracker.followup.ledger.dispatch."""
+    outcome = dispatch(factory, now, send, worker=worker, should_stop=should_stop, threads=threads)
     return JobResult(
         "dispatch",
         sent=outcome.sent,

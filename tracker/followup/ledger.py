@@ -11,7 +11,9 @@ since it may have gone out (`tracker outbox retry ID` resends it on purpose).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -171,26 +173,39 @@ def dispatch(
     worker: str,
     batch: int = 500,
     should_stop: Callable[[], bool] | None = None,
+    threads: int = 1,
 ) -> DispatchResult:
     """Send every message that is pending and due at ``now``, each claim and each outcome
     its own commit, until none is left (or ``should_stop()`` says so, between messages).
 
-    Due messages are read ``batch`` at a time. The loop ends: every message it reads leaves
-    the due set, sent, failed, claimed by another dispatcher, or retried no sooner than
-    ``now`` plus a backoff.
+    Due messages are read ``batch`` at a time and sent by ``threads`` threads at once (each
+    message claimed, sent and recorded by one thread; ``send`` must be thread-safe then).
+    The loop ends: every message it reads leaves the due set, sent, failed, claimed by
+    another dispatcher, or retried no sooner than ``now`` plus a backoff.
     """
     result = DispatchResult()
     result.interrupted = _fail_stale_claims(factory, now)
-    while True:
-        due = _due_messages(factory, now, batch)
-        for message_id in due:
-            if should_stop is not None and should_stop():
+    lock = threading.Lock()
+
+    def send_one(message_id: int) -> None:
+        if should_stop is not None and should_stop():
+            return
+        claimed = _claim(factory, message_id, now, worker)
+        if claimed is not None:
+            outcome = _deliver(factory, claimed, now, send)
+            with lock:
+                setattr(result, outcome, getattr(result, outcome) + 1)
+
+    with ThreadPoolExecutor(threads, thread_name_prefix="dispatch") as pool:
+        while True:
+            due = _due_messages(factory, now, batch)
+            if threads == 1:
+                for message_id in due:
+                    send_one(message_id)
+            else:
+                list(pool.map(send_one, due))  # waits for the batch; re-raises a failure
+            if len(due) < batch or (should_stop is not None and should_stop()):
                 return result
-            claimed = _claim(factory, message_id, now, worker)
-            if claimed is not None:
-                _deliver(factory, claimed, now, send, result)
-        if len(due) < batch:
-            return result
 
 
 def _due_messages(factory: sessionmaker[Session], now: datetime, batch: int) -> list[int]:
@@ -245,13 +260,8 @@ def _claim(
     return _Claimed(message_id, channel, recipient, Message(subject, text, html), attempts)
 
 
-def _deliver(
-    factory: sessionmaker[Session],
-    claimed: _Claimed,
-    now: datetime,
-    send: Sender,
-    result: DispatchResult,
-) -> None:
+def _deliver(factory: sessionmaker[Session], claimed: _Claimed, now: datetime, send: Sender) -> str:
+    """Send a claimed message and record the outcome: "sent", "retrying" or "failed"."""
     error: Exception | None = None
     try:
         send(claimed.channel, claimed.recipient, claimed.message)
@@ -259,36 +269,33 @@ def _deliver(
         error = failure
     except Exception as unexpected:  # a bug in a transport: visible, and retried like a failure
         error = TemporaryFailure(f"{type(unexpected).__name__}: {unexpected}")
-    _record(factory, claimed, now, error, result)
+    return _record(factory, claimed, now, error)
 
 
 def _record(
-    factory: sessionmaker[Session],
-    claimed: _Claimed,
-    now: datetime,
-    error: Exception | None,
-    result: DispatchResult,
-) -> None:
-    """The outcome, in one UPDATE committed after the send."""
+    factory: sessionmaker[Session], claimed: _Claimed, now: datetime, error: Exception | None
+) -> str:
+    """The outcome, in one UPDATE committed after the send; its name in DispatchResult."""
     attempts = claimed.attempts + 1
     values: dict[str, Any] = {"attempts": attempts, "claimed_by": None}
     if error is None:
         values.update(status=OutboxStatus.SENT, sent_at=now, last_error=None)
-        result.sent += 1
+        outcome = "sent"
     elif isinstance(error, PermanentFailure) or attempts > len(BACKOFF):
         values.update(status=OutboxStatus.FAILED, last_error=str(error))
-        result.failed += 1
+        outcome = "failed"
     else:
         values.update(
             status=OutboxStatus.PENDING,
             last_error=str(error),
             next_attempt_at=now + BACKOFF[attempts - 1],
         )
-        result.retrying += 1
+        outcome = "retrying"
     with _connection(factory) as connection:
         connection.execute(
             update(OutboxMessage).where(OutboxMessage.id == claimed.id).values(**values)
         )
+    return outcome
 
 
 def _connection(factory: sessionmaker[Session]) -> Any:

@@ -57,7 +57,14 @@ def run_job(
         if dry_run:
             return JobResult("dispatch")
         send = make_sender(settings, outbox_dir=outbox_dir, force_file=force_file)
-        return dispatch_outbox(factory, now, send, worker=worker, should_stop=should_stop)
+        return dispatch_outbox(
+            factory,
+            now,
+            send,
+            worker=worker,
+            should_stop=should_stop,
+            threads=settings.dispatch_threads,
+        )
     if dry_run:
         options = replace(options, dry_run=True)
     return QUEUE_JOBS[job_id](factory, now, options)
