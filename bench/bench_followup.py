@@ -480,8 +480,24 @@ def outbox_count(factory: sessionmaker[Session], job: str) -> int:
         )
 
 
+def sender(latency: float) -> Callable[[str, str, Any], None]:
+    """A transport that delivers nowhere, after ``latency`` seconds (a server's round trip)."""
+
+    def send(_channel: str, _address: str, _message: Any) -> None:
+        if latency:
+            time.sleep(latency)
+
+    return send
+
+
 def bench_database(
-    url: str, organizations: int, alert_orgs: int, seed: int, column: Results
+    url: str,
+    organizations: int,
+    alert_orgs: int,
+    seed: int,
+    column: Results,
+    dispatch_threads: int = 1,
+    send_latency: float = 0.0,
 ) -> None:
     factory = open_database(url)
     engine: Engine = factory.kw["bind"]
@@ -568,7 +584,9 @@ def bench_database(
         column,
         "dispatch",
         statements,
-        lambda: dispatch(factory, PEAK_AT, lambda *_: None, worker="bench"),
+        lambda: dispatch(
+            factory, PEAK_AT, sender(send_latency), worker="bench", threads=dispatch_threads
+        ),
     )
     if step.result is not None:
         sent = step.result.sent
@@ -741,7 +759,7 @@ LABELS = {
     "idle": "(b) `meeting_reminders`, nothing due (every 15 min)",
     "floor": "(d) floor: one SQL query for every (due, task, unit)",
     "peak": "(c) `meeting_reminders`, every organization due",
-    "dispatch": "(h) dispatch of that round (claim, send to nowhere, record: 2 commits each)",
+    "dispatch": "(h) dispatch of that round (claim, send, record: 2 commits each)",
     "plan-report-day": "(a) plan meeting dues of every series, the day after",
     "reports": "(f) `progress_reports`, every organization's report due",
     "digests": "(g) `overdue_digests`, Monday's round for every unit with overdue work",
@@ -773,6 +791,12 @@ def main() -> None:
         type=int,
         help="organizations whose tasks' alerts are due at the alert peak (default: all)",
     )
+    parser.add_argument(
+        "--dispatch-threads", type=int, default=1, help="threads of the dispatch step (h)"
+    )
+    parser.add_argument(
+        "--send-latency-ms", type=float, default=0.0, help="each send's wait in step (h)"
+    )
     parser.add_argument("--prefect", action="store_true", help="also time a Prefect flow run")
     parser.add_argument("--prefect-runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2566)
@@ -796,7 +820,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sqlite_column = Results(f"SQLite {sqlite3.sqlite_version}")
         bench_database(
-            f"sqlite:///{tmp}/national.db", args.orgs, alert_orgs, args.seed, sqlite_column
+            f"sqlite:///{tmp}/national.db",
+            args.orgs,
+            alert_orgs,
+            args.seed,
+            sqlite_column,
+            args.dispatch_threads,
+            args.send_latency_ms / 1000,
         )
         columns.append(sqlite_column)
         if args.pg:
@@ -809,7 +839,15 @@ def main() -> None:
                     version = connection.execute(text("SHOW server_version")).scalar()
                 probe.dispose()
                 pg_column.name = f"PostgreSQL {str(version).split()[0]}"
-                bench_database(url, args.orgs, alert_orgs, args.seed, pg_column)
+                bench_database(
+                    url,
+                    args.orgs,
+                    alert_orgs,
+                    args.seed,
+                    pg_column,
+                    args.dispatch_threads,
+                    args.send_latency_ms / 1000,
+                )
             columns.append(pg_column)
         if args.prefect:
             extra = bench_prefect(Path(tmp), args.seed, args.prefect_runs)
