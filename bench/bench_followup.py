@@ -1,7 +1,7 @@
 """Follow-up engine at national scale: planning meeting dues, sweeping reminders and alerts.
 
 Run: .venv/bin/python bench/bench_followup.py [--orgs 8300] [--alert-orgs N]
-     [--pg postgresql+psycopg://...] [--prefect]
+     [--pg postgresql+psycopg://...] [--prefect] [--dispatch-threads N] [--send-latency-ms MS]
 Builds N organizations (each: one FY2566 plan, one measure, 25 tasks, 5 units and an
 every-unit group, one 1st/3rd/5th-Wednesday meeting series) with SQLAlchemy Core, on a
 temporary SQLite file and, with --pg, on a scratch PostgreSQL database made and dropped here;
