@@ -296,24 +296,49 @@ def _remind(
     lines = {t.id: task_line(t) for t in tasks}  # once per task, not once per unit
     for unit, mine in _tasks_by_unit(tasks, context.units.get(organization.id, [])):
         groups = _reminder_groups(mine, lines, today, due.next_date, updated, options.lang)
-        subject_, text, html = content.reminder(options.lang, unit.name, series.name, start, groups)
-        fallback = f"{_slug(organization.name)}/{due.meeting_date}/reminder-{_slug(unit.name)}"
-        for channel, address in unit_recipients(unit, "unit", fallback, options):
-            envelope = Envelope(
-                "meeting-reminder",
-                # The unit is part of what the digest is about: two units sharing one
-                # address (a small office's one clerk) each get their own.
-                f"{series.id}/{due.meeting_date}/{unit.id}",
-                address,
-                channel,
-                subject_,
-                text,
-                html,
-                due.due_at,
-                organization.id,
-                unit.id,
-            )
-            recorder.add(envelope, missed, unit.name)
+        _to_unit(
+            recorder,
+            unit,
+            "unit",
+            "meeting-reminder",
+            # The unit is part of what the digest is about: two units sharing one address
+            # (a small office's one clerk) each get their own.
+            f"{series.id}/{due.meeting_date}/{unit.id}",
+            content.reminder(options.lang, unit.name, series.name, start, groups),
+            due.due_at,
+            missed,
+            f"{_slug(organization.name)}/{due.meeting_date}/reminder-{_slug(unit.name)}",
+        )
+
+
+def _to_unit(
+    recorder: _Recorder,
+    unit: Unit,
+    role: str,
+    job: str,
+    occurrence: str,
+    message: tuple[str, str, str | None],
+    due: datetime,
+    missed: bool,
+    fallback: str,
+) -> None:
+    """Record one (subject, text, html) message to each of a unit's contacts of ``role``
+    (or to the file ``fallback`` when it has none)."""
+    subject_, text, html = message
+    for channel, address in unit_recipients(unit, role, fallback, recorder.options):
+        envelope = Envelope(
+            job,
+            occurrence,
+            address,
+            channel,
+            subject_,
+            text,
+            html,
+            due,
+            unit.organization_id,
+            unit.id,
+        )
+        recorder.add(envelope, missed, unit.name)
 
 
 class _Recorder:
@@ -561,30 +586,22 @@ def _alert_task(
 ) -> None:
     assert task.end_date is not None
     deadline_over = datetime.combine(task.end_date + timedelta(days=1), time(0, 0), ALERT_ZONE)
-    organization_id = task.measure.plan.organization_id
     for kind, day, due in alert_moments(task, options.alert_days):
         if due > now or due < now - LOOKBACK or due < task.created_at:
             continue
         missed = kind != "overdue" and now >= deadline_over
         for unit in _task_units(task, units_of):
-            subject_, text, html = content.deadline_alert(
-                options.lang, unit.name, task_line(task), kind
+            _to_unit(
+                recorder,
+                unit,
+                "unit",
+                "deadline-alert",
+                f"{task.id}/{task.end_date}/{kind}",
+                content.deadline_alert(options.lang, unit.name, task_line(task), kind),
+                due,
+                missed,
+                f"alerts/{day}/{kind}-{task.id}-{_slug(unit.name)}",
             )
-            fallback = f"alerts/{day}/{kind}-{task.id}-{_slug(unit.name)}"
-            for channel, address in unit_recipients(unit, "unit", fallback, options):
-                envelope = Envelope(
-                    "deadline-alert",
-                    f"{task.id}/{task.end_date}/{kind}",
-                    address,
-                    channel,
-                    subject_,
-                    text,
-                    html,
-                    due,
-                    organization_id,
-                    unit.id,
-                )
-                recorder.add(envelope, missed, unit.name)
 
 
 def _task_units(task: Task, units_of: dict[int, list[Unit]]) -> list[Unit]:
@@ -662,24 +679,17 @@ def _digest(
         for unit in _task_units(task, units_of):
             by_unit.setdefault(unit.id, (unit, []))[1].append(task)
     for unit, tasks in by_unit.values():
-        subject_, text, html = content.overdue_digest(
-            options.lang, unit.name, [task_line(t) for t in tasks], week
+        _to_unit(
+            recorder,
+            unit,
+            "head",
+            "overdue-digest",
+            f"{unit.id}/{week}",
+            content.overdue_digest(options.lang, unit.name, [task_line(t) for t in tasks], week),
+            due,
+            False,
+            f"digests/{week}/overdue-{_slug(unit.name)}",
         )
-        fallback = f"digests/{week}/overdue-{_slug(unit.name)}"
-        for channel, address in unit_recipients(unit, "head", fallback, options):
-            envelope = Envelope(
-                "overdue-digest",
-                f"{unit.id}/{week}",
-                address,
-                channel,
-                subject_,
-                text,
-                html,
-                due,
-                unit.organization_id,
-                unit.id,
-            )
-            recorder.add(envelope, False, unit.name)
 
 
 # --- dispatch and the catalogue -------------------------------------------------------------------
