@@ -19,7 +19,7 @@ from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.models import Measure, MeetingDue, MeetingSeries, Task, TaskStatus, Unit
-from tracker.services.meetings import series_meetings
+from tracker.services.meetings import series_meetings, series_rule
 
 NO_MORE = datetime(9999, 12, 31, tzinfo=UTC)  # next_alert_at of a task with no alert left
 ALERT_TIME = time(9, 0)
@@ -77,7 +77,6 @@ class _Planner:
 
     def __init__(self, calendar, today: date) -> None:  # type: ignore[no-untyped-def]
         self.calendar = calendar
-        self.today = today
         self.first, self.last = today - PLAN_BACK, today + PLAN_AHEAD
         self._wanted: dict[tuple[object, ...], list[_WantedDue]] = {}
 
@@ -135,10 +134,7 @@ class _Planner:
         """The dues a series' calendar asks for in the window, computed once per distinct
         (rule, zone, time, policy, changes, timing): nationally most series share a rule."""
         key = (
-            series.rrule,
-            series.timezone,
-            series.time_of_day,
-            series.holiday_policy,
+            series_rule(series),  # what the calendar reads of the series itself
             tuple((m.date, m.cancelled, m.moved_to) for m in series.meetings),
             series.reminder_days,
             series.reminder_time,

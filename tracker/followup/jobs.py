@@ -66,7 +66,6 @@ from tracker.models import (
 )
 
 LOOKBACK = timedelta(days=35)
-LOOKAHEAD = timedelta(days=40)  # reminders are due at most a few weeks before a meeting
 DIGEST_TIME = time(8, 0)
 DEFAULT_TIMEZONE = "Asia/Bangkok"
 SWEEP_CHUNK = 500  # dues whose tasks, units and updates are loaded together
@@ -204,11 +203,12 @@ class _Context:
         return cls(series, organizations, tasks, units, last_update)
 
 
-def _handled_before(session: Session, job: str, now: datetime) -> int:
-    """Messages that earlier sweeps queued for dues now in the window: reported as "already".
+def _queued_between(session: Session, job: str, first: datetime, last: datetime) -> int:
+    """Messages of ``job`` the ledger holds for due moments from ``first`` to ``last``.
 
     A message carries its due's moment as ``due_at``, so this is one count over the ledger's
-    (job, due_at) index, whatever the number of organizations.
+    (job, due_at) index, whatever the number of organizations: how a sweep reports what
+    earlier sweeps queued ("already").
     """
     return (
         session.scalar(
@@ -216,21 +216,9 @@ def _handled_before(session: Session, job: str, now: datetime) -> int:
             .select_from(OutboxMessage)
             .where(
                 OutboxMessage.job == job,
-                OutboxMessage.due_at <= now,
-                OutboxMessage.due_at >= now - LOOKBACK,
+                OutboxMessage.due_at >= first,
+                OutboxMessage.due_at <= last,
             )
-        )
-        or 0
-    )
-
-
-def _queued_at(session: Session, job: str, due: datetime) -> int:
-    """How many messages of ``job`` the ledger holds for the moment ``due`` (indexed)."""
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(OutboxMessage)
-            .where(OutboxMessage.job == job, OutboxMessage.due_at == due)
         )
         or 0
     )
@@ -262,7 +250,7 @@ def meeting_reminders(
     result = JobResult("meeting-reminders")
     with _sweep(factory, options) as session:
         plan_meeting_dues(session, now, options.calendar)
-        result.already += _handled_before(session, "meeting-reminder", now)
+        result.already += _queued_between(session, "meeting-reminder", now - LOOKBACK, now)
         recorder = _Recorder(session, now, options, result)
         dues = due_meeting_rows(session, "meeting-reminder", now, LOOKBACK)
         for chunk in _chunks(dues, SWEEP_CHUNK):
@@ -481,7 +469,7 @@ def progress_reports(
     result = JobResult("progress-reports")
     with _sweep(factory, options) as session:
         plan_meeting_dues(session, now, options.calendar)
-        result.already += _handled_before(session, "progress-report", now)
+        result.already += _queued_between(session, "progress-report", now - LOOKBACK, now)
         recorder = _Recorder(session, now, options, result)
         dues = due_meeting_rows(session, "progress-report", now, LOOKBACK)
         for chunk in _chunks(dues, SWEEP_CHUNK):
@@ -586,6 +574,7 @@ def _alert_task(
 ) -> None:
     assert task.end_date is not None
     deadline_over = datetime.combine(task.end_date + timedelta(days=1), time(0, 0), ALERT_ZONE)
+    line = task_line(task)
     for kind, day, due in alert_moments(task, options.alert_days):
         if due > now or due < now - LOOKBACK or due < task.created_at:
             continue
@@ -597,7 +586,7 @@ def _alert_task(
                 "unit",
                 "deadline-alert",
                 f"{task.id}/{task.end_date}/{kind}",
-                content.deadline_alert(options.lang, unit.name, task_line(task), kind),
+                content.deadline_alert(options.lang, unit.name, line, kind),
                 due,
                 missed,
                 f"alerts/{day}/{kind}-{task.id}-{_slug(unit.name)}",
@@ -632,7 +621,7 @@ def overdue_digests(
         due = datetime.combine(monday - timedelta(days=7), DIGEST_TIME, zone)
     week = f"{due.isocalendar().year}-W{due.isocalendar().week:02d}"
     with _sweep(factory, options) as session:
-        result.already = _queued_at(session, "overdue-digest", due)
+        result.already = _queued_between(session, "overdue-digest", due, due)
         if result.already:
             return result
         recorder = _Recorder(session, now, options, result)
