@@ -182,6 +182,14 @@ def add_contact(
         session.add(UnitContact(unit_id=unit_id, channel=channel, address=address, role=role))
 
 
+def add_desks(factory: sessionmaker[Session], unit_id: int, count: int) -> list[str]:
+    """``count`` e-mail contacts for one unit (desk0@…, desk1@…): their addresses."""
+    addresses = [f"desk{n}@phrae-pao.example" for n in range(count)]
+    for address in addresses:
+        add_contact(factory, unit_id, "email", address)
+    return addresses
+
+
 def add_recipient(factory: sessionmaker[Session], series_id: int, channel: str, address: str):
     with unit_of_work(factory) as session:
         session.add(SeriesRecipient(series_id=series_id, channel=channel, address=address))
@@ -513,9 +521,7 @@ def test_each_job_reports_what_it_queued_and_what_it_found_missed(
 def test_two_dispatchers_at_once_deliver_every_message_exactly_once(
     session_factory: sessionmaker[Session], seed: Seed, smtp: SmtpServer, tmp_path: Path
 ) -> None:
-    addresses = [f"desk{n}@phrae-pao.example" for n in range(8)]
-    for address in addresses:
-        add_contact(session_factory, seed.unit_id, "email", address)
+    addresses = add_desks(session_factory, seed.unit_id, 8)
     queue_all(session_factory, REMINDER_MOMENT)
     pending = [m for m in outbox(session_factory) if m.status is OutboxStatus.PENDING]
     assert len(pending) == 2 * len(addresses)  # the 2 Aug reminder and the digest, each
@@ -544,9 +550,7 @@ def test_two_dispatchers_at_once_deliver_every_message_exactly_once(
 def test_a_dispatch_on_four_threads_mails_each_address_once(
     session_factory: sessionmaker[Session], seed: Seed, smtp: SmtpServer, tmp_path: Path
 ) -> None:
-    addresses = [f"desk{n}@phrae-pao.example" for n in range(12)]
-    for address in addresses:
-        add_contact(session_factory, seed.unit_id, "email", address)
+    addresses = add_desks(session_factory, seed.unit_id, 12)
     settings = smtp.settings(tmp_path / "outbox").model_copy(update={"dispatch_threads": 4})
     queue_all(session_factory, REMINDER_MOMENT)
 
@@ -571,9 +575,7 @@ def test_a_dispatch_on_four_threads_mails_each_address_once(
 def test_two_schedulers_at_once_queue_each_message_once_and_send_it_once(
     session_factory: sessionmaker[Session], seed: Seed, smtp: SmtpServer, tmp_path: Path
 ) -> None:
-    addresses = [f"desk{n}@phrae-pao.example" for n in range(3)]
-    for address in addresses:
-        add_contact(session_factory, seed.unit_id, "email", address)
+    addresses = add_desks(session_factory, seed.unit_id, 3)
     add_recipient(session_factory, seed.series_id, "email", SECRETARY_MAIL)
     settings = smtp.settings(tmp_path / "outbox")
     start = threading.Barrier(2)

@@ -232,7 +232,7 @@ def envelope(recipient: str, occurrence: str = "1/2023-08-02/1") -> Envelope:
 def test_a_batched_insert_keeps_new_rows_once_and_names_only_those_it_inserted(
     session_factory: sessionmaker[Session],
 ) -> None:
-    now = datetime(2023, 7, 26, 9, 30, tzinfo=BKK)
+    now = REMINDER_MOMENT
     with unit_of_work(session_factory) as session:
         assert enqueue_many(session, [(envelope("a@x.example"), False)], now) == {
             ledger_key(envelope("a@x.example"))
@@ -264,7 +264,7 @@ def test_two_processes_inserting_overlapping_batches_wait_instead_of_deadlocking
     """A sweep inserts [9, 10] while another, a batch behind, already holds 9 and then
     needs 10. In the sweeps' common order the second waits behind the first; sorted per
     batch ("10/…" < "9/…") it would take 10 first and PostgreSQL would find a deadlock."""
-    now = datetime(2023, 7, 26, 9, 30, tzinfo=BKK)
+    now = REMINDER_MOMENT
     nine = envelope("a@x.example", "9/2023-08-02/1")
     ten = envelope("a@x.example", "10/2023-08-02/1")
     first = session_factory()
@@ -303,7 +303,7 @@ def statuses(factory: sessionmaker[Session]) -> dict[str, int]:
 def test_one_dispatch_drains_a_national_round_not_just_one_batch(
     session_factory: sessionmaker[Session],
 ) -> None:
-    now = datetime(2023, 7, 26, 9, 30, tzinfo=BKK)
+    now = REMINDER_MOMENT
     queue_many(session_factory, 1203, now)
     delivered: list[str] = []
     # Every fifth address is refused for now: retried later, never again in this dispatch.
@@ -329,7 +329,7 @@ def test_one_dispatch_drains_a_national_round_not_just_one_batch(
 def test_a_dispatch_asked_to_stop_ends_after_the_current_message(
     session_factory: sessionmaker[Session],
 ) -> None:
-    now = datetime(2023, 7, 26, 9, 30, tzinfo=BKK)
+    now = REMINDER_MOMENT
     queue_many(session_factory, 20, now)
     delivered: list[str] = []
 
@@ -348,7 +348,7 @@ def test_a_dispatch_asked_to_stop_ends_after_the_current_message(
 def test_a_dispatch_with_threads_sends_each_message_once_from_several_threads(
     session_factory: sessionmaker[Session],
 ) -> None:
-    now = datetime(2023, 7, 26, 9, 30, tzinfo=BKK)
+    now = REMINDER_MOMENT
     queue_many(session_factory, 40, now)
     delivered: list[tuple[str, str]] = []
     lock = threading.Lock()
