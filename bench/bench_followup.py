@@ -473,6 +473,23 @@ def ledger_history(engine: Engine) -> int:
     return written
 
 
+def measured_round(
+    column: Results,
+    key: str,
+    statements: Statements,
+    factory: sessionmaker[Session],
+    job: str,
+    run: Callable[[], Any],
+) -> None:
+    """``measured`` for a job that queues messages: the cell also says how many rows of
+    ``job`` it added to the ledger, and how many a second."""
+    before = outbox_count(factory, job)
+    step = measured(column, key, statements, run)
+    if step.result is not None:
+        queued = outbox_count(factory, job) - before
+        column.cells[key] += f"; {queued:,} rows queued, {queued / step.wall:,.0f} messages/s"
+
+
 def outbox_count(factory: sessionmaker[Session], job: str) -> int:
     with factory() as session:
         return session.scalar(
@@ -570,13 +587,14 @@ def bench_database(
         column.cells["floor"] = f"{seconds(step.wall)}, {step.result:,} rows"
 
     # (c) the peak: every organization's reminder round at once.
-    before = outbox_count(factory, "meeting-reminder")
-    step = measured(
-        column, "peak", statements, lambda: meeting_reminders(factory, PEAK_AT, options)
+    measured_round(
+        column,
+        "peak",
+        statements,
+        factory,
+        "meeting-reminder",
+        lambda: meeting_reminders(factory, PEAK_AT, options),
     )
-    if step.result is not None:
-        queued = outbox_count(factory, "meeting-reminder") - before
-        column.cells["peak"] += f"; {queued:,} rows queued, {queued / step.wall:,.0f} messages/s"
 
     # (h) dispatch of that round through the ledger, to a sender that discards each message:
     # what the claim and outcome commits cost per message, without a transport's own time.
@@ -595,22 +613,24 @@ def bench_database(
     # (f) the next morning: every organization's progress report for 2 Aug at once, after
     # the day's planning (timed on its own, as the first sweep of each day pays it).
     measured(column, "plan-report-day", statements, lambda: plan(REPORT_PLAN_AT))
-    before = outbox_count(factory, "progress-report")
-    step = measured(
-        column, "reports", statements, lambda: progress_reports(factory, REPORT_AT, options)
+    measured_round(
+        column,
+        "reports",
+        statements,
+        factory,
+        "progress-report",
+        lambda: progress_reports(factory, REPORT_AT, options),
     )
-    if step.result is not None:
-        queued = outbox_count(factory, "progress-report") - before
-        column.cells["reports"] += f"; {queued:,} reports queued, {queued / step.wall:,.0f} /s"
 
     # (g) Monday's overdue digests to every unit's head, then a later sweep of the week.
-    before = outbox_count(factory, "overdue-digest")
-    step = measured(
-        column, "digests", statements, lambda: overdue_digests(factory, DIGESTS_AT, options)
+    measured_round(
+        column,
+        "digests",
+        statements,
+        factory,
+        "overdue-digest",
+        lambda: overdue_digests(factory, DIGESTS_AT, options),
     )
-    if step.result is not None:
-        queued = outbox_count(factory, "overdue-digest") - before
-        column.cells["digests"] += f"; {queued:,} digests queued, {queued / step.wall:,.0f} /s"
     step = measured(
         column,
         "digests-again",
@@ -629,18 +649,14 @@ def bench_database(
     )
     if step.result is not None:
         column.cells["alerts-idle"] += f"; {step.result.queued} queued"
-    before = outbox_count(factory, "deadline-alert")
-    step = measured(
+    measured_round(
         column,
         "alerts-peak",
         statements,
+        factory,
+        "deadline-alert",
         lambda: deadline_alerts(factory, ALERTS_PEAK_AT, options),
     )
-    if step.result is not None:
-        queued = outbox_count(factory, "deadline-alert") - before
-        column.cells["alerts-peak"] += (
-            f"; {queued:,} rows queued, {queued / step.wall:,.0f} messages/s"
-        )
     engine.dispose()
 
 
