@@ -10,7 +10,8 @@ from schedules.fiscal import (
     fiscal_year_of,
 )
 from schedules.periods import Period, PeriodError, find_periods, parse_period
-from schedules.recurrence import RecurrenceError, occurrences
+from schedules.recurrence import describe_recurrence, occurrences, parse_recurrence
+from schedules.rrules import RecurrenceError, check_rrule
 from schedules.thai import (
     be_year,
     format_date,
@@ -26,6 +27,8 @@ __all__ = [
     "PeriodError",
     "RecurrenceError",
     "be_year",
+    "check_rrule",
+    "describe_recurrence",
     "find_periods",
     "fiscal_quarter_bounds",
     "fiscal_quarter_of",
@@ -37,6 +40,7 @@ __all__ = [
     "format_span",
     "occurrences",
     "parse_period",
+    "parse_recurrence",
     "to_arabic_digits",
     "to_thai_digits",
 ]

@@ -36,6 +36,8 @@ from schedules.thai import (
 )
 
 MIN_CE_YEAR = 1  # the first year a Python date can hold
+MAX_PERIOD_LENGTH = 300  # characters: a period cell, never a page
+MAX_NUMBER_DIGITS = 4  # days, months, quarters and years: a longer number is not a date
 MIN_BE_FISCAL_YEAR, MAX_BE_FISCAL_YEAR = 2400, 9999
 
 
@@ -139,6 +141,11 @@ def normalize(text: str) -> str:
     return " ".join(to_arabic_digits(text).split())
 
 
+def quoted(text: str, limit: int = 80) -> str:
+    """``repr(text)``, shortened to ``limit`` characters: messages quote input, not pages."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
 def _tokens(text: str, original: str) -> list[_Token]:
     tokens: list[_Token] = []
     position = 0
@@ -146,7 +153,9 @@ def _tokens(text: str, original: str) -> list[_Token]:
         match = _TOKEN_PATTERN.match(text, position)
         if match is None or _cuts_a_latin_word(text, match):
             rest = text[position:].split(" ")[0]
-            raise PeriodError(f"cannot read period {original!r}: {rest!r} is not a date word")
+            raise PeriodError(
+                f"cannot read period {quoted(original)}: {quoted(rest, 40)} is not a date word"
+            )
         position = match.end()
         kind = match.lastgroup or ""
         if kind.startswith(("SPACE", "FILLER")):
@@ -154,6 +163,11 @@ def _tokens(text: str, original: str) -> list[_Token]:
         if kind.startswith("MONTH_"):
             tokens.append(_Token("MONTH", int(kind.split("_")[1]), match.group()))
         elif kind == "NUM":
+            if len(match.group()) > MAX_NUMBER_DIGITS:
+                raise PeriodError(
+                    f"cannot read period {quoted(original)}: {quoted(match.group(), 20)} has "
+                    f"more digits than a day, month or year ({MAX_NUMBER_DIGITS} at most)"
+                )
             tokens.append(_Token("NUM", match.group(), match.group()))
         else:
             tokens.append(_Token(kind.rsplit("_", 1)[0], match.group(), match.group()))
@@ -206,7 +220,7 @@ class _Parser:
         return None
 
     def fail(self, reason: str) -> PeriodError:
-        return PeriodError(f"cannot read period {self.original!r}: {reason}")
+        return PeriodError(f"cannot read period {quoted(self.original)}: {reason}")
 
     # grammar
     def parse(self) -> Period:
@@ -414,6 +428,11 @@ def parse_period(text: str, fiscal_year: int | None = None) -> Period:
     """
     if not isinstance(text, str):
         raise PeriodError(f"cannot read period {text!r}: not text")
+    if len(text) > MAX_PERIOD_LENGTH:
+        raise PeriodError(
+            f"cannot read period {quoted(text)}: {len(text):,} characters is too long for a "
+            f"period ({MAX_PERIOD_LENGTH} at most)"
+        )
     if fiscal_year is not None:
         fiscal_year = be_fiscal_year(fiscal_year)
     return _Parser(text, fiscal_year).parse()

@@ -13,11 +13,14 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
-from schedules.periods import normalize
+from schedules.periods import normalize, quoted
+from schedules.rrules import INTERVAL_ANCHOR as _ANCHOR_MOMENT
+from schedules.rrules import RecurrenceError, check_rrule
 
 DEFAULT_TIMEZONE = "Asia/Bangkok"
 # The day rules with an INTERVAL count their cycles from (a Monday, the 1st of a month).
-INTERVAL_ANCHOR = date(2001, 1, 1)
+INTERVAL_ANCHOR = _ANCHOR_MOMENT.date()
+MAX_PHRASE_LENGTH = 1000  # a follow-up cell, never a page
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 THAI_WEEKDAYS = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")
@@ -25,10 +28,6 @@ ENGLISH_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Sat
 _THAI_WEEKDAY_PATTERN = re.compile(r"(?:วัน)?(จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)")
 _THAI_WEEKDAY_CODES = dict(zip(THAI_WEEKDAYS, WEEKDAYS, strict=True)) | {"พฤหัส": "TH"}
 _NUMBER_LIST = r"\d+(?:\s*(?:,|และ|หรือ|&)\s*\d+)*"
-
-
-class RecurrenceError(ValueError):
-    """A meeting rule or phrase that cannot be read; the message quotes it and says why."""
 
 
 # --- phrase -> RRULE ------------------------------------------------------------------------
@@ -43,6 +42,11 @@ def parse_recurrence(text: str) -> str:
     ("ทุกวันที่ 5 ของเดือน", "ทุกวันสุดท้ายของเดือน"), "ทุกวัน" and "ทุก 2 วัน". A phrase that names weeks but no
     weekday, or no rule at all, raises RecurrenceError.
     """
+    if len(text) > MAX_PHRASE_LENGTH:
+        raise RecurrenceError(
+            f"cannot read meeting rule {quoted(text)}: {len(text):,} characters is too long for "
+            f"a meeting phrase ({MAX_PHRASE_LENGTH} at most)"
+        )
     clean = normalize(text)
     raw_rule = re.search(r"(?i)(RRULE:)?FREQ=\S+", clean)
     if raw_rule:  # "FREQ=…", or described back as "ตามกฎ FREQ=…" / "by the rule FREQ=…"
@@ -50,7 +54,7 @@ def parse_recurrence(text: str) -> str:
     start = clean.find("ทุก")
     if start < 0:
         raise RecurrenceError(
-            f"cannot read meeting rule {text!r}: expected a phrase starting with 'ทุก' "
+            f"cannot read meeting rule {quoted(text)}: expected a phrase starting with 'ทุก' "
             "(e.g. ทุกวันพุธ สัปดาห์ที่ 1 และ 3 ของเดือน) or an RRULE (FREQ=...)"
         )
     # Read from the first "ทุก" on ("รายงานผลในการประชุม… ทุกวันพุธ…"), unless it only says
@@ -60,19 +64,13 @@ def parse_recurrence(text: str) -> str:
 
 
 def _validated_rrule(rule: str, original: str) -> str:
-    body = re.sub(r"(?i)^RRULE:", "", rule.strip()).upper()
+    """The rule body if meetings may follow it; a refusal quotes what the user wrote."""
     try:
-        # Checked on the local calendar, as occurrences() reads it.
-        local = datetime.combine(INTERVAL_ANCHOR, time(0, 0))
-        rrulestr(_local_until(body, ZoneInfo("UTC")), dtstart=local)
-    except (ValueError, TypeError) as error:
-        raise RecurrenceError(f"cannot read meeting rule {original!r}: {error}") from None
-    if "COUNT=" in body:
-        raise RecurrenceError(
-            f"meeting rule {original!r}: COUNT is not supported (meetings follow a plan's "
-            "dates; use UNTIL or no end)"
-        )
-    return body
+        return check_rrule(rule)
+    except RecurrenceError as error:
+        if rule.strip() == original.strip():
+            raise
+        raise RecurrenceError(f"meeting phrase {quoted(original)} gives {error}") from None
 
 
 def _phrase_to_rrule(phrase: str, original: str) -> str:
@@ -83,7 +81,7 @@ def _phrase_to_rrule(phrase: str, original: str) -> str:
     weeks = _week_ordinals(phrase, original)
     if weeks and not weekdays:
         raise RecurrenceError(
-            f"meeting phrase {original!r} names weeks ({', '.join(map(str, weeks))}) but no "
+            f"meeting phrase {quoted(original)} names weeks ({', '.join(map(str, weeks))}) but no "
             "weekday: say which day, e.g. ทุกวันพุธ สัปดาห์ที่ 1 และ 3 ของเดือน"
         )
     interval = _interval(phrase)
@@ -98,7 +96,7 @@ def _phrase_to_rrule(phrase: str, original: str) -> str:
     if re.match(r"ทุก\s*(?:\d+\s*)?วัน(?!ที่|ทำการ)", phrase):
         return f"FREQ=DAILY{interval}"
     raise RecurrenceError(
-        f"cannot read meeting rule {original!r}: it names no weekday or day of the month"
+        f"cannot read meeting rule {quoted(original)}: it names no weekday or day of the month"
     )
 
 
@@ -122,7 +120,7 @@ def _week_ordinals(phrase: str, original: str) -> list[int]:
     for week in weeks:
         if week == 0 or not -5 <= week <= 5:
             raise RecurrenceError(
-                f"meeting phrase {original!r}: week {week} of a month does not exist "
+                f"meeting phrase {quoted(original)}: week {week} of a month does not exist "
                 "(1 to 5, or last)"
             )
     return sorted(set(weeks), key=lambda w: (w < 0, w))
@@ -137,7 +135,7 @@ def _month_days(phrase: str, original: str) -> list[int]:
     for day in days:
         if day == 0 or not -31 <= day <= 31:
             raise RecurrenceError(
-                f"meeting phrase {original!r}: day {day} of a month does not exist "
+                f"meeting phrase {quoted(original)}: day {day} of a month does not exist "
                 "(1 to 31, or last)"
             )
     return sorted(set(days), key=lambda d: (d < 0, d))
@@ -293,14 +291,13 @@ def occurrences(
     """
     zone = ZoneInfo(timezone)
     first, last = datetime.combine(start, at), datetime.combine(end, at)
-    body = _local_until(re.sub(r"(?i)^RRULE:", "", rrule.strip()), zone)
+    # Checked again here (cached), so a rule stored by an older version can never hang or
+    # crash a calendar: it is a RecurrenceError naming it.
+    body = _local_until(check_rrule(rrule), zone)
     # A rule with an INTERVAL counts its cycles from a fixed day, so "every 2 weeks" names
     # the same Mondays whatever window is asked for; others may start at the window.
-    anchor = datetime.combine(INTERVAL_ANCHOR, at) if "INTERVAL=" in body.upper() else first
-    try:
-        rule = rrulestr(body, dtstart=anchor, ignoretz=True)
-    except (ValueError, TypeError) as error:
-        raise RecurrenceError(f"cannot read meeting rule {rrule!r}: {error}") from error
+    anchor = datetime.combine(INTERVAL_ANCHOR, at) if "INTERVAL=" in body else first
+    rule = rrulestr(body, dtstart=anchor, ignoretz=True)
     return [moment.replace(tzinfo=zone) for moment in rule.between(first, last, inc=True)]
 
 
