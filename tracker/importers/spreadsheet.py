@@ -1,11 +1,17 @@
 """Plans kept in Excel: reading the measure table from a workbook, and writing one.
 
-The first sheet holds the five measure-table columns (มาตรการ/แนวทาง, วิธีการดำเนินการ,
-ผู้รับผิดชอบ, ระยะเวลาการดำเนินการ, การติดตามผล) under a header row in its first rows; the
-organization and fiscal year may stand above the header ("หน่วยงาน: …", "ปีงบประมาณ พ.ศ. …")
-or be given on the command line. Merged cells (a measure or follow-up spanning its steps)
-read as the first row's value carried down. ``write_spreadsheet`` writes that same sheet plus
-each task's status and percent, so an exported workbook imports back to the same plan.
+Two kinds of workbook are read. One that ``write_spreadsheet`` wrote (tracker export --format
+xlsx), recognised by its ข้อมูลแผน sheet with a รูปแบบเอกสาร (schema) row, holds the whole plan
+and is read exactly, sheet by sheet (tracker.importers.workbook_reader). Any other is an
+agency's own: its first sheet holds the five measure-table columns (มาตรการ/แนวทาง,
+วิธีการดำเนินการ, ผู้รับผิดชอบ, ระยะเวลาการดำเนินการ, การติดตามผล) under a header row in its first
+rows; the organization and fiscal year may stand above the header ("หน่วยงาน: …",
+"ปีงบประมาณ พ.ศ. …") or be given on the command line. Merged cells (a measure or follow-up
+spanning its steps) read as the first row's value carried down; periods, units and meeting
+rules are read as in a report (tracker.importers.build), with its warnings.
+
+Either way the file is checked before openpyxl opens it and read within bounds
+(tracker.importers.xlsx): a zip bomb or a sheet of a million rows is refused in one line.
 """
 
 from __future__ import annotations
@@ -22,7 +28,13 @@ from tracker.importers.report import (
     split_units,
     table_row,
 )
-from tracker.importers.text import Line, arabic, tidy
+from tracker.importers.text import Line, tidy
+from tracker.importers.workbook_layout import (
+    STATUS_LABELS,
+    fiscal_year_above,
+    organization_above,
+)
+from tracker.importers.xlsx import MAX_EXPANDED_BYTES, open_workbook, sheet_rows
 
 REQUIRED_COLUMNS = {
     "measure": "มาตรการ/แนวทาง",
@@ -32,24 +44,44 @@ REQUIRED_COLUMNS = {
     "follow_up": "การติดตามผล",
 }
 STATUS_HEADER, PERCENT_HEADER = "สถานะ", "ร้อยละความคืบหน้า"
-STATUS_LABELS = {
-    "not_started": "ยังไม่เริ่ม",
-    "in_progress": "กำลังดำเนินการ",
-    "done": "เสร็จแล้ว",
-    "cancelled": "ยกเลิก",
-}
 HEADER_SEARCH_ROWS = 15
 
 
 def read_spreadsheet(
-    path: Path, *, fiscal_year: int | None, organization: str | None, strict: bool = False
+    path: Path,
+    *,
+    fiscal_year: int | None,
+    organization: str | None,
+    strict: bool = False,
+    max_expanded_bytes: int = MAX_EXPANDED_BYTES,
 ) -> dict[str, Any]:
-    """The plan document of a workbook's first sheet (see the module docstring)."""
-    rows = _rows(path)
+    """The plan document of a workbook (see the module docstring).
+
+    ``fiscal_year`` and ``organization`` replace what the workbook says. A workbook whose
+    parts expand to more than ``max_expanded_bytes`` is refused before it is opened.
+    """
+    workbook = open_workbook(path, max_expanded_bytes=max_expanded_bytes)
+    try:
+        from tracker.importers.workbook_reader import is_plan_workbook, read_plan_workbook
+
+        if is_plan_workbook(workbook):
+            return read_plan_workbook(
+                workbook, path, fiscal_year=fiscal_year, organization=organization
+            )
+        rows = [[_text(value) for value in row] for row in sheet_rows(workbook.worksheets[0], path)]
+    finally:
+        workbook.close()
+    return _agency_document(path, rows, fiscal_year=fiscal_year, organization=organization)
+
+
+def _agency_document(
+    path: Path, rows: list[list[str]], *, fiscal_year: int | None, organization: str | None
+) -> dict[str, Any]:
+    """An agency's measure sheet, read like a report's measure table."""
     header_index, columns = _find_header(path, rows)
     report = Report(file=path.name)
-    report.organization = organization or _organization_above(rows[:header_index])
-    report.fiscal_year = fiscal_year or _fiscal_year_above(rows[:header_index])
+    report.organization = organization or organization_above(rows[:header_index])
+    report.fiscal_year = fiscal_year or fiscal_year_above(rows[:header_index])
     _require(path, report)
     progress = _progress_columns(rows[header_index])
     steps: list[Step] = []
@@ -67,21 +99,6 @@ def read_spreadsheet(
     document = build_document(report)
     _apply_states(document, states)
     return document
-
-
-def _rows(path: Path) -> list[list[str]]:
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise InvalidInput(f"{path}: no such file") from None
-    except Exception as error:  # openpyxl raises many types for a file that is not a workbook
-        raise InvalidInput(f"{path}: not an Excel workbook (.xlsx): {error}") from None
-    sheet = workbook.worksheets[0]
-    rows = [[_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
 
 
 def _text(value: object) -> str:
@@ -112,24 +129,6 @@ def _find_header(path: Path, rows: list[list[str]]) -> tuple[int, dict[str, int]
             f"{path}: row {best[0] + 1}: the header lacks the column(s) {', '.join(missing)}"
         )
     return best
-
-
-def _organization_above(rows: list[list[str]]) -> str | None:
-    for cells in rows:
-        for cell in cells:
-            match = re.match(r"^(?:หน่วยงาน|ชื่อหน่วยงาน)\s*[:：]\s*(.+)$", cell)
-            if match:
-                return tidy(match.group(1))
-    return None
-
-
-def _fiscal_year_above(rows: list[list[str]]) -> int | None:
-    for cells in rows:
-        for cell in cells:
-            match = re.search(r"ปีงบประมาณ\s*(?:พ\.?\s*ศ\.?)?\s*[:：]?\s*(\d{4})", arabic(cell))
-            if match:
-                return int(match.group(1))
-    return None
 
 
 def _require(path: Path, report: Report) -> None:
@@ -202,59 +201,13 @@ def _apply_states(document: dict[str, Any], states: dict[tuple[int, int], dict[s
 
 
 def write_spreadsheet(document: dict[str, Any], path: Path) -> None:
-    """Write a plan document as the measure-table sheet, with status and percent columns."""
-    import openpyxl
-    from openpyxl.styles import Alignment, Font
+    """Write a plan document as a plan workbook that reads back to the same document.
 
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = f"แผน {document['fiscal_year']}"
-    sheet.append([f"หน่วยงาน: {document['organization']['name']}"])
-    sheet.append([f"ปีงบประมาณ พ.ศ. {document['fiscal_year']}"])
-    sheet.append([])
-    sheet.append([*REQUIRED_COLUMNS.values(), STATUS_HEADER, PERCENT_HEADER])
-    for cell in sheet[4]:
-        cell.font = Font(bold=True)
-    series = {s["name"]: s for s in document.get("meeting_series", [])}
-    for measure in document["measures"]:
-        for position, task in enumerate(measure["tasks"]):
-            sheet.append(_task_row(measure, position, task, series))
-    for column, width in zip("ABCDEFG", (40, 70, 35, 25, 45, 16, 12), strict=True):
-        sheet.column_dimensions[column].width = width
-    for row in sheet.iter_rows(min_row=5):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    workbook.save(path)
+    See tracker.importers.workbook for the layout; text is never written as a formula.
+    """
+    from tracker.importers.workbook import write_plan_workbook
 
-
-def _task_row(
-    measure: dict[str, Any], position: int, task: dict[str, Any], series: dict[str, Any]
-) -> list[Any]:
-    from schedules import format_span
-
-    start = _iso(task.get("start"))
-    end = _iso(task.get("end"))
-    period = task.get("period_text") or (format_span(start, end) if start or end else "")
-    follow_up = task.get("follow_up")
-    follow_up_text = ""
-    if follow_up:
-        text = series.get(follow_up, {}).get("text") or ""
-        follow_up_text = f"{follow_up} {text}".strip()
-    return [
-        measure["title"] if position == 0 else "",
-        f"{task['number']}. {task['title']}",
-        "\n".join(task.get("units", [])),
-        period,
-        follow_up_text,
-        STATUS_LABELS[task.get("status", "not_started")],
-        task.get("percent", 0),
-    ]
-
-
-def _iso(text: str | None):  # type: ignore[no-untyped-def]
-    from datetime import date
-
-    return date.fromisoformat(text) if text else None
+    write_plan_workbook(document, path)
 
 
 __all__ = ["read_spreadsheet", "split_units", "write_spreadsheet"]

@@ -1,0 +1,159 @@
+"""Opening and writing .xlsx files safely: bounded size, bounded rows, text that stays text.
+
+A workbook is a zip of XML parts. Before openpyxl sees a file, :func:`open_workbook` refuses
+one that is not a zip, has more than :data:`MAX_MEMBERS` parts, or whose parts expand to more
+than ``max_expanded_bytes`` (a zip bomb). The sizes a zip's directory declares are a true
+bound: Python's zipfile, which openpyxl reads through, never inflates a part past its declared
+size (it stops there and fails the CRC check). :func:`sheet_rows` reads at most
+:data:`MAX_ROWS` rows of :data:`MAX_COLUMNS` cells, whatever a sheet's XML claims.
+:func:`put` writes a value so that text is never a formula (Excel formula injection).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from tracker.errors import InvalidInput
+
+MAX_EXPANDED_BYTES = 200 * 1024 * 1024  # all parts of a workbook, uncompressed
+MAX_MEMBERS = 2_000  # parts of a workbook; a plan's has about twenty
+MAX_DIRECTORY_BYTES = 4 * 1024 * 1024  # the zip's list of parts
+MAX_ROWS = 20_000  # rows read from one sheet
+MAX_COLUMNS = 64  # cells read from one row
+EXCEL_CELL_CHARACTERS = 32_767  # the most Excel keeps in a cell
+FORMULA_STARTS = ("=", "+", "-", "@")  # what Excel reads as a formula when typed
+
+
+def _megabytes(size: int) -> str:
+    """A size as people read it: "200.0 MB", or bytes below a megabyte."""
+    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{size:,} bytes"
+
+
+def check_archive(path: Path, max_expanded_bytes: int = MAX_EXPANDED_BYTES) -> None:
+    """Refuse (InvalidInput, one line) a file that is not a zip, or is too big when expanded.
+
+    Contract: reads only the zip's directory, never a part's content.
+    """
+    try:
+        size = path.stat().st_size
+        if size > max_expanded_bytes:
+            raise InvalidInput(
+                f"{path}: refused: the file is {_megabytes(size)}, more than the "
+                f"{_megabytes(max_expanded_bytes)} a workbook may take; nothing was read"
+            )
+        with path.open("rb") as handle:
+            _check_member_count(path, handle)
+            with zipfile.ZipFile(handle) as archive:
+                members = archive.infolist()
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{path}: is a directory, not a workbook") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        raise InvalidInput(f"{path}: not an Excel workbook (.xlsx): not a zip archive") from None
+    except OSError as error:
+        raise InvalidInput(f"{path}: cannot read: {error.strerror}") from None
+    total = sum(member.file_size for member in members)
+    if total > max_expanded_bytes:
+        largest = max(members, key=lambda member: member.file_size)
+        raise InvalidInput(
+            f"{path}: refused: its parts expand to {_megabytes(total)} ({largest.filename}: "
+            f"{_megabytes(largest.file_size)}), more than the {_megabytes(max_expanded_bytes)} "
+            "a workbook may take (a zip bomb?); nothing was read"
+        )
+
+
+def _check_member_count(path: Path, handle: Any) -> None:
+    """Refuse a zip whose end record lists more than MAX_MEMBERS parts or a directory of more
+    than MAX_DIRECTORY_BYTES, before zipfile builds one object per listed part; a file without
+    an end record is left to zipfile to refuse."""
+    handle.seek(0, 2)
+    size = handle.tell()
+    window = min(size, 22 + 65_535)  # the end record, and a comment of up to 64 KiB
+    handle.seek(size - window)
+    tail = handle.read(window)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        return
+    count = int.from_bytes(tail[at + 10 : at + 12], "little")
+    directory = int.from_bytes(tail[at + 12 : at + 16], "little")
+    # 0xFFFF parts or 0xFFFFFFFF bytes mean a zip64 directory: far more than a workbook needs.
+    if count > MAX_MEMBERS or directory > MAX_DIRECTORY_BYTES:
+        raise InvalidInput(
+            f"{path}: refused: the archive lists {count:,} parts in {_megabytes(directory)}, "
+            f"more than a workbook has (at most {MAX_MEMBERS:,} parts); nothing was read"
+        )
+    handle.seek(0)
+
+
+def open_workbook(path: Path, *, max_expanded_bytes: int = MAX_EXPANDED_BYTES) -> Any:
+    """A read-only openpyxl workbook of ``path`` (cached values, not formulas), checked by
+    :func:`check_archive` first. The caller closes it."""
+    import openpyxl
+
+    check_archive(path, max_expanded_bytes)
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a file that is not a workbook
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise InvalidInput(f"{path}: not an Excel workbook (.xlsx): {reason}") from None
+
+
+def sheet_rows(sheet: Any, path: Path) -> list[tuple[Any, ...]]:
+    """The raw cell values of ``sheet``, row by row, each row cut to MAX_COLUMNS cells.
+
+    Contract: never reads more than MAX_ROWS + 1 rows; a sheet with more is an InvalidInput
+    naming it.
+    """
+    rows: list[tuple[Any, ...]] = []
+    for row in sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True):
+        if len(rows) == MAX_ROWS:
+            raise InvalidInput(
+                f"{path}: sheet {sheet.title}: more than {MAX_ROWS:,} rows, more than a plan "
+                "has: delete the empty rows at its end, or split the workbook"
+            )
+        rows.append(tuple(row))
+    return rows
+
+
+def put(cell: Any, value: Any, where: str) -> None:
+    """Write ``value`` into an openpyxl cell: text as text (never a formula), a float exactly.
+
+    Text starting with = + - @ is stored as a string marked like Excel's leading apostrophe,
+    so neither opening nor re-typing the cell runs it. A line break is written as Excel's
+    (\\n). A float that Excel's 16 digits cannot hold exactly is written as its text.
+    ``where`` names the cell in the InvalidInput raised for text no workbook can hold.
+    """
+    if value is None:
+        return
+    if isinstance(value, float) and float(f"{value:.16g}") != value:
+        value = repr(value)
+    if not isinstance(value, str):
+        cell.value = value
+        return
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    if len(text) > EXCEL_CELL_CHARACTERS:
+        raise InvalidInput(
+            f"{where}: {len(text):,} characters, more than the {EXCEL_CELL_CHARACTERS:,} an "
+            "Excel cell holds: export as JSON or YAML instead"
+        )
+    _put_text(cell, text, where)
+
+
+def _put_text(cell: Any, text: str, where: str) -> None:
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    try:
+        cell.value = text
+    except IllegalCharacterError:
+        bad = next(ch for ch in text if ord(ch) < 32 and ch not in "\t\n")
+        raise InvalidInput(
+            f"{where}: holds the control character U+{ord(bad):04X}, which a workbook cannot "
+            "hold: remove it, or export as JSON or YAML instead"
+        ) from None
+    cell.data_type = "s"  # openpyxl makes "=…" a formula; a string cell is only ever text
+    cell.number_format = "@"  # typed over in Excel, it stays text
+    if text.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
