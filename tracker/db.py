@@ -137,3 +137,27 @@ def unit_of_work(factory: sessionmaker[Session], *, dry_run: bool = False) -> It
             transaction.rollback()
         else:
             transaction.commit()
+
+
+def lock_for_update(session: Session) -> None:
+    """Make the rows this transaction reads next safe to base its writes on.
+
+    Contract: call it inside the session's transaction *before* reading the rows it will
+    change, and read them with ``with_for_update=True`` and ``populate_existing=True``
+    (FOR UPDATE; a copy already in the session is refreshed, not trusted). Until the
+    transaction ends, a second transaction doing the same waits for it, then reads what it
+    committed, so neither can overwrite the other's change unseen (a lost update).
+
+    - PostgreSQL locks the rows that FOR UPDATE returns; nothing to do here.
+    - SQLite has no row locks and ignores FOR UPDATE. pysqlite's default (legacy) mode runs
+      SELECTs outside any transaction and begins a deferred one only at the first write, so
+      two commands could both read the old row. Taking the database's write lock now, with
+      BEGIN IMMEDIATE, makes the reads and writes one serialized unit; a second writer waits
+      (the busy timeout) instead of reading stale data. In legacy mode an open transaction
+      means this connection has already written, so it already holds the write lock.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr, attr-defined]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

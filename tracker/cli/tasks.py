@@ -267,7 +267,7 @@ def _apply(app: AppContext, task_id: int, unit_name: str, user: str | None, chan
     from tracker.services.units import get_unit
 
     with app.transaction() as session:
-        task = get_task(session, task_id)
+        task = get_task(session, task_id, for_update=True)
         unit = get_unit(session, task.measure.plan.organization, unit_name)
         events = change(session, task, Actor(unit, user))
         state = status_label(app, task_row(app, task, app.today()))

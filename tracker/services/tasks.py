@@ -4,6 +4,10 @@ Every change writes TaskEvents in the same transaction as the change itself, so 
 and the task can never disagree. Only a unit responsible for a task may change it: a unit
 named on the task, or any unit of the organization when the task belongs to the every-unit
 group.
+
+A change reads the task with ``get_task(session, id, for_update=True)`` first: two commands
+changing one task at the same moment then run one after the other, each starting from what
+the other left, instead of both starting from the same old state (a lost update).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from tracker.db import lock_for_update
 from tracker.errors import InvalidInput, NotFound, Refused
 from tracker.models import Measure, Plan, Task, TaskEvent, TaskStatus, Unit, task_units
 
@@ -69,9 +74,16 @@ def _responsible(unit: Unit):  # type: ignore[no-untyped-def]
     return or_(Task.id.in_(named), Task.id.in_(via_group))
 
 
-def get_task(session: Session, task_id: int) -> Task:
-    """The task with this id, or NotFound."""
-    task = session.get(Task, task_id)
+def get_task(session: Session, task_id: int, *, for_update: bool = False) -> Task:
+    """The task with this id, or NotFound.
+
+    With ``for_update`` the task is read fresh under a lock held until the session's
+    transaction ends (see :func:`tracker.db.lock_for_update`): a concurrent change of the same
+    task waits, then sees this one's result. Read it so before changing it.
+    """
+    if for_update:
+        lock_for_update(session)
+    task = session.get(Task, task_id, with_for_update=for_update, populate_existing=for_update)
     if task is None:
         raise NotFound(f"no task with id {task_id} (see `tracker tasks`)")
     return task
@@ -134,6 +146,9 @@ def _change(
     session: Session, task: Task, actor: Actor, now: datetime, changes: dict[str, object], **extra
 ) -> list[TaskEvent]:
     """Apply ``changes`` (field -> new value) and write one event per field that changed.
+
+    ``task`` must have been read with ``get_task(..., for_update=True)`` in this transaction,
+    so the events' ``before`` values are what the database holds, not a stale copy.
 
     The note and evidence go on the first event only, so the log shows them once.
     """
