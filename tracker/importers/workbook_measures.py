@@ -76,7 +76,9 @@ def _check_title_lines(
 ) -> None:
     """The organization and fiscal year above the table, if there, must be the facts'."""
     lines = [[str(cell) for cell in row if cell is not None] for row in rows]
-    name, year = organization_above(lines), fiscal_year_above(lines)
+    name = organization_above(lines)
+    # The fiscal year from the other lines: an organization's name may hold "ปีงบประมาณ 2567".
+    year = fiscal_year_above([cells for cells in lines if organization_above([cells]) is None])
     facts = document["organization"]["name"]
     if name is not None and lookup_key(name) != lookup_key(facts):
         raise reader.fail(
