@@ -329,9 +329,11 @@ def test_entries_with_only_their_required_fields_are_exported_with_their_default
     exported = cli.ok("export").json()
 
     # An item's tool follows its code's letter (E -> EIT); a unit is a plain unit with no
-    # names or contacts; a series meets at 09:00 Asia/Bangkok with holiday_policy flag; an
-    # exception is a plain note-less, not-cancelled, not-moved row; a done task without a
-    # percent is 100 percent done; a warning without "where" has where null.
+    # names or contacts; a series meets at 09:00 Asia/Bangkok with holiday_policy flag, its
+    # units reminded 2 working days before at 09:00 and its report sent 1 day before at
+    # 08:00 (README, "The follow-up engine"), to no recipient yet; an exception is a plain
+    # note-less, not-cancelled, not-moved row; a done task without a percent is 100 percent
+    # done; a warning without "where" has where null.
     assert exported["assessment"] == {
         "year": 2566,
         "score": None,
@@ -353,6 +355,11 @@ def test_entries_with_only_their_required_fields_are_exported_with_their_default
             "time": "09:00",
             "place": None,
             "holiday_policy": "flag",
+            "reminder_days": 2,
+            "reminder_time": "09:00",
+            "report_days": 1,
+            "report_time": "08:00",
+            "recipients": [],
             "exceptions": [
                 {"date": "2024-01-01", "cancelled": False, "moved_to": None, "note": None}
             ],

@@ -37,7 +37,8 @@ def default_database_path() -> Path:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TRACKER_", extra="ignore")
+    # An empty variable (TRACKER_OUTBOX_DIR=) means unset, not "the current folder".
+    model_config = SettingsConfigDict(env_prefix="TRACKER_", extra="ignore", env_ignore_empty=True)
 
     database_url: str | None = None
     lang: Literal["th", "en"] = "th"

@@ -10,7 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
+# Characters that show nothing: zero-width spaces and joiners, direction marks and
+# embeddings, the word joiner and invisible operators, the BOM, the soft hyphen. As the body
+# of a regex character class, shared with tracker.inputs.
+INVISIBLE_CHARACTERS = "\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_INVISIBLE = re.compile(f"[\\s{INVISIBLE_CHARACTERS}]+")
+_INVISIBLE_ONLY = re.compile(f"[{INVISIBLE_CHARACTERS}]+")
 _DECOMPOSED_SARA_AM = "\u0e4d\u0e32"  # ํ + า, rendered like ำ
 _SARA_AM = "\u0e33"
 
@@ -26,5 +31,5 @@ def lookup_key(name: str) -> str:
 
 
 def tidy_name(name: str) -> str:
-    """Collapse runs of whitespace to single spaces and trim: the display form of a name."""
-    return " ".join(unicodedata.normalize("NFC", name).split())
+    """The display form of a name: NFC, invisible characters gone, single spaces, trimmed."""
+    return " ".join(_INVISIBLE_ONLY.sub("", unicodedata.normalize("NFC", name)).split())

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import InvalidInput
+from tracker.inputs import TextProblem, check_file_size, check_text, read_input_file
+from tracker.limits import DEFAULT_LIMITS, ImportLimits
 
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 SPREADSHEET_SUFFIXES = {".xlsx"}
@@ -31,11 +33,13 @@ def read_source(
     strict: bool = False,
     fiscal_year: int | None = None,
     organization: str | None = None,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> Source:
-    """Read any supported file into a checked plan document.
+    """Read any supported file into a checked plan document; nothing is written.
 
     ``strict`` refuses a report or spreadsheet with steps lacking a unit or a readable
-    period instead of importing them with the gap shown.
+    period instead of importing them with the gap shown. A file larger than
+    ``limits.max_bytes`` or a plan of more than ``limits.max_tasks`` tasks is refused.
     """
     from tracker.plandoc import DOCUMENT_SUFFIXES, SourceMap, check_plan_document
 
@@ -43,49 +47,69 @@ def read_source(
     if suffix in DOCUMENT_SUFFIXES:
         from tracker.plandoc import read_plan_document
 
-        return Source("plan", read_plan_document(path))
+        source = Source("plan", read_plan_document(path, max_bytes=limits.max_bytes))
+        _refuse_too_many_tasks(path, source.document, limits)
+        return source
     if suffix in SPREADSHEET_SUFFIXES:
         from tracker.importers.spreadsheet import read_spreadsheet
 
+        check_file_size(path, max_bytes=limits.max_bytes, what="workbook")
         document = read_spreadsheet(
             path, fiscal_year=fiscal_year, organization=organization, strict=strict
         )
         kind = "spreadsheet"
     elif suffix in REPORT_SUFFIXES:
-        document = _report_document(path, merge_similar_units, fiscal_year)
+        document = _report_document(path, merge_similar_units, fiscal_year, limits)
         kind = "report"
     else:
         raise InvalidInput(
             f"{path}: unknown file type {suffix or '(none)'!r}: import a plan document (.json, "
             ".yaml), an ITA analysis report (.txt, .md) or a spreadsheet (.xlsx)"
         )
+    _refuse_too_many_tasks(path, document, limits)
     _refuse_gaps(path, document, strict)
     check_plan_document(document, SourceMap(str(path), None))
     return Source(kind, document)
 
 
-def _report_document(path: Path, merge: bool, fiscal_year: int | None) -> dict[str, Any]:
+def _report_document(
+    path: Path, merge: bool, fiscal_year: int | None, limits: ImportLimits
+) -> dict[str, Any]:
     from tracker.importers.build import build_document
     from tracker.importers.report import read_report
 
-    text = read_text(path)
+    text = read_report_text(path, max_bytes=limits.max_bytes)
     report = read_report(text, path.name, fiscal_year=fiscal_year)
     return build_document(report, merge_similar_units=merge)
 
 
-def read_text(path: Path) -> str:
-    """A UTF-8 text file, or an InvalidInput that says which line is not UTF-8."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidInput(f"{path}: no such file") from None
-    except OSError as error:
-        raise InvalidInput(f"{path}: cannot read: {error.strerror}") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise InvalidInput(f"{path}:{line}: not UTF-8 text; save the file as UTF-8") from None
+def read_report_text(path: Path, *, max_bytes: int) -> str:
+    """A report's text: UTF-8, page breaks (form feeds, as pdftotext writes them) read as
+    line breaks, and no other control character (an error naming its line)."""
+    text = read_input_file(path, max_bytes=max_bytes, what="report")
+    text = text.replace("\f", "\n").replace("\v", "\n")
+    for number, line in enumerate(text.splitlines(), start=1):
+        try:
+            check_text(line)
+        except TextProblem as problem:
+            raise InvalidInput(f"{path}:{number}: {problem}") from None
+    if not text.strip():
+        from tracker.importers.report import WHAT_A_REPORT_HOLDS
+
+        raise InvalidInput(f"{path}: the file is empty: nothing to import ({WHAT_A_REPORT_HOLDS})")
+    return text
+
+
+def _refuse_too_many_tasks(path: Path, document: dict[str, Any], limits: ImportLimits) -> None:
+    measures = document.get("measures")
+    if not isinstance(measures, list):
+        return  # the schema check names what is wrong
+    count = sum(len(m.get("tasks") or []) for m in measures if isinstance(m, dict))
+    if count > limits.max_tasks:
+        raise InvalidInput(
+            f"{path}: {count:,} tasks, more than an import takes ({limits.max_tasks:,}): "
+            f"check that this is the plan you meant, or raise the limit with --max-tasks {count}"
+        )
 
 
 def _refuse_gaps(path: Path, document: dict[str, Any], strict: bool) -> None:

@@ -110,6 +110,13 @@ def read_report(text: str, file: str, *, fiscal_year: int | None = None) -> Repo
     return report
 
 
+# What a report must hold to be imported, for the message about a file that holds nothing.
+WHAT_A_REPORT_HOLDS = (
+    "an ITA analysis report names its organization, its assessment year and a measure table "
+    "(a header with มาตรการ/แนวทาง, วิธีการดำเนินการ, ผู้รับผิดชอบ, ระยะเวลา)"
+)
+
+
 def _require_report(report: Report) -> None:
     missing = []
     if report.organization is None:
@@ -125,8 +132,8 @@ def _require_report(report: Report) -> None:
         )
     if missing:
         raise InvalidInput(
-            f"{report.file}: not an ITA analysis report or plan document: found no "
-            + "; no ".join(missing)
+            f"{report.file}: not an ITA analysis report or plan document: it lacks "
+            + "; ".join(missing)
         )
 
 

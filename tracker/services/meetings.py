@@ -13,9 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from schedules.meetings import HolidayPolicy, MeetingDay, SeriesRule, meeting_calendar
+from schedules.rrules import RecurrenceError
 from schedules.workdays import ThaiCalendar
-from tracker.errors import NotFound
-from tracker.models import MeetingSeries, Organization
+from tracker.errors import InvalidInput, NotFound
+from tracker.models import MeetingSeries, Organization, SeriesRecipient
 from tracker.textkey import lookup_key
 
 LOOKAHEAD_DAYS = 400  # far enough to find the next few meetings of any monthly rule
@@ -39,17 +40,27 @@ def series_meetings(
     policy: HolidayPolicy | None = None,
     calendar: ThaiCalendar | None = None,
 ) -> list[MeetingDay]:
-    """The series' meetings held from ``start`` to ``end`` (cancelled ones marked)."""
+    """The series' meetings held from ``start`` to ``end`` (cancelled ones marked).
+
+    A rule stored before rules were checked, that no meeting can follow, is an InvalidInput
+    naming the series (never a hang or a crash: schedules checks every rule it expands).
+    """
     rows = series.meetings
-    return meeting_calendar(
-        series_rule(series, policy),
-        start,
-        end,
-        calendar=calendar,
-        cancelled=[m.date for m in rows if m.cancelled],
-        moved={m.date: m.moved_to for m in rows if m.moved_to is not None},
-        added=[m.date for m in rows if not m.cancelled and m.moved_to is None],
-    )
+    try:
+        return meeting_calendar(
+            series_rule(series, policy),
+            start,
+            end,
+            calendar=calendar,
+            cancelled=[m.date for m in rows if m.cancelled],
+            moved={m.date: m.moved_to for m in rows if m.moved_to is not None},
+            added=[m.date for m in rows if not m.cancelled and m.moved_to is None],
+        )
+    except RecurrenceError as error:
+        raise InvalidInput(
+            f"meeting series {series.name!r} cannot be followed: {error}; correct its rule "
+            "and import the plan again"
+        ) from None
 
 
 def organization_series(session: Session, organization: Organization) -> list[MeetingSeries]:
@@ -89,3 +100,28 @@ def next_meetings(
         meetings = series_meetings(series, on_or_after, window_end, calendar=calendar)[:count]
         upcoming.extend((series, meeting) for meeting in meetings)
     return sorted(upcoming, key=lambda pair: (pair[1].start, pair[0].id))[:count]
+
+
+def add_recipient(
+    session: Session, series: MeetingSeries, channel: str, address: str, *, name: str | None = None
+) -> SeriesRecipient:
+    """Send the series' progress report to ``address`` too (once, however often asked)."""
+    from tracker.services.units import checked_address
+
+    address = checked_address(channel, address)
+    for recipient in series.recipients:
+        if (recipient.channel, recipient.address) == (channel, address):
+            return recipient
+    recipient = SeriesRecipient(channel=channel, address=address, name=name)
+    series.recipients.append(recipient)
+    session.flush()
+    return recipient
+
+
+def remove_recipient(session: Session, series: MeetingSeries, channel: str, address: str) -> bool:
+    """Stop sending the report to ``address``; False when it was not a recipient."""
+    found = [r for r in series.recipients if (r.channel, r.address) == (channel, address.strip())]
+    for recipient in found:
+        series.recipients.remove(recipient)
+    session.flush()
+    return bool(found)

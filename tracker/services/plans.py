@@ -34,6 +34,7 @@ from tracker.models import (
     Unit,
 )
 from tracker.plandoc import SCHEMA_ID
+from tracker.services.meetings import add_recipient
 from tracker.services.units import add_alias, add_contact, add_unit, find_unit, list_units
 from tracker.textkey import lookup_key, tidy_name
 
@@ -195,11 +196,12 @@ def _import_units(
             report.count("units")
         _assign(unit, "all_units", doc.get("all_units", False), report, f"unit {unit.name}")
         added = [a for a in doc.get("aliases", []) if add_alias(session, unit, a) is not None]
-        known = {(c.channel, c.address) for c in unit.contacts}
+        known = {(c.channel, c.address): c.role for c in unit.contacts}
         for contact in doc.get("contacts", []):
-            if (contact["channel"], contact["address"]) not in known:
-                add_contact(session, unit, contact["channel"], contact["address"])
-                added.append(contact["address"])
+            key, role = (contact["channel"], contact["address"]), contact.get("role", "unit")
+            if known.get(key) != role:
+                add_contact(session, unit, *key, role=role)
+                added.append(contact["address"] + ("" if role == "unit" else f" ({role})"))
         if added and not is_new:
             report.changes.append(f"unit {unit.name}: added {', '.join(map(repr, added))}")
 
@@ -217,6 +219,7 @@ def _import_series(
     for doc in docs:
         key = lookup_key(doc["name"])
         series = existing.get(key)
+        is_new = series is None
         if series is None:
             series = MeetingSeries(organization_id=organization.id, name=tidy_name(doc["name"]))
             session.add(series)
@@ -231,12 +234,52 @@ def _import_series(
         _assign(series, "place", doc.get("place"), report, label)
         policy = HolidayPolicy(doc.get("holiday_policy", "flag"))
         _assign(series, "holiday_policy", policy, report, label)
+        _import_timing(series, doc, report, label)
         session.flush()
+        recipients = doc.get("recipients", [])
+        _import_recipients(session, series, recipients, report, None if is_new else label)
         _import_exceptions(session, series, doc.get("exceptions", []), report)
         if _change_count(report) > before:
             series.dues_planned_on = None  # its follow-up moments must be planned again
         by_key[key] = series
     return by_key
+
+
+# A series' follow-up timing when the document leaves it out (the model's defaults).
+DEFAULT_TIMING = {
+    "reminder_days": 2,
+    "reminder_time": time(9, 0),
+    "report_days": 1,
+    "report_time": time(8, 0),
+}
+
+
+def _import_timing(
+    series: MeetingSeries, doc: dict[str, Any], report: ImportReport, label: str
+) -> None:
+    for name, default in DEFAULT_TIMING.items():
+        value = doc.get(name)
+        if isinstance(default, time):
+            value = time.fromisoformat(value) if value else default
+        _assign(series, name, default if value is None else value, report, label)
+
+
+def _import_recipients(
+    session: Session,
+    series: MeetingSeries,
+    docs: list[dict[str, Any]],
+    report: ImportReport,
+    label: str | None,
+) -> None:
+    """Add the document's report recipients the series lacks (``label`` None: a new series,
+    whose recipients are part of its creation, not changes)."""
+    known = {(r.channel, r.address) for r in series.recipients}
+    for doc in docs:
+        if (doc["channel"], doc["address"]) in known:
+            continue
+        add_recipient(session, series, doc["channel"], doc["address"], name=doc.get("name"))
+        if label is not None:
+            report.changes.append(f"{label}: report recipient {doc['address']!r} added")
 
 
 def _change_count(report: ImportReport) -> int:
@@ -471,7 +514,9 @@ def _export_unit(unit: Unit) -> dict[str, Any]:
         "name": unit.name,
         "aliases": [a.name for a in unit.aliases],
         "all_units": unit.all_units,
-        "contacts": [{"channel": c.channel, "address": c.address} for c in unit.contacts],
+        "contacts": [
+            {"channel": c.channel, "address": c.address, "role": c.role} for c in unit.contacts
+        ],
     }
 
 
@@ -484,6 +529,14 @@ def _export_series(series: MeetingSeries) -> dict[str, Any]:
         "time": series.time_of_day.strftime("%H:%M"),
         "place": series.place,
         "holiday_policy": series.holiday_policy.value,
+        "reminder_days": series.reminder_days,
+        "reminder_time": series.reminder_time.strftime("%H:%M"),
+        "report_days": series.report_days,
+        "report_time": series.report_time.strftime("%H:%M"),
+        "recipients": [
+            {"channel": r.channel, "address": r.address, "name": r.name}
+            for r in series.recipients
+        ],
         "exceptions": [
             {
                 "date": m.date.isoformat(),

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.errors import NotFound, Refused
+from tracker.errors import InvalidInput, NotFound, Refused
 from tracker.models import Organization, Task, TaskEvent, Unit, UnitAlias, UnitContact
 from tracker.textkey import lookup_key, tidy_name
 
@@ -168,9 +168,46 @@ def _unit_names(task: Task) -> str:
     return ", ".join(unit.name for unit in task.units)
 
 
-def add_contact(session: Session, unit: Unit, channel: str, address: str) -> None:
-    """Record where a unit is reached (used by the notification work)."""
-    if any(c.channel == channel and c.address == address for c in unit.contacts):
-        return
-    unit.contacts.append(UnitContact(channel=channel, address=address))
+CONTACT_ROLES = ("unit", "head")  # reminders and alerts; the weekly overdue digest
+
+
+def add_contact(
+    session: Session, unit: Unit, channel: str, address: str, *, role: str = "unit"
+) -> UnitContact:
+    """Record where a unit is reached; an address its channel cannot deliver to is refused.
+
+    The same (channel, address) twice is one contact, given the newest ``role``.
+    """
+    address = checked_address(channel, address)
+    if role not in CONTACT_ROLES:
+        raise InvalidInput(f"role {role!r} is not a contact role ({', '.join(CONTACT_ROLES)})")
+    for contact in unit.contacts:
+        if (contact.channel, contact.address) == (channel, address):
+            contact.role = role
+            session.flush()
+            return contact
+    contact = UnitContact(channel=channel, address=address, role=role)
+    unit.contacts.append(contact)
     session.flush()
+    return contact
+
+
+def remove_contact(session: Session, unit: Unit, channel: str, address: str) -> bool:
+    """Forget one of a unit's contacts; False when it had none such."""
+    address = address.strip()
+    found = [c for c in unit.contacts if (c.channel, c.address) == (channel, address)]
+    for contact in found:
+        unit.contacts.remove(contact)
+    session.flush()
+    return bool(found)
+
+
+def checked_address(channel: str, address: str) -> str:
+    """The address as stored, or InvalidInput saying why the channel cannot use it."""
+    from tracker.inputs import TextProblem
+    from tracker.notify.addresses import check_address
+
+    try:
+        return check_address(channel, address)
+    except TextProblem as problem:
+        raise InvalidInput(f"{channel} address: {problem}") from None

@@ -1,154 +1,24 @@
-"""Reading, checking and writing plan documents (ita-tracker/plan@1) as JSON or YAML.
-
-``read_plan_document(path)`` returns a document that is valid against
-``tracker/schemas/plan.schema.json`` *and* internally consistent (task units name listed
-units, follow-ups name listed series, dates are real dates in order, numbers are unique), or
-raises :class:`~tracker.errors.InvalidInput` with one line: file, line, field, problem.
-"""
+"""The rules of a plan document: its JSON Schema, then the consistency of the whole."""
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from tracker.errors import InvalidInput
+from tracker.plandoc.source import PathItems, SourceMap, format_path
+from tracker.plandoc.values import check_values, clean_names
 from tracker.textkey import lookup_key
 
 SCHEMA_ID = "ita-tracker/plan@1"
-SCHEMA_PATH = Path(__file__).parent / "schemas" / "plan.schema.json"
+SCHEMA_PATH = Path(__file__).parent.parent / "schemas" / "plan.schema.json"
+BE_YEARS_FROM = 2400  # a four-digit year from here on is Buddhist-era (domain.md §3)
+BE_OFFSET = 543
+FIRST_PLAN_YEAR = 1900
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-DOCUMENT_SUFFIXES = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
-
-PathItems = tuple[str | int, ...]
-
-
-class _PlanYamlLoader(yaml.SafeLoader):
-    """YAML 1.1 without its surprises: dates stay strings, "9:00" is not the number 540."""
-
-
-_PlanYamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if not tag.endswith((":timestamp", ":int"))]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_PlanYamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^[-+]?(0|[1-9][0-9_]*)$"),
-    list("-+0123456789"),
-)
-
-
-@dataclass(frozen=True)
-class SourceMap:
-    """Finds the line of a value in the text a document was read from."""
-
-    file: str
-    root: yaml.Node | None
-
-    def line_of(self, where: PathItems) -> int | None:
-        """1-based line of the value at ``where``, or of its nearest ancestor that exists."""
-        node = self.root
-        line = node.start_mark.line + 1 if node is not None else None
-        for step in where:
-            node = _child(node, step)
-            if node is None:
-                break
-            line = node.start_mark.line + 1
-        return line
-
-    def error(self, where: PathItems, problem: str) -> InvalidInput:
-        """An InvalidInput saying file, line and field: "plan.yaml:34: measures[0]...: ..."."""
-        line = self.line_of(where)
-        place = f"{self.file}:{line}" if line else self.file
-        field = format_path(where)
-        return InvalidInput(f"{place}: {field + ': ' if field else ''}{problem}")
-
-
-def _child(node: yaml.Node | None, step: str | int) -> yaml.Node | None:
-    if isinstance(node, yaml.MappingNode) and isinstance(step, str):
-        return next((value for key, value in node.value if key.value == step), None)
-    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
-        return node.value[step]
-    return None
-
-
-def format_path(where: PathItems) -> str:
-    """("measures", 0, "tasks", 2, "start") -> "measures[0].tasks[2].start"."""
-    text = ""
-    for step in where:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
-    return text
-
-
-def document_format(path: Path) -> str:
-    """ "json" or "yaml" from the file name; anything else is refused."""
-    try:
-        return DOCUMENT_SUFFIXES[path.suffix.lower()]
-    except KeyError:
-        raise InvalidInput(
-            f"{path}: unknown plan file type {path.suffix or '(none)'!r}: "
-            "use a .json, .yaml or .yml plan document"
-        ) from None
-
-
-def read_plan_document(path: Path) -> dict[str, Any]:
-    """Read, parse and fully check a plan document file."""
-    fmt = document_format(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidInput(f"{path}: no such file") from None
-    except OSError as error:
-        raise InvalidInput(f"{path}: cannot read: {error.strerror}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise InvalidInput(
-            f"{path}:{line}: not UTF-8 text (byte {error.start}); save the file as UTF-8"
-        ) from None
-    return parse_plan_document(text, str(path), fmt)
-
-
-def parse_plan_document(text: str, file: str, fmt: str) -> dict[str, Any]:
-    """Parse ``text`` (json or yaml) and check it; ``file`` names it in error messages."""
-    data = _parse(text, file, fmt)
-    # YAML refuses tab indentation, JSON allows it; a raw tab can't be inside a JSON string,
-    # so replacing tabs keeps every line number and lets the YAML composer find lines.
-    source = SourceMap(file, _compose_quietly(text.replace("\t", " ") if fmt == "json" else text))
-    if not isinstance(data, dict):
-        raise InvalidInput(f"{file}: a plan document is a mapping, found {type(data).__name__}")
-    check_plan_document(data, source)
-    return data
-
-
-def _parse(text: str, file: str, fmt: str) -> Any:
-    if fmt == "json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise InvalidInput(f"{file}:{error.lineno}: not valid JSON: {error.msg}") from None
-    try:
-        return yaml.load(text, Loader=_PlanYamlLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise InvalidInput(f"{file}{line}: not valid YAML: {problem}") from None
-
-
-def _compose_quietly(text: str) -> yaml.Node | None:
-    """The YAML node tree (JSON is YAML too), used only to find line numbers."""
-    try:
-        return yaml.compose(text, Loader=_PlanYamlLoader)
-    except yaml.YAMLError:
-        return None
 
 
 @cache
@@ -166,6 +36,14 @@ def _is_iso_date(value: object) -> bool:
         return True
     if not _ISO_DATE.fullmatch(value):  # fromisoformat also takes "2022-W01-1" and "20221101"
         raise ValueError(f"{value!r} is not a date in YYYY-MM-DD form")
+    year = int(value[:4])
+    if year >= BE_YEARS_FROM:
+        raise ValueError(
+            f"{value!r} has a Buddhist-era year: dates in a plan document are ISO, with CE "
+            f"years ({year - BE_OFFSET}{value[4:]})"
+        )
+    if year < FIRST_PLAN_YEAR:
+        raise ValueError(f"{value!r} is before {FIRST_PLAN_YEAR}: not a date of a plan")
     try:
         date.fromisoformat(value)
     except ValueError as error:
@@ -174,7 +52,13 @@ def _is_iso_date(value: object) -> bool:
 
 
 def check_plan_document(data: dict[str, Any], source: SourceMap) -> None:
-    """Raise InvalidInput for the first problem found: schema first, then consistency."""
+    """Raise InvalidInput for the first problem found, whatever read the document.
+
+    In order: every value's text and numbers, the names and titles (cleaned in place of
+    invisible characters; blank ones refused), the schema, then consistency.
+    """
+    check_values(data, source)
+    clean_names(data, source)
     errors = sorted(_validator().iter_errors(data), key=lambda e: (len(e.path), list(e.path)))
     if errors:
         first = _most_specific(errors[0])
@@ -216,6 +100,19 @@ def _check_consistency(data: dict[str, Any], source: SourceMap) -> None:
         _check_tasks(measure["tasks"], ("measures", m, "tasks"), unit_keys, series_keys, source)
     for s, series in enumerate(data.get("meeting_series", [])):
         _check_series(series, ("meeting_series", s), source)
+        _check_addresses(series.get("recipients", []), ("meeting_series", s, "recipients"), source)
+    for u, unit in enumerate(data.get("units", [])):
+        _check_addresses(unit.get("contacts", []), ("units", u, "contacts"), source)
+
+
+def _check_addresses(entries: list[dict[str, Any]], where: PathItems, source: SourceMap) -> None:
+    """Every contact's address is one its channel can deliver to (tracker.notify.addresses)."""
+    from tracker.notify.addresses import contact_problem
+
+    for index, entry in enumerate(entries):
+        problem = contact_problem(entry["channel"], entry["address"])
+        if problem is not None:
+            raise source.error((*where, index, "address"), problem)
 
 
 def _unique(entries: list[dict[str, Any]], field: str, where: PathItems, source: SourceMap) -> set:
@@ -311,18 +208,9 @@ def _check_status_percent(task: dict[str, Any], here: PathItems, source: SourceM
 
 
 def _check_rrule(rule: str, where: PathItems, source: SourceMap) -> None:
-    from dateutil.rrule import rrulestr
+    from schedules.rrules import RecurrenceError, check_rrule
 
     try:
-        rrulestr(rule.removeprefix("RRULE:"), dtstart=None)
-    except (ValueError, TypeError) as error:
+        check_rrule(rule)
+    except RecurrenceError as error:
         raise source.error(where, f"not a valid RRULE: {error}") from None
-
-
-def dump_plan_document(document: dict[str, Any], fmt: str) -> str:
-    """Serialise a document as JSON or YAML, Thai text kept readable (not \\u-escaped)."""
-    if fmt == "json":
-        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "yaml":
-        return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
-    raise InvalidInput(f"unknown format {fmt!r}: use json or yaml")
