@@ -3,16 +3,20 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-PIP_FLAGS ?= --disable-pip-version-check --quiet
+# pip's own progress (each package as it is collected and installed) stays visible.
+PIP_FLAGS ?= --disable-pip-version-check --progress-bar on
 
 .PHONY: install demo test lint pytest lock clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
+	@echo "== Installing ITA Tracker and its pinned dependencies (constraints.txt) into $(VENV)/"
+	@echo "   once per clone, about a minute with a fast network"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install $(PIP_FLAGS) -c constraints.txt -e '.[dev]'
-	touch $(STAMP)
+	@touch $(STAMP)
+	@echo "== Installed: $(BIN)/tracker"
 
 ## The main job on the embedded default: a SQLite file and the in-process scheduler, in
 ## ~/.local/share/ita-tracker. The clock is frozen (TRACKER_NOW) at a moment in the demo
@@ -20,10 +24,15 @@ $(STAMP): pyproject.toml constraints.txt
 DEMO_IMPORTED ?= 2026-11-25T10:00:00+07:00
 DEMO_NOW ?= 2026-12-14T09:30:00+07:00
 demo: install
-	TRACKER_NOW=$(DEMO_IMPORTED) $(BIN)/tracker import examples/demo-plan.yaml
-	TRACKER_NOW=$(DEMO_NOW) $(BIN)/tracker overview
-	TRACKER_NOW=$(DEMO_NOW) $(BIN)/tracker run --for 5
-	TRACKER_NOW=$(DEMO_NOW) $(BIN)/tracker outbox
+	@echo; echo "== 1. Import the demo plan (a fictional sub-district organization) on 25 Nov 2569"
+	@TRACKER_NOW=$(DEMO_IMPORTED) $(BIN)/tracker import examples/demo-plan.yaml
+	@echo; echo "== 2. The plan on Monday 14 Dec 2569, two working days before the 16 Dec meeting"
+	@TRACKER_NOW=$(DEMO_NOW) $(BIN)/tracker overview
+	@echo; echo "== 3. The embedded scheduler for 5 seconds: it catches up, then sends the reminders"
+	@TRACKER_NOW=$(DEMO_NOW) $(BIN)/tracker run --for 5
+	@echo; echo "== 4. The outbox: what was sent (as files), and what came due while nothing ran"
+	@TRACKER_NOW=$(DEMO_NOW) $(BIN)/tracker outbox
+	@echo; echo "== The messages are files in $${XDG_DATA_HOME:-$$HOME/.local/share}/ita-tracker/outbox/"
 
 ## Every check: lint, format, the import contract, then the test suite.
 test: install lint pytest

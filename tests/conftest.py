@@ -49,6 +49,26 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"CI=true but {PG_ENV} is not set: PostgreSQL tests must run")
 
 
+_NOT_ON_POSTGRESQL = (
+    "PostgreSQL was NOT tested: every database test ran on SQLite only. To test PostgreSQL "
+    f"too: {PG_ENV}=postgresql+psycopg://postgres@127.0.0.1:5432/postgres make test"
+)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if os.environ.get(PG_ENV):
+        url = make_url(os.environ[PG_ENV]).render_as_string(hide_password=True)
+        return f"databases: SQLite and PostgreSQL ({url})"
+    return f"databases: SQLite only. {_NOT_ON_POSTGRESQL}"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say at the end, where it is read, when the PostgreSQL half of the suite did not run."""
+    if not os.environ.get(PG_ENV):
+        terminalreporter.write_sep("=", "PostgreSQL not tested", yellow=True)
+        terminalreporter.write_line(_NOT_ON_POSTGRESQL)
+
+
 # --- PostgreSQL -----------------------------------------------------------------------------
 # One scratch database per test session; each test gets its own schema in it (search_path set
 # on the connection URL), migrated by the real Alembic scripts. A schema is far cheaper than a

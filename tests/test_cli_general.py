@@ -422,6 +422,7 @@ def test_db_info_on_a_new_file_shows_no_schema_until_upgrade(cli, tmp_path):
 
 def test_the_real_script_exits_non_zero_with_one_line_for_an_unknown_task(tracker_bin, tmp_path):
     env = process_env(TRACKER_DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}")
+    subprocess.run([tracker_bin, "db", "upgrade"], env=env, check=True, capture_output=True)
     done = subprocess.run(
         [tracker_bin, "tasks", "show", "999"],
         capture_output=True,

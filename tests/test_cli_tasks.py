@@ -300,12 +300,36 @@ def test_show_judges_overdue_on_the_as_of_day(demo_cli):
     )
 
 
-def test_show_includes_the_latest_update(demo_cli):
+def test_show_includes_the_latest_update_with_every_field_it_changed_and_its_note(demo_cli):
     demo_cli.ok("progress", "3", "40", "--by", KLANG, "--note", "เผยแพร่เดือน ต.ค. แล้ว")
     last = task(demo_cli, 3)["last_update"]
-    assert last is not None
     assert last["actor"] == KLANG
-    assert last == history(demo_cli, 3)[-1]
+    # One command changed two fields (two audit events); the update is both, with the note.
+    assert last["changes"] == [
+        {"field": "percent", "before": "0", "after": "40"},
+        {"field": "status", "before": "not_started", "after": "in_progress"},
+    ]
+    assert last["note"] == "เผยแพร่เดือน ต.ค. แล้ว"
+    assert [e["field"] for e in history(demo_cli, 3)][-2:] == ["percent", "status"]
+
+
+def test_show_tells_two_changes_at_one_frozen_moment_apart_and_lists_every_evidence(demo_cli):
+    # The CLI fixture freezes the clock: both changes have one moment and one actor.
+    first = "https://example.go.th/draft.pdf"
+    demo_cli.ok("progress", "3", "40", "--by", KLANG, "--evidence", first)
+    demo_cli.ok("done", "3", "--by", KLANG, "--note", "เผยแพร่ครบแล้ว")
+    shown = task(demo_cli, 3)
+    assert shown["last_update"]["changes"] == [
+        {"field": "status", "before": "in_progress", "after": "done"},
+        {"field": "percent", "before": "40", "after": "100"},
+    ]
+    assert shown["last_update"]["note"] == "เผยแพร่ครบแล้ว"
+    assert shown["last_update"]["evidence_url"] is None
+    assert [e["url"] for e in shown["evidence"]] == [first]
+    out = demo_cli.ok("tasks", "show", "3").stdout
+    assert "หมายเหตุ: เผยแพร่ครบแล้ว" in out
+    assert f"หลักฐาน: {first}" in out
+    assert "สถานะ กำลังดำเนินการ → เสร็จแล้ว" in out
 
 
 def test_show_without_json_prints_the_task_for_people(demo_cli):

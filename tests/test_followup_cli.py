@@ -678,7 +678,7 @@ def test_jobs_run_dry_run_shows_what_one_job_would_queue_and_changes_nothing(
     ]
     assert result["queued"] == 1
     table = seed_cli.ok("jobs", "run", "meeting-reminders", "--now", REMIND_AT, "--dry-run")
-    assert "queued 1," in table.stdout
+    assert "เข้าคิว 1," in table.stdout  # "queued 1" in Thai, the CLI's default language
     assert outbox(seed_cli) == []
     assert snapshot(outbox_dir) == {}
 
@@ -772,6 +772,8 @@ class _Scheduler:
             TRACKER_OUTBOX_DIR=str(tmp_path / "outbox"),
             TRACKER_LANG="th",
         )
+        # A new database on purpose: `tracker run` never makes one from a mistyped path.
+        subprocess.run([tracker_bin, "db", "upgrade"], env=env, check=True, capture_output=True)
         self.process = subprocess.Popen(
             [tracker_bin, "run"],
             stdout=subprocess.PIPE,
@@ -836,7 +838,8 @@ def test_tracker_run_stops_cleanly_on_sigterm_once_the_scheduler_is_running(
     tracker_bin: str, tmp_path: Path
 ) -> None:
     scheduler = _Scheduler(tracker_bin, tmp_path)
-    scheduler.wait_for("stderr", "Scheduler started")  # APScheduler's own log line
+    # The scheduler's log line once its triggers have taken over (the catch-up is done).
+    scheduler.wait_for("stderr", "ตัวจัดตารางงานทำงานตามกำหนดแล้ว")
 
     code, after = scheduler.terminate()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import DEMO_PLAN
 from sqlalchemy import text
 
 from tracker.config import Settings, database_url, default_database_path
@@ -39,10 +40,21 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_and_foreign_keys(tmp_path):
     assert (tmp_path / "nested" / "dir" / "t.db").exists()
 
 
-def test_the_first_command_creates_the_default_database(cli, monkeypatch, tmp_path):
+def test_the_first_import_creates_the_default_database(cli, monkeypatch, tmp_path):
     cli.env(TRACKER_DATABASE_URL=None, XDG_DATA_HOME=str(tmp_path))
-    assert cli.ok("plans", "--json").json() == []
-    assert (tmp_path / "ita-tracker" / "tracker.db").exists()
+    default = tmp_path / "ita-tracker" / "tracker.db"
+
+    before = cli("plans", "--json")  # a listing never makes a database
+
+    assert before.exit_code == 2
+    assert (
+        before.stderr == f"error: no database yet at {default}: import a plan first "
+        "(`tracker import FILE`)\n"
+    )
+    assert not default.parent.exists()
+    cli.ok("import", str(DEMO_PLAN))
+    assert default.exists()
+    assert [p["fiscal_year"] for p in cli.ok("plans", "--json").json()] == [2570]
 
 
 @pytest.mark.parametrize(

@@ -13,12 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import URL, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker.errors import SchemaTooNew, TrackerError
+from tracker.errors import InvalidInput, SchemaTooNew, TrackerError
+from tracker.redact import mask_url
 
 # The newest migration this version knows. tests/test_migrations.py checks it against the
 # Alembic scripts, so it cannot fall behind.
@@ -30,21 +31,78 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 def sqlite_url(path: str | Path) -> str:
-    """The SQLAlchemy URL of a SQLite file (the directory is created on open)."""
+    """The SQLAlchemy URL of a SQLite file."""
     return f"sqlite:///{Path(path).expanduser()}"
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for ``url``; SQLite files get WAL, a busy timeout and foreign keys."""
-    parsed = make_url(url)
+class DatabaseMissing(TrackerError):
+    """A SQLite file that does not exist where it was asked for, and was not to be created.
+
+    ``folder_missing`` tells a typo'd folder from a file not yet made; front ends say how to
+    create one on purpose.
+    """
+
+    exit_code = 2
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.folder_missing = not path.parent.is_dir()
+        where = f": the folder {path.parent} does not exist" if self.folder_missing else ""
+        super().__init__(f"no database at {path}{where}")
+
+
+def parse_database_url(url: str) -> URL:
+    """``url`` as an SQLAlchemy URL of a database this product runs on, or InvalidInput.
+
+    SQLite (``sqlite:///PATH``) and PostgreSQL through psycopg 3: ``postgresql://`` and
+    ``postgres://`` mean ``postgresql+psycopg://`` (the driver installed). The message never
+    repeats a password.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise InvalidInput(
+            f"{mask_url(url)!r} is not a database URL: use sqlite:///PATH or "
+            "postgresql+psycopg://USER@HOST:PORT/DATABASE"
+        ) from None
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend in ("postgresql", "postgres") and driver in ("", "psycopg"):
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend == "sqlite" and driver in ("", "pysqlite"):
+        return parsed
+    raise InvalidInput(
+        f"unsupported database {parsed.drivername!r} in "
+        f"{parsed.render_as_string(hide_password=True)!r}: ITA Tracker runs on SQLite "
+        "(sqlite:///PATH) or PostgreSQL (postgresql+psycopg://USER@HOST:PORT/DATABASE)"
+    )
+
+
+def make_engine(url: str, *, create: bool = True) -> Engine:
+    """Create an engine for ``url``; SQLite files get WAL, a busy timeout and foreign keys.
+
+    A SQLite file that does not exist is created (with its folders) only when ``create``;
+    otherwise it is a DatabaseMissing error, so a typo'd path never becomes a new empty
+    database. A folder where the file should be is InvalidInput.
+    """
+    parsed = parse_database_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+            _prepare_sqlite_file(Path(database).expanduser(), create=create)
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _configure_sqlite_connection)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def _prepare_sqlite_file(path: Path, *, create: bool) -> None:
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a folder, not a database file")
+    if path.exists():
+        return
+    if not create:
+        raise DatabaseMissing(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
@@ -95,12 +153,15 @@ def ensure_schema(engine: Engine) -> str | None:
     Raises SchemaTooNew for a revision this version does not know (written by a newer
     tracker): downgrading someone else's data silently would lose it.
     """
+    url = engine.url.render_as_string(hide_password=True)
     try:
         found = current_revision(engine)
-    except OperationalError as error:
-        url = engine.url.render_as_string(hide_password=True)
-        reason = (str(error.orig).strip().splitlines() or ["unknown error"])[0]
-        raise TrackerError(f"cannot open database {url}: {reason}") from error
+    except OperationalError as error:  # cannot connect, locked, no permission: exit 1
+        raise TrackerError(f"cannot open database {url}: {_reason(error)}") from error
+    except DatabaseError as error:  # "file is not a database": the path is wrong
+        raise InvalidInput(f"cannot open database {url}: {_reason(error)}") from error
+    if found is None:
+        _refuse_foreign_tables(engine, url)
     if found == HEAD_REVISION:
         return found
     if found is not None and found not in KNOWN_REVISIONS:
@@ -113,9 +174,29 @@ def ensure_schema(engine: Engine) -> str | None:
     return found
 
 
-def open_database(url: str) -> sessionmaker[Session]:
-    """Open (and if needed create or migrate) the database at ``url``; return a session factory."""
-    engine = make_engine(url)
+def _reason(error: DatabaseError) -> str:
+    return mask_url((str(error.orig).strip().splitlines() or ["unknown error"])[0])
+
+
+def _refuse_foreign_tables(engine: Engine, url: str) -> None:
+    """A database with tables but no schema revision belongs to another program: not ours
+    to migrate into."""
+    with engine.connect() as connection:
+        tables = sorted(set(inspect(connection).get_table_names()) - {"alembic_version"})
+    if tables:
+        shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+        raise InvalidInput(
+            f"database {url} holds another program's tables ({shown}), not ITA Tracker's: "
+            "left untouched; choose another database"
+        )
+
+
+def open_database(url: str, *, create: bool = True) -> sessionmaker[Session]:
+    """Open (and if needed migrate) the database at ``url``; return a session factory.
+
+    A SQLite file that does not exist is created only when ``create`` (see make_engine).
+    """
+    engine = make_engine(url, create=create)
     ensure_schema(engine)
     return sessionmaker(engine, expire_on_commit=False)
 

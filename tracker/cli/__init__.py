@@ -55,40 +55,82 @@ def _register() -> None:
 _register()
 
 
+# Exit codes: 0 done; 1 refused, not found, or the database unreachable; 2 bad input (an
+# option, a file, a value); 70 a bug (EX_SOFTWARE: the last-resort handler); 130 interrupted.
+EXIT_BUG = 70
+EXIT_INTERRUPTED = 130
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the CLI; a TrackerError becomes one line on stderr and its exit code."""
+    """Entry point: run the CLI. Whatever goes wrong is one line on stderr and an exit code.
+
+    A TrackerError or a usage error is the user's to fix and says how; anything else is a
+    bug, reported in one line too, with the traceback only under TRACKER_DEBUG=1.
+    """
     try:
         cli.main(args=argv, prog_name="tracker", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(1)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        _fail("aborted", EXIT_INTERRUPTED)
     except click.UsageError as error:
         # One line, not click's three: what is wrong and where to look.
         where = error.ctx.command_path if error.ctx else "tracker"
-        click.echo(f"error: {error.format_message()} (see `{where} --help`)", err=True)
-        sys.exit(error.exit_code)
+        _fail(f"{error.format_message()} (see `{where} --help`)", error.exit_code)
     except click.ClickException as error:
-        click.echo(f"error: {error.format_message()}", err=True)
-        sys.exit(error.exit_code)
+        _fail(error.format_message(), error.exit_code)
     except TrackerError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(error.exit_code)
-    except click.exceptions.Exit as done:
-        sys.exit(done.exit_code)
+        _fail(str(error), error.exit_code)
     except Exception as error:
-        _exit_on_database_error(error)
-        raise
+        _last_resort(error)
 
 
-def _exit_on_database_error(error: Exception) -> None:
-    """A database that cannot be reached or is locked is the user's to fix: one line, exit 1."""
+def _fail(message: str, code: int) -> None:
+    click.echo(f"error: {one_line(message)}", err=True)
+    sys.exit(code)
+
+
+def _last_resort(error: Exception) -> None:
+    """A database that cannot be reached or is locked is the user's to fix (exit 1); any
+    other exception is a bug: one line naming it, the traceback only with TRACKER_DEBUG=1."""
+    import os
+
     from sqlalchemy.exc import OperationalError
 
+    if os.environ.get("TRACKER_DEBUG") == "1":
+        import traceback
+
+        traceback.print_exc()
     if isinstance(error, OperationalError):
-        click.echo(f"error: database: {first_line(error.orig)}", err=True)
-        sys.exit(1)
+        _fail(f"database: {first_line(error.orig)}", 1)
+    _fail(
+        f"unexpected {type(error).__name__}: {first_line(error)} — this is a bug in ITA "
+        "Tracker; run again with TRACKER_DEBUG=1 for the details, and report them",
+        EXIT_BUG,
+    )
 
 
 def first_line(error: object) -> str:
     lines = str(error).strip().splitlines()
     return lines[0] if lines else type(error).__name__
+
+
+MAX_QUOTED = 120
+
+
+def one_line(message: str) -> str:
+    """A message as one line of reasonable length: line breaks become spaces, any quoted
+    value longer than MAX_QUOTED characters is cut (a 100,000-character name is not echoed),
+    and a password in a URL is masked."""
+    import re
+
+    from tracker.redact import mask_url
+
+    def cut(match: re.Match[str]) -> str:
+        quoted = match.group()
+        if len(quoted) <= MAX_QUOTED:
+            return quoted
+        return f"{quoted[: MAX_QUOTED - 20]}…{quoted[0]} ({len(quoted) - 2:,} characters)"
+
+    flat = " ".join(message.splitlines())
+    return mask_url(re.sub(r"'[^']*'|\"[^\"]*\"", cut, flat))

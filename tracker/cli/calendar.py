@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from tracker.cli.context import AppContext, echo_json, pass_app, print_lines
+from tracker.cli.params import FISCAL_YEAR
 
 
 def register(cli: click.Group) -> None:
@@ -16,8 +17,7 @@ def register(cli: click.Group) -> None:
 @click.argument("text")
 @click.option(
     "--fiscal-year",
-    type=int,
-    metavar="BE_YEAR",
+    type=FISCAL_YEAR,
     help="Fiscal year (BE) for text that leaves the year out.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")

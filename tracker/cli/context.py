@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from tracker.config import Settings
+    from tracker.db import DatabaseMissing
 
 
 @dataclass
@@ -34,33 +35,80 @@ class AppContext:
     def lang(self) -> str:
         return self.lang_option or self.settings.lang
 
-    @property
+    @cached_property
     def database_url(self) -> str:
+        """The checked URL (``--db`` or TRACKER_DATABASE_URL or the default file)."""
         from tracker.config import database_url
+        from tracker.db import parse_database_url
+        from tracker.errors import InvalidInput
 
-        return database_url(self.settings, self.db_path)
+        try:
+            url = parse_database_url(database_url(self.settings, self.db_path))
+        except InvalidInput as error:
+            source = "--db" if self.db_path else "TRACKER_DATABASE_URL"
+            raise InvalidInput(f"{source}: {error}") from None
+        return url.render_as_string(hide_password=False)
 
-    def session_factory(self) -> sessionmaker[Session]:
-        """Open the database once per command (migrating it on first use)."""
+    @property
+    def shown_database_url(self) -> str:
+        """The database URL as it may be printed: its password masked."""
+        from tracker.redact import mask_url
+
+        return mask_url(self.database_url)
+
+    def session_factory(self, *, create: bool = False) -> sessionmaker[Session]:
+        """Open the database once per command (migrating it on first use).
+
+        A SQLite file that does not exist is an error unless ``create`` (only the commands
+        that mean to make one, import and db upgrade, pass it): a typo'd ``--db`` never
+        becomes a new empty database.
+        """
         if self._factory is None:
-            from tracker.db import open_database
+            from tracker.db import DatabaseMissing, open_database
 
-            self._factory = open_database(self.database_url)
+            try:
+                self._factory = open_database(self.database_url, create=create)
+            except DatabaseMissing as missing:
+                raise self.missing_database(missing) from None
         return self._factory
 
+    def missing_database(self, missing: DatabaseMissing) -> Exception:
+        """The CLI's words for a database that is not there: how to make one on purpose."""
+        from tracker.errors import InvalidInput
+
+        if not (self.db_path or self.settings.database_url):  # the default file, first use
+            return InvalidInput(
+                f"no database yet at {missing.path}: import a plan first (`tracker import FILE`)"
+            )
+        option = f" --db {self.db_path}" if self.db_path else ""
+        if missing.folder_missing:
+            advice = f"check the path; `tracker{option} db upgrade` creates one there on purpose"
+        else:
+            advice = (
+                f"check the path, import a plan (`tracker{option} import FILE`), or create an "
+                f"empty database with `tracker{option} db upgrade`"
+            )
+        return InvalidInput(f"{missing}; {advice}")
+
     @contextmanager
-    def transaction(self, *, dry_run: bool = False) -> Iterator[Session]:
+    def transaction(self, *, dry_run: bool = False, create: bool = False) -> Iterator[Session]:
         """The command's single transaction: all of it is written, or none of it.
 
-        With ``dry_run`` the work is done (so every check runs) and then rolled back.
+        With ``dry_run`` the work is done (so every check runs) and then rolled back;
+        ``create`` as for :meth:`session_factory`.
         """
         from tracker.db import unit_of_work
 
-        with unit_of_work(self.session_factory(), dry_run=dry_run) as session:
+        with unit_of_work(self.session_factory(create=create), dry_run=dry_run) as session:
             yield session
 
     @cached_property
     def now(self) -> datetime:
+        """The command's moment: read once, so one command acts at one instant."""
+        return self.clock()
+
+    def clock(self) -> datetime:
+        """The product's clock, read again at each call (TRACKER_NOW when frozen)."""
         from tracker.config import current_time
 
         return current_time(self.settings)
@@ -124,11 +172,11 @@ def print_lines(lines: list[str]) -> None:
         click.echo(line)
 
 
-def _width() -> int | None:
+def _width() -> int:
+    """The terminal's width (COLUMNS when set; 120 when output is not a terminal)."""
     import shutil
 
-    columns = shutil.get_terminal_size(fallback=(120, 24)).columns
-    return max(columns, 100)
+    return shutil.get_terminal_size(fallback=(120, 24)).columns
 
 
 pass_app = click.make_pass_decorator(AppContext)

@@ -33,7 +33,7 @@ def upgrade_command(app: AppContext) -> None:
     """
     from tracker.db import HEAD_REVISION, ensure_schema, make_engine
 
-    engine = make_engine(app.database_url)
+    engine = make_engine(app.database_url, create=True)
     before = ensure_schema(engine)
     if before == HEAD_REVISION:
         click.echo(f"already at schema {HEAD_REVISION}")
@@ -51,14 +51,16 @@ def info_command(app: AppContext, as_json: bool) -> None:
     Example:
       tracker --db /tmp/try.db db info
     """
-    from sqlalchemy.engine import make_url
+    from tracker.db import HEAD_REVISION, DatabaseMissing, current_revision, make_engine
 
-    from tracker.db import HEAD_REVISION, current_revision, make_engine
-
-    url = app.database_url
-    revision = current_revision(make_engine(url))
+    exists = True
+    try:
+        revision = current_revision(make_engine(app.database_url, create=False))
+    except DatabaseMissing:
+        exists, revision = False, None
     info = {
-        "url": make_url(url).render_as_string(hide_password=True),
+        "url": app.shown_database_url,
+        "exists": exists,
         "revision": revision,
         "head": HEAD_REVISION,
     }
@@ -66,4 +68,5 @@ def info_command(app: AppContext, as_json: bool) -> None:
         echo_json(info)
     else:
         click.echo(f"database: {info['url']}")
-        click.echo(f"schema:   {revision or 'empty'} (this version: {HEAD_REVISION})")
+        state = revision or ("empty" if exists else "none (no database there yet)")
+        click.echo(f"schema:   {state} (this version: {HEAD_REVISION})")

@@ -9,7 +9,8 @@ from typing import Any
 import click
 
 from tracker.cli.context import AppContext, echo_json, pass_app, print_lines, print_table
-from tracker.cli.params import DATE
+from tracker.cli.params import DATE, ID
+from tracker.notify import CHANNELS
 
 
 def register(cli: click.Group) -> None:
@@ -47,10 +48,12 @@ DATETIME = DateTimeParam()
 
 
 def _print_items(app: AppContext, results: list[Any]) -> None:
+    from tracker.i18n import MESSAGE_KIND, label
+
     rows = [
         [
             str(item["due"])[:16].replace("T", " "),
-            item["job"],
+            label(MESSAGE_KIND, str(item["job"]), app.lang),
             str(item["to"]),
             str(item["subject"]) + (app.t(" (เลยกำหนดแล้ว)", " (missed)") if item["missed"] else ""),
         ]
@@ -62,17 +65,20 @@ def _print_items(app: AppContext, results: list[Any]) -> None:
             app.t("ข้อความ", "Messages"),
             [
                 app.t("กำหนดส่ง", "Due"),
-                app.t("งาน", "Job"),
+                app.t("ประเภท", "Kind"),
                 app.t("ถึง", "To"),
                 app.t("เรื่อง", "Subject"),
             ],
             rows,
         )
-    counts = {
-        key: sum(getattr(r, key) for r in results)
-        for key in ("queued", "already", "missed", "sent", "retrying", "failed")
-    }
-    click.echo(", ".join(f"{k} {v}" for k, v in counts.items()))
+    click.echo(count_line(results, app.lang))
+
+
+def count_line(results: list[Any], lang: str) -> str:
+    """ "เข้าคิว 5, มีอยู่แล้ว 0, …": what job runs did, summed, in the command's language."""
+    from tracker.i18n import JOB_COUNT, counts_line
+
+    return counts_line({key: sum(getattr(r, key) for r in results) for key in JOB_COUNT}, lang)
 
 
 @click.command("remind")
@@ -166,7 +172,7 @@ def report_command(
 @click.group("outbox", invoke_without_command=True)
 @click.option("--failed", is_flag=True, help="Only messages that failed for good.")
 @click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed", "missed"]))
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_app
 @click.pass_context
@@ -184,6 +190,7 @@ def outbox_group(
         return
     from sqlalchemy import select
 
+    from tracker.i18n import MESSAGE_KIND, MISSED_REASON, OUTBOX_STATUS, label
     from tracker.models import OutboxMessage
 
     wanted = "failed" if failed else status
@@ -200,7 +207,7 @@ def outbox_group(
         [
             "ID",
             app.t("สถานะ", "Status"),
-            app.t("งาน", "Job"),
+            app.t("ประเภท", "Kind"),
             app.t("ถึง", "To"),
             app.t("เรื่อง", "Subject"),
             app.t("เหตุผล", "Reason"),
@@ -208,11 +215,12 @@ def outbox_group(
         [
             [
                 str(r["id"]),
-                r["status"] + (f" ×{r['attempts']}" if r["attempts"] > 1 else ""),
-                r["job"],
+                label(OUTBOX_STATUS, r["status"], app.lang)
+                + (f" ×{r['attempts']}" if r["attempts"] > 1 else ""),
+                label(MESSAGE_KIND, r["job"], app.lang),
                 f"{r['channel']}: {r['recipient']}",
                 r["subject"],
-                r["last_error"] or "",
+                label(MISSED_REASON, r["last_error"] or "", app.lang),
             ]
             for r in rows
         ],
@@ -236,7 +244,7 @@ def _outbox_row(message: Any) -> dict[str, Any]:
 
 
 @outbox_group.command("retry")
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=ID)
 @pass_app
 def outbox_retry_command(app: AppContext, message_id: int) -> None:
     """Queue a failed or missed message again; the next dispatch sends it.
@@ -323,7 +331,7 @@ def jobs_run_command(
 @click.option(
     "--for",
     "seconds",
-    type=click.FloatRange(min=1),
+    type=click.FloatRange(1, 366 * 24 * 3600),
     metavar="SECONDS",
     help="Stop after this long (default: run until SIGTERM or Ctrl-C).",
 )
@@ -339,19 +347,33 @@ def run_command(app: AppContext, seconds: float | None) -> None:
       tracker run
       tracker run --for 30
     """
-    import logging
-
     from tracker.followup.scheduler import run_forever
 
     app.session_factory()  # migrate first, and fail early on a bad database
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    _log_on_the_products_clock(app)
 
     def ready() -> None:
         started = app.t("เริ่มตัวจัดตารางงาน", "scheduler started")
-        click.echo(f"{started} ({app.database_url})")
+        click.echo(f"{started} ({app.shown_database_url})")
 
     run_forever(app.database_url, app.settings.timezone, seconds=seconds, on_ready=ready)
     click.echo(app.t("หยุดตัวจัดตารางงานแล้ว", "scheduler stopped"))
+
+
+def _log_on_the_products_clock(app: AppContext) -> None:
+    """One line per log record, "2569-12-14 09:30 …", stamped by the product's clock in its zone
+    (TRACKER_NOW when frozen, as in the demo), not the machine's; APScheduler's own routine
+    lines (job added, running, executed) are left out, its warnings kept."""
+    import logging
+
+    class ProductClock(logging.Formatter):
+        def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+            return app.format_time(app.clock())
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(ProductClock("%(asctime)s %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 @click.command("simulate")
@@ -489,7 +511,7 @@ def _series_row(series: Any) -> dict[str, Any]:
     }
 
 
-CHANNEL_CHOICE = click.Choice(["email", "apprise", "webhook", "file"])
+CHANNEL_CHOICE = click.Choice(CHANNELS)
 
 
 @series_group.command("recipient")
@@ -508,19 +530,16 @@ def series_recipient_command(
     Example:
       tracker series recipient "ประชุมหัวหน้าส่วนราชการ" email secretariat@example.go.th
     """
-    from tracker.models import SeriesRecipient
-    from tracker.services.meetings import get_series
+    from tracker.services.meetings import add_recipient, get_series, remove_recipient
     from tracker.services.organizations import get_organization
 
     with app.transaction() as session:
         series = get_series(session, get_organization(session, org_name), name)
-        existing = [r for r in series.recipients if (r.channel, r.address) == (channel, address)]
         if remove:
-            for recipient in existing:
-                series.recipients.remove(recipient)
-        elif not existing:
-            series.recipients.append(SeriesRecipient(channel=channel, address=address))
-        count = len(series.recipients) - (len(existing) if remove else 0)
+            remove_recipient(session, series, channel, address)
+        else:
+            add_recipient(session, series, channel, address)
+        count = len(series.recipients)
     click.echo(
         app.t(
             f"{series.name}: ผู้รับรายงาน {count} ราย", f"{series.name}: {count} report recipient(s)"

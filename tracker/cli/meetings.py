@@ -10,9 +10,11 @@ from typing import Any
 import click
 
 from tracker.cli.context import AppContext, pass_app, print_table
+from tracker.cli.output import write_output
 from tracker.cli.params import DATE, HOLIDAY_POLICY_CHOICE
 
 DEFAULT_SPAN_DAYS = 90
+MAX_SPAN_DAYS = 10 * 366  # a plan is a year; ten is plenty and bounds the work
 
 
 def register(cli: click.Group) -> None:
@@ -141,6 +143,11 @@ def meetings_command(
     end = end or start + timedelta(days=DEFAULT_SPAN_DAYS)
     if end < start:
         raise InvalidInput(f"--to {end.isoformat()} is before --from {start.isoformat()}")
+    if (end - start).days > MAX_SPAN_DAYS:
+        raise InvalidInput(
+            f"--from {start.isoformat()} --to {end.isoformat()} spans more than "
+            f"{MAX_SPAN_DAYS // 366} years: ask for at most that at a time"
+        )
     if rule is not None:
         groups = [_rule_meetings(app, rule, start, end, policy, at, timezone)]
     else:
@@ -246,4 +253,4 @@ def _write(output: Path | None, data: bytes) -> None:
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
-        output.write_bytes(data)
+        write_output(output, data)

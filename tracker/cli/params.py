@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import Any
 
 import click
 
 
 class DateParam(click.ParamType):
-    """A calendar date: ISO ``YYYY-MM-DD`` or Thai ("1 ต.ค. 2565", "๑ ตุลาคม ๒๕๖๕")."""
+    """A calendar date: ISO ``YYYY-MM-DD`` (CE) or Thai ("1 ต.ค. 2565", "๑ ตุลาคม ๒๕๖๕")."""
 
     name = "DATE"
 
@@ -16,26 +18,159 @@ class DateParam(click.ParamType):
         if isinstance(value, date):
             return value
         text = str(value).strip()
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass
+        if _ISO_SHAPE.fullmatch(text):
+            return self._iso(text, param, ctx)
         from schedules import PeriodError, parse_period
+        from schedules.periods import quoted
 
         try:
             period = parse_period(text)
         except PeriodError as error:
             self.fail(
-                f"{text!r} is not a date ({error}); write 2022-10-01 or 1 ต.ค. 2565", param, ctx
+                f"{quoted(text)} is not a date ({error}); write 2022-10-01 or 1 ต.ค. 2565",
+                param,
+                ctx,
             )
         if period.start is None or period.start != period.end:
             self.fail(
-                f"{text!r} is a period, not one day; write 2022-10-01 or 1 ต.ค. 2565", param, ctx
+                f"{quoted(text)} is a period, not one day; write 2022-10-01 or 1 ต.ค. 2565",
+                param,
+                ctx,
             )
         return period.start
+
+    def _iso(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        year, month = int(text[:4]), int(text[5:7])
+        if year >= BE_YEARS_FROM:
+            from schedules.thai import THAI_MONTHS_ABBR
+
+            thai = f", or in Thai: {int(text[8:])} {THAI_MONTHS_ABBR[month - 1]} {year}"
+            self.fail(
+                f"{text!r} has a Buddhist-era year: ISO dates are CE ({year - 543}{text[4:]})"
+                + (thai if 1 <= month <= 12 else ""),
+                param,
+                ctx,
+            )
+        try:
+            return date.fromisoformat(text)
+        except ValueError as error:
+            self.fail(f"{text!r} is not a real date ({error})", param, ctx)
+
+
+_ISO_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
+BE_YEARS_FROM = 2400  # four-digit years from here on are Buddhist-era (domain.md §3)
 
 
 DATE = DateParam()
 
 STATUS_CHOICE = click.Choice(["not_started", "in_progress", "done", "cancelled"])
 HOLIDAY_POLICY_CHOICE = click.Choice(["flag", "skip", "move"])
+
+
+MAX_ID = 2**31 - 1  # ids are INTEGER columns, 32 bits on PostgreSQL
+
+
+class IdParam(click.ParamType):
+    """A row id: a whole number from 1 to MAX_ID (a longer number is no id, not a crash)."""
+
+    name = "ID"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, int):
+            number = value
+        else:
+            text = str(value).strip()
+            number = int(text) if text.isascii() and text.isdigit() and len(text) <= 10 else 0
+        if not 1 <= number <= MAX_ID:
+            shown = str(value) if len(str(value)) <= 20 else f"{str(value)[:17]}…"
+            self.fail(f"{shown!r} is not an id (a whole number from 1 to {MAX_ID:,})", param, ctx)
+        return number
+
+
+ID = IdParam()
+
+
+class PercentParam(click.ParamType):
+    """A percent done: a whole number from 0 to 100 ("70" or "70%")."""
+
+    name = "PERCENT"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+        text = str(value).strip().removesuffix("%")
+        digits = text.isascii() and text.isdigit() and len(text) <= 3
+        if not digits or int(text) > 100:
+            shown = str(value) if len(str(value)) <= 20 else f"{str(value)[:17]}…"
+            self.fail(f"{shown!r} is not a percent (a whole number from 0 to 100)", param, ctx)
+        return int(text)
+
+
+PERCENT = PercentParam()
+
+
+class FiscalYearParam(click.ParamType):
+    """A Buddhist-era fiscal year: 2567, or 67 for 2567."""
+
+    name = "BE_YEAR"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+        text = str(value).strip()
+        year = int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else 0
+        if len(text) <= 2 and text:
+            year += 2500
+        if not 2400 <= year <= 2800:
+            shown = text if len(text) <= 20 else f"{text[:17]}…"
+            self.fail(
+                f"{shown!r} is not a fiscal year: write its Buddhist-era year, e.g. 2567",
+                param,
+                ctx,
+            )
+        return year
+
+
+FISCAL_YEAR = FiscalYearParam()
+
+
+class NumberArgumentsCommand(click.Command):
+    """A command whose arguments may be negative numbers: ``tracker progress 2 -5`` reaches
+    PERCENT (and gets its range error) instead of being taken for an unknown option "-5".
+
+    Unknown options are still errors: the arguments are checked before click parses them.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("context_settings", {})["ignore_unknown_options"] = True
+        super().__init__(*args, **kwargs)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value = {
+            name
+            for param in self.params
+            if isinstance(param, click.Option) and not param.is_flag
+            for name in param.opts
+        }
+        known = (
+            takes_value
+            | {
+                name
+                for param in self.params
+                if isinstance(param, click.Option)
+                for name in param.opts
+            }
+            | set(ctx.help_option_names)
+        )
+        skip = False
+        for arg in args:
+            if skip:
+                skip = False
+                continue
+            if arg == "--":
+                break
+            name = arg.split("=", 1)[0]
+            if name.startswith("-") and not _NEGATIVE_NUMBER.fullmatch(arg):
+                if name not in known:
+                    raise click.NoSuchOption(name, ctx=ctx)
+                skip = name in takes_value and "=" not in arg
+        return super().parse_args(ctx, args)
+
+
+_NEGATIVE_NUMBER = re.compile(r"-\d+(?:\.\d+)?%?")

@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 
 from tracker.cli.context import AppContext, echo_json, pass_app, print_lines, print_table
-from tracker.cli.params import DATE
+from tracker.cli.output import write_output, write_output_with
+from tracker.cli.params import DATE, FISCAL_YEAR, ID
+from tracker.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_TASKS, ImportLimits
 
 
 def register(cli: click.Group) -> None:
@@ -78,11 +80,26 @@ def plans_command(app: AppContext, as_json: bool) -> None:
 )
 @click.option(
     "--fiscal-year",
-    type=int,
-    metavar="BE_YEAR",
+    type=FISCAL_YEAR,
     help="The plan's fiscal year, when a report or spreadsheet does not say.",
 )
 @click.option("--org", "org_name", metavar="NAME", help="The organization, for a spreadsheet.")
+@click.option(
+    "--max-size",
+    type=click.IntRange(1, 2_000),
+    metavar="MB",
+    default=DEFAULT_MAX_BYTES // 1_000_000,
+    show_default=True,
+    help="Refuse a file larger than this many megabytes.",
+)
+@click.option(
+    "--max-tasks",
+    type=click.IntRange(1, 1_000_000),
+    metavar="N",
+    default=DEFAULT_MAX_TASKS,
+    show_default=True,
+    help="Refuse a plan of more tasks than this.",
+)
 @pass_app
 def import_command(
     app: AppContext,
@@ -93,6 +110,8 @@ def import_command(
     strict: bool,
     fiscal_year: int | None,
     org_name: str | None,
+    max_size: int,
+    max_tasks: int,
 ) -> None:
     """Import a plan: a plan document (.json/.yaml), an ITA analysis report (.txt/.md) or a
     spreadsheet (.xlsx). Importing the same file again changes nothing.
@@ -117,12 +136,14 @@ def import_command(
         strict=strict,
         fiscal_year=fiscal_year,
         organization=org_name,
+        limits=ImportLimits(max_bytes=max_size * 1_000_000, max_tasks=max_tasks),
     )
-    with app.transaction(dry_run=dry_run) as session:
+    found = found_summary(source.document)  # before the transaction: nothing fails after it
+    with app.transaction(dry_run=dry_run, create=True) as session:
         report = import_plan(session, source.document, now=app.now, actor=f"import: {file.name}")
     summary = {
         "kind": source.kind,
-        "found": found_summary(source.document),
+        "found": found,
         "warnings": source.document.get("warnings", []),
         "plan_id": report.plan_id,
         "dry_run": dry_run,
@@ -209,17 +230,22 @@ def _print_import_report(app: AppContext, file: Path, summary: dict) -> None:
         if summary["dry_run"]
         else app.t("นำเข้าแล้ว", "imported")
     )
-    lines = [f"{file}: {verb}, plan {summary['plan_id']}"]
+    from tracker.i18n import IMPORTED_KIND, label
+
+    lines = [f"{file}: {verb}, {app.t('แผน', 'plan')} {summary['plan_id']}"]
     if not summary["changed"]:
         lines.append(app.t("ไม่มีอะไรเปลี่ยนแปลง", "nothing changed"))
-    lines += [f"  + {count} {kind}" for kind, count in summary["created"].items()]
+    lines += [
+        f"  + {count} {label(IMPORTED_KIND, kind, app.lang)}"
+        for kind, count in summary["created"].items()
+    ]
     lines += [f"  ~ {change}" for change in summary["changes"]]
     lines += [f"  ! {notice}" for notice in summary["notices"]]
     print_lines(lines)
 
 
 @click.command("export")
-@click.option("--plan", "plan_id", type=int, help="Plan id (default: the only plan).")
+@click.option("--plan", "plan_id", type=ID, help="Plan id (default: the only plan).")
 @click.option(
     "--format",
     "fmt",
@@ -252,22 +278,22 @@ def export_command(app: AppContext, plan_id: int | None, fmt: str, output: Path 
         from tracker.importers.spreadsheet import write_spreadsheet
 
         assert output is not None
-        write_spreadsheet(document, output)
+        write_output_with(output, lambda target: write_spreadsheet(document, target))
         return
     text = dump_plan_document(document, fmt)
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text.encode("utf-8"))
 
 
 @click.command("overview")
-@click.option("--plan", "plan_id", type=int, help="Plan id (default: the only plan).")
+@click.option("--plan", "plan_id", type=ID, help="Plan id (default: the only plan).")
 @click.option("--as-of", type=DATE, help="Judge overdue on this date (default: today).")
 @click.option(
     "--meetings",
     "meeting_count",
-    type=click.IntRange(min=0),
+    type=click.IntRange(0, 1000),
     default=5,
     show_default=True,
     help="How many of the next meetings to show.",

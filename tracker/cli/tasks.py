@@ -8,14 +8,7 @@ from typing import Any
 import click
 
 from tracker.cli.context import AppContext, echo_json, pass_app, print_lines, print_table
-from tracker.cli.params import DATE, STATUS_CHOICE
-
-STATUS_LABELS = {
-    "not_started": ("ยังไม่เริ่ม", "not started"),
-    "in_progress": ("กำลังดำเนินการ", "in progress"),
-    "done": ("เสร็จแล้ว", "done"),
-    "cancelled": ("ยกเลิก", "cancelled"),
-}
+from tracker.cli.params import DATE, ID, PERCENT, STATUS_CHOICE, NumberArgumentsCommand
 
 
 def register(cli: click.Group) -> None:
@@ -24,33 +17,21 @@ def register(cli: click.Group) -> None:
 
 
 def task_row(app: AppContext, task: Any, as_of: date) -> dict[str, Any]:
-    """A task as the stable JSON shape that `tracker tasks --json` prints."""
-    return {
-        "id": task.id,
-        "plan_id": task.measure.plan_id,
-        "measure": task.measure.position,
-        "number": task.number,
-        "title": task.title,
-        "units": [u.name for u in task.units],
-        "period_text": task.period_text,
-        "start": task.start_date.isoformat() if task.start_date else None,
-        "end": task.end_date.isoformat() if task.end_date else None,
-        "period": app.format_period(task.start_date, task.end_date),
-        "follow_up": task.series.name if task.series else None,
-        "status": task.status.value,
-        "percent": task.percent,
-        "overdue": task.is_overdue(as_of),
-    }
+    """A task as the stable JSON shape that `tracker tasks --json` prints (tracker.views)."""
+    from tracker.views import task_row as row
+
+    return row(task, as_of, app.lang)
 
 
 def status_label(app: AppContext, row: dict[str, Any]) -> str:
-    thai, english = STATUS_LABELS[row["status"]]
-    label = app.t(thai, english)
+    from tracker.i18n import TASK_STATUS, label
+
+    text = label(TASK_STATUS, row["status"], app.lang)
     if row["status"] == "in_progress":
-        label += f" {row['percent']}%"
+        text += f" {row['percent']}%"
     if row["overdue"]:
-        label += app.t(" · เกินกำหนด", " · overdue")
-    return label
+        text += app.t(" · เกินกำหนด", " · overdue")
+    return text
 
 
 def print_task_table(app: AppContext, rows: list[dict[str, Any]]) -> None:
@@ -83,7 +64,7 @@ def _shorten(text: str, limit: int = 90) -> str:
 
 
 @click.group("tasks", invoke_without_command=True)
-@click.option("--plan", "plan_id", type=int, help="Only this plan's tasks.")
+@click.option("--plan", "plan_id", type=ID, help="Only this plan's tasks.")
 @click.option(
     "--unit", "unit_name", metavar="UNIT", help="Only tasks this unit is responsible for."
 )
@@ -149,7 +130,7 @@ def _organization(session: Any, plan_id: int | None) -> Any:
 
 
 @tasks_group.command("show")
-@click.argument("task_id", type=int)
+@click.argument("task_id", type=ID)
 @click.option("--as-of", type=DATE, help="Judge overdue on this date (default: today).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_app
@@ -161,6 +142,7 @@ def show_command(app: AppContext, task_id: int, as_of: date | None, as_json: boo
       tracker tasks show 3
     """
     from tracker.services.tasks import get_task, history
+    from tracker.views import evidence_rows, update_rows
 
     as_of = as_of or app.today()
     with app.transaction() as session:
@@ -170,43 +152,75 @@ def show_command(app: AppContext, task_id: int, as_of: date | None, as_json: boo
         row["organization"] = task.measure.plan.organization.name
         row["fiscal_year"] = task.measure.plan.fiscal_year
         events = history(session, task)
-        row["last_update"] = event_row(app, events[-1]) if events else None
+        updates = update_rows(events)
+        row["last_update"] = updates[-1] if updates else None
+        row["evidence"] = evidence_rows(events)
     if as_json:
         echo_json(row)
         return
-    print_lines(
-        [
-            f"{app.t('ขั้นตอน', 'Task')} {row['measure']}.{row['number']} (ID {row['id']})",
-            row["title"],
-            f"{app.t('มาตรการ', 'Measure')}: {row['measure_title']}",
-            f"{app.t('ผู้รับผิดชอบ', 'Responsible')}: {', '.join(row['units']) or '-'}",
-            f"{app.t('ระยะเวลา', 'Period')}: {row['period']}"
-            + (
-                f"  ({app.t('ตามแผน', 'as written')}: {row['period_text']})"
-                if row["period_text"]
-                else ""
-            ),
-            f"{app.t('ติดตามผลที่', 'Followed up at')}: {row['follow_up'] or '-'}",
-            f"{app.t('สถานะ', 'Status')}: {status_label(app, row)}",
-        ]
-    )
+    print_lines(_show_lines(app, row))
+
+
+def _show_lines(app: AppContext, row: dict[str, Any]) -> list[str]:
+    period = f"{app.t('ระยะเวลา', 'Period')}: {row['period']}"
+    if row["period_text"]:
+        period += f"  ({app.t('ตามแผน', 'as written')}: {row['period_text']})"
+    lines = [
+        f"{app.t('ขั้นตอน', 'Task')} {row['measure']}.{row['number']} (ID {row['id']})",
+        row["title"],
+        f"{app.t('มาตรการ', 'Measure')}: {row['measure_title']}",
+        f"{app.t('ผู้รับผิดชอบ', 'Responsible')}: {', '.join(row['units']) or '-'}",
+        period,
+        f"{app.t('ติดตามผลที่', 'Followed up at')}: {row['follow_up'] or '-'}",
+        f"{app.t('สถานะ', 'Status')}: {status_label(app, row)}",
+    ]
+    update = row["last_update"]
+    if update is not None:
+        lines.append(f"{app.t('ปรับปรุงล่าสุด', 'Last update')}: {_update_line(app, update)}")
+        if update["note"]:
+            lines.append(f"  {app.t('หมายเหตุ', 'Note')}: {update['note']}")
+    for evidence in row["evidence"]:
+        when = app.format_time(_instant(evidence["at"]))
+        by = f"{when}, {evidence['actor']}"
+        lines.append(f"{app.t('หลักฐาน', 'Evidence')}: {evidence['url']} ({by})")
+    return lines
+
+
+def _update_line(app: AppContext, update: dict[str, Any]) -> str:
+    from tracker.i18n import TASK_FIELD, label
+
+    fields = [c["field"] for c in update["changes"]]
+    if "created" in fields or not fields:  # the import made it, or a note alone
+        what = label(TASK_FIELD, "created" if fields else "note", app.lang)
+    else:
+        what = "; ".join(
+            f"{label(TASK_FIELD, c['field'], app.lang)} {_value(app, c['before'])} → "
+            f"{_value(app, c['after'])}"
+            for c in update["changes"]
+        )
+    return f"{app.format_time(_instant(update['at']))} {update['actor']}: {what}"
+
+
+def _value(app: AppContext, value: str | None) -> str:
+    from tracker.i18n import TASK_STATUS, label
+
+    return "-" if value is None else _shorten(label(TASK_STATUS, value, app.lang), 40)
+
+
+def _instant(text: str):  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    return datetime.fromisoformat(text)
 
 
 def event_row(app: AppContext, event: Any) -> dict[str, Any]:
-    return {
-        "id": event.id,
-        "at": event.at.isoformat(),
-        "actor": event.actor,
-        "field": event.field,
-        "before": event.before,
-        "after": event.after,
-        "note": event.note,
-        "evidence_url": event.evidence_url,
-    }
+    from tracker.views import event_row as row
+
+    return row(event)
 
 
 @tasks_group.command("history")
-@click.argument("task_id", type=int)
+@click.argument("task_id", type=ID)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_app
 def history_command(app: AppContext, task_id: int, as_json: bool) -> None:
@@ -220,6 +234,8 @@ def history_command(app: AppContext, task_id: int, as_json: bool) -> None:
 
     with app.transaction() as session:
         events = history(session, get_task(session, task_id))
+    from tracker.i18n import TASK_FIELD, label
+
     rows = [event_row(app, e) for e in events]
     if as_json:
         echo_json(rows)
@@ -238,9 +254,9 @@ def history_command(app: AppContext, task_id: int, as_json: bool) -> None:
             [
                 app.format_time(e.at),
                 r["actor"],
-                r["field"],
-                r["before"] or "",
-                _shorten(r["after"] or "", 60),
+                label(TASK_FIELD, r["field"], app.lang),
+                "" if r["before"] is None else _value(app, r["before"]),
+                "" if r["after"] is None else _shorten(_value(app, r["after"]), 60),
                 "\n".join(x for x in (r["note"], r["evidence_url"]) if x),
             ]
             for r, e in zip(rows, events, strict=True)
@@ -279,7 +295,7 @@ def _apply(app: AppContext, task_id: int, unit_name: str, user: str | None, chan
 
 
 @click.command("done")
-@click.argument("task_id", type=int)
+@click.argument("task_id", type=ID)
 @_change_options
 @click.option("--note", help="What was done.")
 @click.option("--evidence", metavar="URL", help="Where the evidence is (a link).")
@@ -309,9 +325,9 @@ def done_command(
     )
 
 
-@click.command("progress")
-@click.argument("task_id", type=int)
-@click.argument("percent", type=int)
+@click.command("progress", cls=NumberArgumentsCommand)
+@click.argument("task_id", type=ID)
+@click.argument("percent", type=PERCENT)
 @_change_options
 @click.option("--note", help="What has been done so far.")
 @click.option("--evidence", metavar="URL", help="Where the evidence is (a link).")
@@ -343,7 +359,7 @@ def progress_command(
 
 
 @click.command("reopen")
-@click.argument("task_id", type=int)
+@click.argument("task_id", type=ID)
 @_change_options
 @click.option("--note", required=True, help="Why the task is reopened.")
 @pass_app

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from tracker.cli.context import AppContext, echo_json, pass_app, print_table
+from tracker.notify import CHANNELS
 
 ORG_OPTION = click.option(
     "--org", "org_name", metavar="NAME", help="Organization (default: the only one)."
@@ -150,7 +151,7 @@ def merge_command(app: AppContext, source: str, target: str, org_name: str | Non
 
 @units_group.command("contact")
 @click.argument("name")
-@click.argument("channel", type=click.Choice(["email", "apprise", "webhook", "file"]))
+@click.argument("channel", type=click.Choice(CHANNELS))
 @click.argument("address")
 @click.option(
     "--role",
@@ -181,21 +182,15 @@ def contact_command(
       tracker units contact "กองคลัง" apprise "line://TOKEN/USERID"
       tracker units contact "กองคลัง" email director@example.go.th --role head
     """
-    from tracker.models import UnitContact
     from tracker.services.organizations import get_organization
-    from tracker.services.units import get_unit
+    from tracker.services.units import add_contact, get_unit, remove_contact
 
     with app.transaction() as session:
         unit = get_unit(session, get_organization(session, org_name), name)
-        existing = [c for c in unit.contacts if (c.channel, c.address) == (channel, address)]
         if remove:
-            for contact in existing:
-                unit.contacts.remove(contact)
-        elif existing:
-            existing[0].role = role
+            remove_contact(session, unit, channel, address)
         else:
-            unit.contacts.append(UnitContact(channel=channel, address=address, role=role))
-        session.flush()
+            add_contact(session, unit, channel, address, role=role)
         contacts = [f"{c.channel}: {c.address} ({c.role})" for c in unit.contacts]
         click.echo(
             f"{unit.name}: " + ("; ".join(contacts) or app.t("ไม่มีช่องทางติดต่อ", "no contacts"))

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -18,8 +19,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from tracker.errors import InvalidInput
 from tracker.models import Measure, MeetingDue, MeetingSeries, Task, TaskStatus, Unit
 from tracker.services.meetings import series_meetings, series_rule
+
+log = logging.getLogger("tracker.followup")
 
 NO_MORE = datetime(9999, 12, 31, tzinfo=UTC)  # next_alert_at of a task with no alert left
 ALERT_TIME = time(9, 0)
@@ -146,11 +150,14 @@ class _Planner:
         return self._wanted[key]
 
     def _compute(self, series: MeetingSeries) -> list[_WantedDue]:
-        held = [
-            m
-            for m in series_meetings(series, self.first, self.last, calendar=self.calendar)
-            if not m.cancelled
-        ]
+        try:
+            meetings = series_meetings(series, self.first, self.last, calendar=self.calendar)
+        except InvalidInput as error:  # a rule stored before rules were checked
+            # One bad series must not stop every organization's sweep: it gets no dues,
+            # and says so in the log on every planning, until its rule is corrected.
+            log.error("series %s: %s", series.id, error)
+            return []
+        held = [m for m in meetings if not m.cancelled]
         zone = ZoneInfo(series.timezone)
         wanted: list[_WantedDue] = []
         for index, meeting in enumerate(held):

@@ -114,11 +114,26 @@ def _row(envelope: Envelope, now: datetime, missed: bool) -> dict[str, Any]:
         "body_text": envelope.text,
         "body_html": envelope.html,
         "status": (OutboxStatus.MISSED if missed else OutboxStatus.PENDING).value,
+        "last_error": missed_reason(envelope.job) if missed else None,
         "attempts": 0,
         "due_at": envelope.due_at,
         "next_attempt_at": now,
         "created_at": now,
     }
+
+
+# Why a message was recorded missed, by its job: it came due while nothing ran, and by the
+# time a sweep found it, what it was for had passed (README, "After downtime").
+MISSED_REASONS = {
+    "meeting-reminder": "due while nothing ran; the meeting had passed",
+    "progress-report": "due while nothing ran; the meeting had passed",
+    "deadline-alert": "due while nothing ran; the deadline had passed",
+}
+
+
+def missed_reason(job: str) -> str:
+    """The reason stored with a missed message of ``job``."""
+    return MISSED_REASONS.get(job, "due while nothing ran; no longer useful")
 
 
 def _insert(session: Session) -> Callable[..., Any]:

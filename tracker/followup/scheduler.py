@@ -93,6 +93,7 @@ def run_catalogued(job_id: str) -> None:
     """The callable APScheduler stores by reference: one job, at the real (or frozen) now."""
     from tracker.config import current_time, load_settings
     from tracker.followup.runner import run_job
+    from tracker.i18n import JOB, JOB_COUNT, counts_line, label
 
     settings = load_settings()
     result = run_job(
@@ -102,7 +103,10 @@ def run_catalogued(job_id: str) -> None:
         worker=_worker_name(),
         should_stop=_STOPPING.is_set,
     )
-    log.info("%s: %s", job_id, {k: v for k, v in result.as_dict().items() if k != "items"})
+    counts = {key: getattr(result, key) for key in JOB_COUNT}
+    if any(counts.values()):  # a sweep with nothing to do says nothing (it runs every minute)
+        done = counts_line(counts, settings.lang, only_some=True)
+        log.info("%s: %s", label(JOB, job_id, settings.lang), done)
 
 
 def _worker_name() -> str:
@@ -177,7 +181,20 @@ def run_forever(
         return
     if seconds is not None:
         _stop_later(scheduler, seconds)
+    _say_when_running(scheduler)
     scheduler.start()
+
+
+def _say_when_running(scheduler: Any) -> None:
+    """Log one line once the triggers have taken over (APScheduler's own lines are quiet)."""
+    from apscheduler.events import EVENT_SCHEDULER_STARTED
+
+    from tracker.config import load_settings
+    from tracker.i18n import t
+
+    lang = load_settings().lang
+    words = t(lang, "ตัวจัดตารางงานทำงานตามกำหนดแล้ว", "scheduler running: jobs follow their triggers")
+    scheduler.add_listener(lambda _event: log.info(words), EVENT_SCHEDULER_STARTED)
 
 
 def _stop_later(scheduler: Any, seconds: float) -> None:

@@ -150,8 +150,12 @@ def _change(
     ``task`` must have been read with ``get_task(..., for_update=True)`` in this transaction,
     so the events' ``before`` values are what the database holds, not a stale copy.
 
-    The note and evidence go on the first event only, so the log shows them once.
+    The note and evidence go on the first event only, so the log shows them once. They and
+    the actor's name are checked first (see :func:`checked_extras`): nothing is written
+    when one is refused.
     """
+    actor = checked_actor(actor)
+    extra = checked_extras(**extra)
     events: list[TaskEvent] = []
     for field, new in changes.items():
         old = getattr(task, field)
@@ -168,6 +172,45 @@ def _change(
 
 def _text(value: object) -> object:
     return value.value if isinstance(value, TaskStatus) else value
+
+
+MAX_NOTE_LENGTH = 5000
+
+
+def checked_actor(actor: Actor) -> Actor:
+    """The actor with the person's name as stored (a clean name), or InvalidInput."""
+    from tracker.inputs import TextProblem, clean_name
+
+    if actor.user is None:
+        return actor
+    try:
+        return Actor(actor.unit, clean_name(actor.user))
+    except TextProblem as problem:
+        raise InvalidInput(f"the name of who acts {problem}") from None
+
+
+def checked_extras(
+    *, note: str | None = None, evidence_url: str | None = None
+) -> dict[str, str | None]:
+    """The note (text, at most MAX_NOTE_LENGTH characters; blank is none) and the evidence
+    (an http or https link) as they will be stored; else InvalidInput saying why."""
+    from tracker.inputs import TextProblem, check_text, check_web_url
+
+    try:
+        note = check_text(note).strip() or None if note is not None else None
+    except TextProblem as problem:
+        raise InvalidInput(f"the note {problem}") from None
+    if note is not None and len(note) > MAX_NOTE_LENGTH:
+        raise InvalidInput(
+            f"the note is {len(note):,} characters long; keep it to {MAX_NOTE_LENGTH:,}"
+        )
+    if evidence_url is not None:
+        try:
+            evidence_url = check_web_url(evidence_url)
+        except TextProblem as problem:
+            shown = evidence_url if len(evidence_url) <= 60 else evidence_url[:59] + "…"
+            raise InvalidInput(f"evidence {shown!r} {problem}") from None
+    return {"note": note, "evidence_url": evidence_url}
 
 
 def mark_done(
