@@ -64,7 +64,7 @@ def read_spreadsheet(
     try:
         from tracker.importers.workbook_reader import is_plan_workbook, read_plan_workbook
 
-        if is_plan_workbook(workbook):
+        if is_plan_workbook(workbook, path):
             return read_plan_workbook(
                 workbook, path, fiscal_year=fiscal_year, organization=organization
             )
@@ -111,6 +111,7 @@ def _text(value: object) -> str:
 
 
 def _find_header(path: Path, rows: list[list[str]]) -> tuple[int, dict[str, int]]:
+    """The header row (index, columns by role) among the first rows; a missing column fails."""
     best: tuple[int, dict[str, int]] | None = None
     for index, raw in enumerate(rows[:HEADER_SEARCH_ROWS]):
         cells = [tidy(cell) for cell in raw]
@@ -132,6 +133,7 @@ def _find_header(path: Path, rows: list[list[str]]) -> tuple[int, dict[str, int]
 
 
 def _require(path: Path, report: Report) -> None:
+    """An agency sheet must name its organization and fiscal year, or be told them."""
     if report.organization is None:
         raise InvalidInput(
             f"{path}: the sheet does not name the organization (a cell 'หน่วยงาน: …' above the "
@@ -164,6 +166,7 @@ def _carry_merged(rows: list[list[str]], columns: dict[str, int]) -> list[list[s
 
 
 def _progress_columns(header: list[str]) -> dict[str, int]:
+    """The columns of status and percent in the header, if any."""
     found = {}
     for index, cell in enumerate(header):
         if cell.replace(" ", "") == STATUS_HEADER:
@@ -174,6 +177,7 @@ def _progress_columns(header: list[str]) -> dict[str, int]:
 
 
 def _state(path: Path, row: int, cells: list[str], progress: dict[str, int]) -> dict[str, Any]:
+    """A row's status and percent; an unknown label or a percent past 100 fails with the row."""
     state: dict[str, Any] = {}
     if "status" in progress and progress["status"] < len(cells) and cells[progress["status"]]:
         label = cells[progress["status"]]
@@ -192,6 +196,7 @@ def _state(path: Path, row: int, cells: list[str], progress: dict[str, int]) -> 
 
 
 def _apply_states(document: dict[str, Any], states: dict[tuple[int, int], dict[str, Any]]) -> None:
+    """Put the rows' status and percent on the tasks built from them."""
     for index, measure in enumerate(document["measures"]):
         for task in measure["tasks"]:
             task.update(states.get((index, task["number"]), {}))

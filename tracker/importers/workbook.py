@@ -104,6 +104,7 @@ def uncovered_fields(document: dict[str, Any]) -> list[str]:
 
 
 def _write_measure_sheet(sheet: Any, document: dict[str, Any], path: Path) -> None:
+    """The title lines, a note on what to edit, the header on MEASURE_HEADER_ROW, a row per task."""
     sheet.append([organization_line(document["organization"]["name"])])
     sheet.append([fiscal_year_line(document["fiscal_year"])])
     sheet.append([MEASURE_NOTE])
@@ -136,6 +137,7 @@ def measure_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _task_cells(task: dict[str, Any]) -> dict[str, Any]:
+    """A task's cells, keyed by MEASURE_COLUMNS' keys; the step cell is "<number>. <title>"."""
     return {
         "task": f"{task['number']}. {task['title']}",
         "units": task.get("units") or None,
@@ -227,6 +229,7 @@ def _table_lists(document: dict[str, Any]) -> dict[Table, list[dict[str, Any]]]:
 
 
 def _write_table(sheet: Any, table: Table, entries: list[dict[str, Any]], path: Path) -> None:
+    """A table sheet: its header on row 1, an entry a row below, the header frozen."""
     _header(sheet, 1, table.columns)
     for row, entry in enumerate(entries, start=2):
         _write_row(sheet, row, table.columns, entry, path)
@@ -237,6 +240,7 @@ def _write_table(sheet: Any, table: Table, entries: list[dict[str, Any]], path: 
 
 
 def _header(sheet: Any, row: int, columns: tuple[Column, ...]) -> None:
+    """Bold, wrapped header cells, and each column's width."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -250,6 +254,7 @@ def _header(sheet: Any, row: int, columns: tuple[Column, ...]) -> None:
 def _write_row(
     sheet: Any, row: int, columns: tuple[Column, ...], entry: dict[str, Any], path: Path
 ) -> None:
+    """One entry's cells in the order of ``columns`` (see to_cell and put)."""
     from openpyxl.styles import Alignment
 
     top = Alignment(wrap_text=True, vertical="top")
@@ -260,4 +265,5 @@ def _write_row(
 
 
 def _where(path: Path, sheet: Any, row: int, column: Column) -> str:
+    """How a write error names its cell."""
     return f"{path}: sheet {sheet.title} row {row} column {column.header}"

@@ -69,6 +69,7 @@ class Table:
 
 
 def _choices(labels: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """A label map as Column.labels."""
     return tuple(labels.items())
 
 
@@ -219,6 +220,9 @@ def from_cell(column: Column, raw: Any) -> Any:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return MISSING
     return _READERS[column.kind](column, raw)
+
+
+# Each reader takes a non-blank cell and returns the field's value or raises ValueError.
 
 
 def _text(_column: Column, raw: Any) -> str:

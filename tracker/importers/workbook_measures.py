@@ -34,6 +34,9 @@ _NUMBERED = re.compile(r"([0-9๐-๙]{1,4})\s*[.)](?![0-9๐-๙])\s*(.*)", re.
 
 @dataclass
 class _Measure:
+    """A measure's rows as read: its number, first row, title and items (with the place each
+    came from), and its steps' fields."""
+
     number: int
     place: str
     title: tuple[str, str] | None = None  # (value, place)
@@ -44,11 +47,9 @@ class _Measure:
 def read_measures(
     reader: SheetReader, document: dict[str, Any], units: list[dict], series: list[dict]
 ) -> list[dict[str, Any]]:
-    """The measures of the measure sheet (the first sheet that is not a named one)."""
-    sheet = next((s for s in reader.workbook.sheetnames if s not in NAMED_SHEETS), None)
-    if sheet is None:
-        raise InvalidInput(f"{reader.path}: no measure sheet (it comes first in a plan workbook)")
-    rows = reader.rows(sheet)
+    """The measures of the measure sheet: the first sheet, other than the named ones, with a
+    measure-table header in its first rows."""
+    sheet, rows = _measure_sheet(reader)
     header_at, index = _measure_header(reader, sheet, rows)
     _check_title_lines(reader, sheet, rows[:header_at], document)
     groups = _group_rows(reader, sheet, rows, header_at, index)
@@ -56,16 +57,33 @@ def read_measures(
     return [_measure(reader, group, m, context) for m, group in enumerate(groups)]
 
 
-def _measure_header(
-    reader: SheetReader, sheet: str, rows: list[tuple[Any, ...]]
-) -> tuple[int, dict[str, int]]:
-    """The header row among the first rows (the one naming most columns), and its columns."""
+def _measure_sheet(reader: SheetReader) -> tuple[str, list[tuple[Any, ...]]]:
+    """The measure sheet's name and rows (see read_measures)."""
+    others = [name for name in reader.workbook.sheetnames if name not in NAMED_SHEETS]
+    if not others:
+        raise InvalidInput(f"{reader.path}: no measure sheet (it comes first in a plan workbook)")
+    for name in others:
+        rows = reader.rows(name)
+        if _header_score(rows)[0]:
+            return name, rows
+    return others[0], reader.rows(others[0])  # its error names the header it lacks
+
+
+def _header_score(rows: list[tuple[Any, ...]]) -> tuple[int, int]:
+    """(how many measure-table headers, index) of the row among the first naming the most."""
     headers = {tidy(c.header) for c in MEASURE_COLUMNS}
     scores = [
         (sum(1 for cell in row if isinstance(cell, str) and tidy(cell) in headers), at)
         for at, row in enumerate(rows[:HEADER_SEARCH_ROWS])
     ]
-    best, at = max(scores, default=(0, 0), key=lambda score: (score[0], -score[1]))
+    return max(scores, default=(0, 0), key=lambda score: (score[0], -score[1]))
+
+
+def _measure_header(
+    reader: SheetReader, sheet: str, rows: list[tuple[Any, ...]]
+) -> tuple[int, dict[str, int]]:
+    """The header row among the first rows (the one naming most columns), and its columns."""
+    best, at = _header_score(rows)
     if best == 0:
         raise reader.fail(f"sheet {sheet}", "no measure-table header in its first rows")
     return at, header_columns(reader, sheet, at + 1, rows[at], MEASURE_COLUMNS)
@@ -121,6 +139,8 @@ def _group_rows(
 def _measure_of(
     reader: SheetReader, groups: dict[int, _Measure], current: _Measure | None, values: dict, place
 ) -> _Measure:
+    """The measure a row belongs to: its มาตรการที่; blank, the one above, unless the row gives
+    another title (then the next number)."""
     number = values.get("measure")
     title = values.get("measure_title")
     if number is None and title is not None and (current is None or _title(current) != title):
@@ -136,10 +156,12 @@ def _measure_of(
 
 
 def _title(measure: _Measure) -> str | None:
+    """The measure's title so far, if a row gave one."""
     return measure.title[0] if measure.title else None
 
 
 def _header_of(key: str) -> str:
+    """The Thai header of a measure-sheet column."""
     return next(column.header for column in MEASURE_COLUMNS if column.key == key)
 
 
@@ -172,6 +194,7 @@ def _take_row(reader: SheetReader, measure: _Measure, values: dict[str, Any], pl
 def _measure(
     reader: SheetReader, group: _Measure, m: int, context: tuple[dict[str, int], dict[str, int]]
 ) -> dict[str, Any]:
+    """The plan-document measure of a group of rows, each field's place noted."""
     if group.title is None:
         title = _header_of("measure_title")
         raise reader.fail(group.place, f"measure {group.number} has no title in {title}")

@@ -37,19 +37,20 @@ from tracker.importers.workbook_layout import (
 )
 from tracker.importers.workbook_measures import HEADER_SEARCH_ROWS, read_measures
 from tracker.importers.workbook_sheets import Row, SheetReader, blank, name_index, read_table
+from tracker.importers.xlsx import MAX_ROWS, sheet_rows
 from tracker.plandoc import PathItems, SourceMap, check_plan_document
 from tracker.textkey import lookup_key
 
 
-def is_plan_workbook(workbook: Any) -> bool:
+def is_plan_workbook(workbook: Any, path: Path) -> bool:
     """True for a workbook with the plan-facts sheet and its รูปแบบเอกสาร (schema) row."""
     if FACTS_SHEET not in workbook.sheetnames:
         return False
-    sheet = workbook[FACTS_SHEET]
-    for row in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, max_col=1, values_only=True):
-        if row and isinstance(row[0], str) and tidy(row[0]) == SCHEMA_LABEL:
-            return True
-    return False
+    rows = sheet_rows(workbook[FACTS_SHEET], path, max_rows=MAX_ROWS)
+    return any(
+        row and isinstance(row[0], str) and tidy(row[0]) == SCHEMA_LABEL
+        for row in rows[:HEADER_SEARCH_ROWS]
+    )
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class _SheetMap(SourceMap):
     places: dict[PathItems, str] = field(default_factory=dict)
 
     def error(self, where: PathItems, problem: str) -> InvalidInput:
+        """The error at the sheet, row and column of ``where`` or its nearest ancestor."""
         for size in range(len(where), 0, -1):
             place = self.places.get(tuple(where[:size]))
             if place is not None:
@@ -148,6 +150,8 @@ def _fact_rows(reader: SheetReader) -> dict[str, tuple[Any, str]]:
 def _assessment(
     reader: SheetReader, value: dict[str, Any], facts: dict[str, tuple[Any, str]]
 ) -> dict[str, Any] | None:
+    """The assessment of the facts sheet with its indicators and items; None without a year
+    (and then a score, grade, indicator or item is an error)."""
     indicators = read_table(reader, INDICATORS, ("assessment", "indicators"))
     items = read_table(reader, ITEMS, ("assessment", "items"))
     if "assessment_year" not in value:

@@ -35,9 +35,11 @@ class SheetReader:
     places: dict[PathItems, str] = field(default_factory=dict)
 
     def fail(self, place: str, problem: str) -> InvalidInput:
+        """An InvalidInput for a problem at ``place`` ("sheet X row N column Y")."""
         return InvalidInput(f"{self.path}: {place}: {problem}")
 
     def rows(self, name: str) -> list[tuple[Any, ...]]:
+        """The rows of sheet ``name`` (bounded: tracker.importers.xlsx); a missing one fails."""
         if name not in self.workbook.sheetnames:
             raise InvalidInput(
                 f"{self.path}: no sheet {name}: a plan workbook has the sheets "
@@ -70,6 +72,8 @@ class SheetReader:
 
 @dataclass
 class Row:
+    """One entry of a table sheet: its row number, its place for messages, its fields."""
+
     number: int
     place: str
     values: dict[str, Any]
@@ -113,6 +117,7 @@ def header_columns(
 
 
 def blank(value: Any) -> bool:
+    """True for an empty cell or one of only spaces."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 

@@ -101,20 +101,26 @@ def open_workbook(path: Path, *, max_expanded_bytes: int = MAX_EXPANDED_BYTES) -
         raise InvalidInput(f"{path}: not an Excel workbook (.xlsx): {reason}") from None
 
 
-def sheet_rows(sheet: Any, path: Path) -> list[tuple[Any, ...]]:
+def sheet_rows(sheet: Any, path: Path, *, max_rows: int = MAX_ROWS) -> list[tuple[Any, ...]]:
     """The raw cell values of ``sheet``, row by row, each row cut to MAX_COLUMNS cells.
 
-    Contract: never reads more than MAX_ROWS + 1 rows; a sheet with more is an InvalidInput
-    naming it.
+    Contract: never reads more than ``max_rows`` + 1 rows; a sheet with more, or whose XML
+    cannot be read (a corrupt or truncated part), is an InvalidInput naming it.
     """
     rows: list[tuple[Any, ...]] = []
-    for row in sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True):
-        if len(rows) == MAX_ROWS:
-            raise InvalidInput(
-                f"{path}: sheet {sheet.title}: more than {MAX_ROWS:,} rows, more than a plan "
-                "has: delete the empty rows at its end, or split the workbook"
-            )
-        rows.append(tuple(row))
+    try:
+        for row in sheet.iter_rows(max_row=max_rows + 1, max_col=MAX_COLUMNS, values_only=True):
+            if len(rows) == max_rows:
+                raise InvalidInput(
+                    f"{path}: sheet {sheet.title}: more than {max_rows:,} rows, more than a plan "
+                    "has: delete the empty rows at its end, or split the workbook"
+                )
+            rows.append(tuple(row))
+    except InvalidInput:
+        raise
+    except Exception as error:  # zipfile, zlib and XML parsers each raise their own
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise InvalidInput(f"{path}: sheet {sheet.title}: cannot be read: {reason}") from None
     return rows
 
 
@@ -143,6 +149,7 @@ def put(cell: Any, value: Any, where: str) -> None:
 
 
 def _put_text(cell: Any, text: str, where: str) -> None:
+    """Set a text value as a string cell (see put); a control character is an InvalidInput."""
     from openpyxl.utils.exceptions import IllegalCharacterError
 
     try:
