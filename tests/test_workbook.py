@@ -1,5 +1,6 @@
 """Plan workbooks: `tracker export --format xlsx` writes the whole plan, `tracker import` reads it
-back exactly, a secretariat's edits are taken, and a hostile file is refused in one line.
+back exactly, a secretariat's edits are taken, and a bad cell is named by sheet, row and column
+(hostile and broken files: tests/test_workbook_safety.py).
 
 Workbooks are exported by the CLI and edited with openpyxl as a person would in Excel;
 expected values are written here by hand (from examples/demo-plan.yaml and the edits made).
@@ -10,17 +11,13 @@ database" is a second empty database of the same backend.
 from __future__ import annotations
 
 import copy
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
 import yaml
-from conftest import SEED_REPORT, fresh_database_url
-
-from tracker.errors import InvalidInput
-from tracker.importers.spreadsheet import read_spreadsheet
+from conftest import DEMO_PLAN, SEED_REPORT, fresh_database_url
 
 MEASURE_SHEET = "แผน 2570"  # the demo plan's fiscal year
 TITLE = "มาตรการส่งเสริมคุณธรรมและความโปร่งใส ประจำปีงบประมาณ พ.ศ. ๒๕๗๐"
@@ -308,144 +305,29 @@ def test_a_bad_cell_is_refused_naming_sheet_row_and_column(
     assert demo_cli.ok("plans", "--json").json() == []
 
 
-# --- safety --------------------------------------------------------------------------------------
-
-FORMULAS = {
-    "title": '=HYPERLINK("http://evil.example/","คลิก")',
-    "measure": "=SUM(A1:A3)",
-    "task": "+1+1",
-    "alias": "-ฝ่ายการเงิน",
-    "place": "@SUM(1)",
-    "note": "=cmd|' /C calc'!A0",
-}
+# --- what the reader leaves alone, what the writer refuses --------------------------------------
 
 
-def formula_plan() -> dict[str, Any]:
-    return {
-        "schema": "ita-tracker/plan@1",
-        "organization": {"name": "เทศบาลตำบลทดสอบสูตร"},
-        "fiscal_year": 2568,
-        "title": FORMULAS["title"],
-        "units": [{"name": "กองคลัง", "aliases": [FORMULAS["alias"]]}],
-        "meeting_series": [
-            {
-                "name": "ประชุมประจำเดือน",
-                "rrule": "FREQ=MONTHLY;BYMONTHDAY=5",
-                "place": FORMULAS["place"],
-                "exceptions": [{"date": "2025-01-05", "cancelled": True, "note": FORMULAS["note"]}],
-            }
-        ],
-        "measures": [
-            {
-                "title": FORMULAS["measure"],
-                "tasks": [{"number": 1, "title": FORMULAS["task"], "units": ["กองคลัง"]}],
-            }
-        ],
-    }
+def test_a_sheet_of_ones_own_before_the_measure_sheet_is_left_alone(demo_cli, tmp_path, fresh_url):
+    before = demo_cli.ok("export").json()
+
+    def edit(workbook) -> None:  # type: ignore[no-untyped-def]
+        notes = workbook.create_sheet("บันทึกของเลขานุการ", 0)
+        notes.append(["ประชุมครั้งหน้า: ทบทวนขั้นตอนที่ ๓"])
+
+    path = edit_workbook(export_workbook(demo_cli, tmp_path / "plan.xlsx"), edit)
+    demo_cli.env(TRACKER_DATABASE_URL=fresh_url)
+    demo_cli.ok("import", str(path))
+
+    assert demo_cli.ok("export").json() == before
 
 
-def test_formula_looking_text_is_written_as_text_and_read_back_as_the_same_text(
-    cli, tmp_path, fresh_url
-):
-    source = tmp_path / "plan.yaml"
-    source.write_text(yaml.safe_dump(formula_plan(), allow_unicode=True), encoding="utf-8")
-    cli.ok("import", str(source))
-    before = cli.ok("export").json()
-    path = export_workbook(cli, tmp_path / "plan.xlsx")
+def test_a_document_field_the_workbook_has_no_cell_for_is_never_silently_dropped(tmp_path):
+    from tracker.importers.spreadsheet import write_spreadsheet
 
-    with zipfile.ZipFile(path) as archive:
-        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
-        assert sheets
-        for name in sheets:
-            assert b"<f>" not in archive.read(name), f"{name} holds a formula"
-    workbook = openpyxl.load_workbook(path)
-    texts = {}
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                assert cell.data_type != "f", cell.coordinate
-                if isinstance(cell.value, str) and cell.value[:1] in "=+-@":
-                    assert cell.data_type == "s"
-                    assert cell.quotePrefix, f"{sheet.title}!{cell.coordinate}"
-                    texts[cell.value] = sheet.title
-    assert texts[FORMULAS["title"]] == "ข้อมูลแผน"
-    assert texts[FORMULAS["measure"]] == "แผน 2568"
-    step = workbook["แผน 2568"]["B5"]
-    assert (step.value, step.data_type) == (f"1. {FORMULAS['task']}", "s")
-    assert texts[FORMULAS["note"]] == "ประชุมงดหรือเลื่อน"
+    document = yaml.safe_load(DEMO_PLAN.read_text(encoding="utf-8"))
+    document["units"][0]["phone"] = "054-000000"
 
-    cli.env(TRACKER_DATABASE_URL=fresh_url)
-    cli.ok("import", str(path))
-    after = cli.ok("export").json()
-    assert after == before
-    assert after["title"] == FORMULAS["title"]
-    assert after["measures"][0]["tasks"][0]["title"] == FORMULAS["task"]
-    assert after["units"][0]["aliases"] == [FORMULAS["alias"]]
-    assert after["meeting_series"][0]["place"] == FORMULAS["place"]
-
-
-def write_bomb(path: Path, megabytes: int) -> Path:
-    """A small zip whose one sheet XML expands to ``megabytes`` MB of repeated rows."""
-    row = b'<row><c t="inlineStr"><is><t>' + b"A" * 200 + b"</t></is></c></row>"
-    chunk = row * 5000
-    with (
-        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive,
-        archive.open("xl/worksheets/sheet1.xml", "w") as member,
-    ):
-        written = 0
-        while written < megabytes * 1024 * 1024:
-            member.write(chunk)
-            written += len(chunk)
-    return path
-
-
-def test_a_zip_bomb_is_refused_in_one_line_and_nothing_is_written(cli, tmp_path):
-    path = write_bomb(tmp_path / "bomb.xlsx", 201)
-    assert path.stat().st_size < 2 * 1024 * 1024  # small on disk, 201 MB inside
-
-    message = one_line_error(cli("import", str(path)))
-
-    assert str(path) in message
-    assert "expand" in message
-    assert "200.0 MB" in message
-    assert cli.ok("plans", "--json").json() == []
-
-
-def test_a_caller_may_set_its_own_expansion_bound(tmp_path):
-    path = tmp_path / "plan.xlsx"
-    workbook = openpyxl.Workbook()
-    workbook.active.append(["x" * 20_000] * 10)  # 200 kB of text, a few kB zipped
-    workbook.save(path)
-    assert path.stat().st_size < 100_000
-
-    with pytest.raises(InvalidInput, match="expand") as refused:
-        read_spreadsheet(path, fiscal_year=None, organization=None, max_expanded_bytes=100_000)
-
-    assert "\n" not in str(refused.value)
-    assert str(path) in str(refused.value)
-
-
-def test_a_sheet_of_more_than_twenty_thousand_rows_is_refused_naming_the_sheet(cli, tmp_path):
-    path = tmp_path / "long.xlsx"
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("ยาวมาก")
-    for number in range(20_001):
-        sheet.append([f"แถว {number}"])
-    workbook.save(path)
-
-    message = one_line_error(cli("import", str(path)))
-
-    assert "sheet ยาวมาก" in message
-    assert "20,000 rows" in message
-    assert cli.ok("plans", "--json").json() == []
-
-
-def test_a_zip_that_is_not_a_workbook_is_refused_in_one_line(cli, tmp_path):
-    path = tmp_path / "notes.xlsx"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("notes.txt", "มาตรการ/แนวทาง")
-
-    message = one_line_error(cli("import", str(path)))
-
-    assert "notes.xlsx" in message
-    assert "not an Excel workbook" in message
+    with pytest.raises(ValueError, match=r"หน่วยงาน\.phone"):
+        write_spreadsheet(document, tmp_path / "plan.xlsx")
+    assert not (tmp_path / "plan.xlsx").exists()
