@@ -141,8 +141,10 @@ def normalize(text: str) -> str:
     return " ".join(to_arabic_digits(text).split())
 
 
-def quoted(text: str, limit: int = 80) -> str:
-    """``repr(text)``, shortened to ``limit`` characters: messages quote input, not pages."""
+def quoted(text: str, limit: int = MAX_PERIOD_LENGTH) -> str:
+    """``repr(text)``, shortened past ``limit`` characters: messages quote input, not pages.
+
+    Any text short enough to be read as a period is quoted whole."""
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
@@ -430,8 +432,8 @@ def parse_period(text: str, fiscal_year: int | None = None) -> Period:
         raise PeriodError(f"cannot read period {text!r}: not text")
     if len(text) > MAX_PERIOD_LENGTH:
         raise PeriodError(
-            f"cannot read period {quoted(text)}: {len(text):,} characters is too long for a "
-            f"period ({MAX_PERIOD_LENGTH} at most)"
+            f"cannot read period {quoted(text, 80)}: {len(text):,} characters is too long for "
+            f"a period ({MAX_PERIOD_LENGTH} at most)"
         )
     if fiscal_year is not None:
         fiscal_year = be_fiscal_year(fiscal_year)

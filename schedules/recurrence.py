@@ -44,7 +44,7 @@ def parse_recurrence(text: str) -> str:
     """
     if len(text) > MAX_PHRASE_LENGTH:
         raise RecurrenceError(
-            f"cannot read meeting rule {quoted(text)}: {len(text):,} characters is too long for "
+            f"cannot read meeting rule {quoted(text, 80)}: {len(text):,} characters is too long for "
             f"a meeting phrase ({MAX_PHRASE_LENGTH} at most)"
         )
     clean = normalize(text)

@@ -394,9 +394,9 @@ def test_a_bad_setting_is_one_stderr_line_naming_the_variable(demo_cli, variable
 
 
 def test_the_db_option_creates_and_uses_that_sqlite_file(cli, tmp_path):
-    path = tmp_path / "nested" / "own.db"
+    path = tmp_path / "own.db"
     assert not path.exists()
-    cli.ok("--db", str(path), "import", str(DEMO_PLAN))
+    cli.ok("--db", str(path), "import", str(DEMO_PLAN))  # an import makes the file it names
     assert path.exists()
     info = cli.ok("--db", str(path), "db", "info", "--json").json()
     assert info["url"].startswith("sqlite")
@@ -409,12 +409,15 @@ def test_the_db_option_creates_and_uses_that_sqlite_file(cli, tmp_path):
 
 
 def test_db_info_on_a_new_file_shows_no_schema_until_upgrade(cli, tmp_path):
-    path = tmp_path / "fresh.db"
+    path = tmp_path / "nested" / "fresh.db"
     info = cli.ok("--db", str(path), "db", "info", "--json").json()
     assert info["revision"] is None
+    assert info["exists"] is False
     assert info["head"]
-    cli.ok("--db", str(path), "db", "upgrade")
-    assert cli.ok("--db", str(path), "db", "info", "--json").json()["revision"] == info["head"]
+    assert not path.parent.exists()  # looking never makes a database
+    cli.ok("--db", str(path), "db", "upgrade")  # making one on purpose makes its folder too
+    after = cli.ok("--db", str(path), "db", "info", "--json").json()
+    assert (after["revision"], after["exists"]) == (info["head"], True)
 
 
 # --- the real console script -----------------------------------------------------------------

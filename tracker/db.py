@@ -8,6 +8,7 @@ migration actually has to run, so everyday commands start fast.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +34,14 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 def sqlite_url(path: str | Path) -> str:
     """The SQLAlchemy URL of a SQLite file."""
     return f"sqlite:///{Path(path).expanduser()}"
+
+
+class Create(enum.StrEnum):
+    """What opening a SQLite file that does not exist may do."""
+
+    NEVER = "never"  # an error (DatabaseMissing): a typo'd path never becomes a database
+    FILE = "file"  # make the file, in a folder that exists
+    WITH_FOLDERS = "with-folders"  # make the file and any folders it needs
 
 
 class DatabaseMissing(TrackerError):
@@ -77,12 +86,12 @@ def parse_database_url(url: str) -> URL:
     )
 
 
-def make_engine(url: str, *, create: bool = True) -> Engine:
+def make_engine(url: str, *, create: Create = Create.WITH_FOLDERS) -> Engine:
     """Create an engine for ``url``; SQLite files get WAL, a busy timeout and foreign keys.
 
-    A SQLite file that does not exist is created (with its folders) only when ``create``;
-    otherwise it is a DatabaseMissing error, so a typo'd path never becomes a new empty
-    database. A folder where the file should be is InvalidInput.
+    A SQLite file that does not exist is made as ``create`` allows, else it is a
+    DatabaseMissing error, so a typo'd path never becomes a new empty database. A folder
+    where the file should be is InvalidInput.
     """
     parsed = parse_database_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -95,12 +104,19 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
     return create_engine(parsed, pool_pre_ping=True)
 
 
-def _prepare_sqlite_file(path: Path, *, create: bool) -> None:
+def _prepare_sqlite_file(path: Path, *, create: Create) -> None:
+    try:
+        _make_sqlite_file(path, create=create)
+    except OSError as error:  # a name too long for the file system, no permission…
+        raise InvalidInput(f"cannot use {path} as a database file: {error.strerror}") from None
+
+
+def _make_sqlite_file(path: Path, *, create: Create) -> None:
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder, not a database file")
     if path.exists():
         return
-    if not create:
+    if create is Create.NEVER or (create is Create.FILE and not path.parent.is_dir()):
         raise DatabaseMissing(path)
     path.parent.mkdir(parents=True, exist_ok=True)
 
@@ -191,10 +207,10 @@ def _refuse_foreign_tables(engine: Engine, url: str) -> None:
         )
 
 
-def open_database(url: str, *, create: bool = True) -> sessionmaker[Session]:
+def open_database(url: str, *, create: Create = Create.WITH_FOLDERS) -> sessionmaker[Session]:
     """Open (and if needed migrate) the database at ``url``; return a session factory.
 
-    A SQLite file that does not exist is created only when ``create`` (see make_engine).
+    A SQLite file that does not exist is made as ``create`` allows (see make_engine).
     """
     engine = make_engine(url, create=create)
     ensure_schema(engine)

@@ -26,6 +26,7 @@ from tracker.errors import InvalidInput
 from tracker.textkey import INVISIBLE_CHARACTERS
 
 MAX_URL_LENGTH = 2000
+MAX_NAME_LENGTH = 300  # the database's name columns (String(300))
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
 
@@ -69,8 +70,12 @@ def clean_title(text: str) -> str:
 
 
 def clean_name(text: str) -> str:
-    """A name as stored and shown: a clean title, trimmed, each run of whitespace one space."""
-    return " ".join(clean_title(text).split())
+    """A name as stored and shown: a clean title, trimmed, each run of whitespace one space,
+    at most MAX_NAME_LENGTH characters."""
+    name = " ".join(clean_title(text).split())
+    if len(name) > MAX_NAME_LENGTH:
+        raise TextProblem(f"is {len(name):,} characters long; a name has at most {MAX_NAME_LENGTH}")
+    return name
 
 
 def _blank(text: str) -> str:

@@ -67,8 +67,10 @@ def main(argv: list[str] | None = None) -> None:
     A TrackerError or a usage error is the user's to fix and says how; anything else is a
     bug, reported in one line too, with the traceback only under TRACKER_DEBUG=1.
     """
+    args = sys.argv[1:] if argv is None else argv
     try:
-        cli.main(args=argv, prog_name="tracker", standalone_mode=False)
+        _check_arguments(args)
+        cli.main(args=args, prog_name="tracker", standalone_mode=False)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except (click.exceptions.Abort, KeyboardInterrupt):
@@ -83,6 +85,23 @@ def main(argv: list[str] | None = None) -> None:
         _fail(str(error), error.exit_code)
     except Exception as error:
         _last_resort(error)
+
+
+def _check_arguments(args: list[str]) -> None:
+    """Every argument is text (tracker.inputs): bytes that are not UTF-8 reach Python as lone
+    surrogates (PEP 383) and would fail deep inside a command; say so at once instead."""
+    from tracker.errors import InvalidInput
+    from tracker.inputs import TextProblem, check_text
+
+    for position, arg in enumerate(args, start=1):
+        try:
+            check_text(arg)
+        except TextProblem as problem:
+            shown = arg.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+            raise InvalidInput(
+                f"argument {position} ({shown[:60]!r}) {problem}; the command line must be "
+                "UTF-8 text"
+            ) from None
 
 
 def _fail(message: str, code: int) -> None:
@@ -116,6 +135,7 @@ def first_line(error: object) -> str:
 
 
 MAX_QUOTED = 120
+MAX_LINE = 900  # characters of a message, "error: " aside
 
 
 def one_line(message: str) -> str:
@@ -132,5 +152,5 @@ def one_line(message: str) -> str:
             return quoted
         return f"{quoted[: MAX_QUOTED - 20]}…{quoted[0]} ({len(quoted) - 2:,} characters)"
 
-    flat = " ".join(message.splitlines())
-    return mask_url(re.sub(r"'[^']*'|\"[^\"]*\"", cut, flat))
+    flat = mask_url(re.sub(r"'[^']*'|\"[^\"]*\"", cut, " ".join(message.splitlines())))
+    return flat if len(flat) <= MAX_LINE else flat[: MAX_LINE - 1] + "…"

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from tracker.config import Settings
-    from tracker.db import DatabaseMissing
+    from tracker.db import Create, DatabaseMissing
 
 
 @dataclass
@@ -59,18 +59,27 @@ class AppContext:
     def session_factory(self, *, create: bool = False) -> sessionmaker[Session]:
         """Open the database once per command (migrating it on first use).
 
-        A SQLite file that does not exist is an error unless ``create`` (only the commands
-        that mean to make one, import and db upgrade, pass it): a typo'd ``--db`` never
-        becomes a new empty database.
+        A SQLite file that does not exist is an error unless ``create`` (only import passes
+        it); even then a folder that does not exist is made only for the default database:
+        a typo'd ``--db`` never becomes a new empty database.
         """
         if self._factory is None:
             from tracker.db import DatabaseMissing, open_database
 
             try:
-                self._factory = open_database(self.database_url, create=create)
+                self._factory = open_database(self.database_url, create=self.may_create(create))
             except DatabaseMissing as missing:
                 raise self.missing_database(missing) from None
         return self._factory
+
+    def may_create(self, create: bool) -> Create:
+        """How far opening may go in making a database that does not exist (see db.Create)."""
+        from tracker.db import Create
+
+        if not create:
+            return Create.NEVER
+        explicit = self.db_path or self.settings.database_url
+        return Create.FILE if explicit else Create.WITH_FOLDERS
 
     def missing_database(self, missing: DatabaseMissing) -> Exception:
         """The CLI's words for a database that is not there: how to make one on purpose."""

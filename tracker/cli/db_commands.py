@@ -31,9 +31,9 @@ def upgrade_command(app: AppContext) -> None:
     Example:
       tracker db upgrade
     """
-    from tracker.db import HEAD_REVISION, ensure_schema, make_engine
+    from tracker.db import HEAD_REVISION, Create, ensure_schema, make_engine
 
-    engine = make_engine(app.database_url, create=True)
+    engine = make_engine(app.database_url, create=Create.WITH_FOLDERS)  # on purpose
     before = ensure_schema(engine)
     if before == HEAD_REVISION:
         click.echo(f"already at schema {HEAD_REVISION}")
@@ -51,11 +51,11 @@ def info_command(app: AppContext, as_json: bool) -> None:
     Example:
       tracker --db /tmp/try.db db info
     """
-    from tracker.db import HEAD_REVISION, DatabaseMissing, current_revision, make_engine
+    from tracker.db import HEAD_REVISION, Create, DatabaseMissing, current_revision, make_engine
 
     exists = True
     try:
-        revision = current_revision(make_engine(app.database_url, create=False))
+        revision = current_revision(make_engine(app.database_url, create=Create.NEVER))
     except DatabaseMissing:
         exists, revision = False, None
     info = {

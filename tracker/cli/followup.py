@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from tracker.cli.context import AppContext, echo_json, pass_app, print_lines, print_table
-from tracker.cli.params import DATE, ID
+from tracker.cli.params import DATE, DATETIME, ID
 from tracker.notify import CHANNELS
 
 
@@ -25,26 +25,6 @@ def register(cli: click.Group) -> None:
         series_group,
     ):
         cli.add_command(command)
-
-
-class DateTimeParam(click.ParamType):
-    """An ISO datetime; without an offset it is Asia/Bangkok time."""
-
-    name = "DATETIME"
-
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
-        from zoneinfo import ZoneInfo
-
-        if isinstance(value, datetime):
-            return value
-        try:
-            moment = datetime.fromisoformat(str(value).strip())
-        except ValueError:
-            self.fail(f"{value!r} is not a date and time: write 2023-07-31T09:00+07:00", param, ctx)
-        return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Asia/Bangkok"))
-
-
-DATETIME = DateTimeParam()
 
 
 def _print_items(app: AppContext, results: list[Any]) -> None:

@@ -22,10 +22,13 @@ def write_output_with(path: Path, write: Callable[[Path], object]) -> None:
     that does not exist (or cannot be written) is an InvalidInput naming it, not a traceback.
     """
     folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InvalidInput(f"cannot write {path}: the folder {folder} does not exist")
-    if path.is_dir():
-        raise InvalidInput(f"cannot write {path}: it is a folder")
+    try:
+        if not folder.is_dir():
+            raise InvalidInput(f"cannot write {path}: the folder {folder} does not exist")
+        if path.is_dir():
+            raise InvalidInput(f"cannot write {path}: it is a folder")
+    except OSError as error:  # a name too long for the file system, say
+        raise InvalidInput(f"cannot write {path}: {error.strerror}") from None
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:

@@ -18,8 +18,13 @@ class DateParam(click.ParamType):
         if isinstance(value, date):
             return value
         text = str(value).strip()
-        if _ISO_SHAPE.fullmatch(text):
-            return self._iso(text, param, ctx)
+        day = self._iso(text, param, ctx) if _ISO_SHAPE.fullmatch(text) else None
+        day = day or self._thai(text, param, ctx)
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            self.fail(f"{text!r} is outside the years ITA Tracker works with ({YEARS})", param, ctx)
+        return day
+
+    def _thai(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> date:
         from schedules import PeriodError, parse_period
         from schedules.periods import quoted
 
@@ -40,6 +45,7 @@ class DateParam(click.ParamType):
         return period.start
 
     def _iso(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        """An ISO date; a Buddhist-era year in one (2569-11-01) is refused with the CE date."""
         year, month = int(text[:4]), int(text[5:7])
         if year >= BE_YEARS_FROM:
             from schedules.thai import THAI_MONTHS_ABBR
@@ -59,9 +65,41 @@ class DateParam(click.ParamType):
 
 _ISO_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 BE_YEARS_FROM = 2400  # four-digit years from here on are Buddhist-era (domain.md §3)
+# The years a date given to a command may fall in: plans, meetings and clocks of people
+# alive; beyond them date arithmetic (a week before 1 Jan of year 1) would overflow.
+FIRST_YEAR, LAST_YEAR = 1900, 2399
+YEARS = "CE 1900 to 2399, BE 2443 to 2942"
 
 
 DATE = DateParam()
+
+
+class DateTimeParam(click.ParamType):
+    """An ISO date and time (CE); without an offset it is Asia/Bangkok time."""
+
+    name = "DATETIME"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            self.fail(
+                f"{text[:40]!r} is not a date and time: write 2023-07-31T09:00+07:00", param, ctx
+            )
+        if moment.year >= BE_YEARS_FROM:
+            self.fail(f"{text!r} has a Buddhist-era year: ISO dates are CE", param, ctx)
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            self.fail(f"{text!r} is outside the years ITA Tracker works with ({YEARS})", param, ctx)
+        return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Asia/Bangkok"))
+
+
+DATETIME = DateTimeParam()
 
 STATUS_CHOICE = click.Choice(["not_started", "in_progress", "done", "cancelled"])
 HOLIDAY_POLICY_CHOICE = click.Choice(["flag", "skip", "move"])

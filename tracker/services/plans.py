@@ -534,8 +534,7 @@ def _export_series(series: MeetingSeries) -> dict[str, Any]:
         "report_days": series.report_days,
         "report_time": series.report_time.strftime("%H:%M"),
         "recipients": [
-            {"channel": r.channel, "address": r.address, "name": r.name}
-            for r in series.recipients
+            {"channel": r.channel, "address": r.address, "name": r.name} for r in series.recipients
         ],
         "exceptions": [
             {

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from tracker.errors import InvalidInput, NotFound, Refused
 from tracker.models import Organization, Task, TaskEvent, Unit, UnitAlias, UnitContact
-from tracker.textkey import lookup_key, tidy_name
+from tracker.textkey import lookup_key
 
 
 def list_units(session: Session, organization: Organization) -> list[Unit]:
@@ -51,6 +51,17 @@ def get_unit(session: Session, organization: Organization, name: str) -> Unit:
     return unit
 
 
+def unit_name(name: str) -> str:
+    """A unit's name as stored (tracker.inputs.clean_name), or InvalidInput saying why not."""
+    from tracker.inputs import TextProblem, clean_name
+
+    try:
+        return clean_name(name)
+    except TextProblem as problem:
+        shown = name if len(name) <= 60 else name[:59] + "…"
+        raise InvalidInput(f"unit name {shown!r} {problem}") from None
+
+
 def _ensure_name_free(
     session: Session, organization: Organization, name: str, allowed: Unit | None = None
 ) -> None:
@@ -63,9 +74,7 @@ def add_unit(
     session: Session, organization: Organization, name: str, *, all_units: bool = False
 ) -> Unit:
     """Create a unit; a name (or alias) already in use is refused."""
-    name = tidy_name(name)
-    if not name:
-        raise Refused("a unit needs a name")
+    name = unit_name(name)
     _ensure_name_free(session, organization, name)
     unit = Unit(organization=organization, name=name, key=lookup_key(name), all_units=all_units)
     session.add(unit)
@@ -75,7 +84,7 @@ def add_unit(
 
 def add_alias(session: Session, unit: Unit, name: str) -> UnitAlias | None:
     """Let ``unit`` also be found as ``name``; no-op if that already finds it."""
-    name = tidy_name(name)
+    name = unit_name(name)
     holder = find_unit(session, unit.organization, name)
     if holder is unit:
         return None
@@ -91,9 +100,7 @@ def add_alias(session: Session, unit: Unit, name: str) -> UnitAlias | None:
 
 def rename_unit(session: Session, unit: Unit, new_name: str) -> Unit:
     """Give ``unit`` a new display name; the old one stays findable as an alias."""
-    new_name = tidy_name(new_name)
-    if not new_name:
-        raise Refused("a unit needs a name")
+    new_name = unit_name(new_name)
     _ensure_name_free(session, unit.organization, new_name, allowed=unit)
     old_name = unit.name
     if lookup_key(new_name) == unit.key:
