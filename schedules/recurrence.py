@@ -44,8 +44,8 @@ def parse_recurrence(text: str) -> str:
     """
     if len(text) > MAX_PHRASE_LENGTH:
         raise RecurrenceError(
-            f"cannot read meeting rule {quoted(text, 80)}: {len(text):,} characters is too long for "
-            f"a meeting phrase ({MAX_PHRASE_LENGTH} at most)"
+            f"cannot read meeting rule {quoted(text, 80)}: {len(text):,} characters is too "
+            f"long for a meeting phrase ({MAX_PHRASE_LENGTH} at most)"
         )
     clean = normalize(text)
     raw_rule = re.search(r"(?i)(RRULE:)?FREQ=\S+", clean)
