@@ -57,6 +57,27 @@ JOB: Labels = {
     "dispatch": ("ส่งข้อความ", "dispatch"),
 }
 
+# What each job does, for `tracker jobs` (English as in the scheduler's catalogue).
+JOB_DESCRIPTION: Labels = {
+    "meeting-reminders": (
+        "สรุปงานถึงแต่ละหน่วยงานก่อนการประชุมแต่ละครั้ง",
+        "digest to each unit before each meeting",
+    ),
+    "progress-reports": (
+        "รายงานความคืบหน้าถึงฝ่ายเลขานุการก่อนการประชุมแต่ละครั้ง",
+        "progress report to the secretariat before each meeting",
+    ),
+    "deadline-alerts": (
+        "เตือนก่อนวันสิ้นสุดของขั้นตอน n วัน และเมื่อเกินกำหนด",
+        "alerts n days before a task's end and once overdue",
+    ),
+    "overdue-digests": (
+        "สรุปงานเกินกำหนดรายสัปดาห์ถึงหัวหน้าหน่วยงาน",
+        "weekly overdue digest to each unit's head",
+    ),
+    "dispatch": ("ส่งข้อความที่รอส่ง และส่งซ้ำที่ไม่สำเร็จ", "send what is queued, retry what failed"),
+}
+
 # What a job run did, counted (tracker.followup.jobs.JobResult).
 JOB_COUNT: Labels = {
     "queued": ("เข้าคิว", "queued"),

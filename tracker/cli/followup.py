@@ -255,6 +255,7 @@ def jobs_group(ctx: click.Context, app: AppContext, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from tracker.followup.scheduler import CATALOGUE, next_runs
+    from tracker.i18n import JOB_DESCRIPTION, label
 
     upcoming = next_runs(app.settings.timezone, app.now)
     rows = [
@@ -272,7 +273,15 @@ def jobs_group(ctx: click.Context, app: AppContext, as_json: bool) -> None:
     print_table(
         app.t("งานตามกำหนดเวลา", "Scheduled jobs"),
         ["ID", app.t("ทำอะไร", "What"), app.t("เมื่อ", "Trigger"), app.t("ครั้งถัดไป", "Next run")],
-        [[r["id"], r["description"], r["trigger"], (r["next_run"] or "")[:16]] for r in rows],
+        [
+            [
+                r["id"],
+                label(JOB_DESCRIPTION, r["id"], app.lang),
+                r["trigger"],
+                (r["next_run"] or "")[:16].replace("T", " "),
+            ]
+            for r in rows
+        ],
     )
 
 

@@ -79,10 +79,19 @@ def parse_plan_document(text: str, file: str, fmt: str) -> dict[str, Any]:
     return data
 
 
+class _NoAliasDumper(yaml.SafeDumper):
+    """Writes a value shared by two places twice: plan documents never hold aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def dump_plan_document(document: dict[str, Any], fmt: str) -> str:
     """Serialise a document as JSON or YAML, Thai text kept readable (not \\u-escaped)."""
     if fmt == "json":
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if fmt == "yaml":
-        return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+        return yaml.dump(
+            document, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False, width=100
+        )
     raise InvalidInput(f"unknown format {fmt!r}: use json or yaml")
