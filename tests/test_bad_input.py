@@ -8,7 +8,6 @@ schedules.rrules, tracker.inputs, tracker.notify.addresses), not from its output
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -446,7 +445,3 @@ def test_an_unexpected_error_is_one_line_and_the_traceback_only_on_request(cli, 
     assert shown.exit_code == 70
     assert "Traceback (most recent call last)" in shown.stderr
     assert shown.stderr.rstrip().splitlines()[-1].startswith("error: unexpected ZeroDivisionError")
-
-
-def copy_of(document: dict[str, Any]) -> dict[str, Any]:
-    return copy.deepcopy(document)
