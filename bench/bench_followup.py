@@ -59,14 +59,12 @@ from schedules import format_span
 from schedules.workdays import ThaiCalendar
 from tracker.db import open_database
 from tracker.followup.dues import next_alert, plan_meeting_dues
-from tracker.followup.jobs import (
-    LOOKBACK,
-    Options,
-    deadline_alerts,
-    meeting_reminders,
-    overdue_digests,
-    progress_reports,
-)
+from tracker.followup.jobs import Options
+from tracker.followup.jobs.deadline_alerts import deadline_alerts
+from tracker.followup.jobs.meeting_reminders import meeting_reminders
+from tracker.followup.jobs.overdue_digests import overdue_digests
+from tracker.followup.jobs.progress_reports import progress_reports
+from tracker.followup.jobs.sweep import LOOKBACK
 from tracker.followup.ledger import dispatch
 from tracker.models import (
     Measure,
@@ -565,7 +563,10 @@ def bench_database(
 
     # (b) the every-15-minutes sweep when nothing is due.
     step = measured(
-        column, "idle", statements, lambda: meeting_reminders(factory, IDLE_AT, options)
+        column,
+        "idle",
+        statements,
+        lambda: meeting_reminders(factory=factory, now=IDLE_AT, options=options),
     )
     if step.result is not None:
         column.cells["idle"] += f"; {step.result.queued} queued"
@@ -593,7 +594,7 @@ def bench_database(
         statements,
         factory,
         "meeting-reminder",
-        lambda: meeting_reminders(factory, PEAK_AT, options),
+        lambda: meeting_reminders(factory=factory, now=PEAK_AT, options=options),
     )
 
     # (h) dispatch of that round through the ledger, to a sender that discards each message:
@@ -619,7 +620,7 @@ def bench_database(
         statements,
         factory,
         "progress-report",
-        lambda: progress_reports(factory, REPORT_AT, options),
+        lambda: progress_reports(factory=factory, now=REPORT_AT, options=options),
     )
 
     # (g) Monday's overdue digests to every unit's head, then a later sweep of the week.
@@ -629,13 +630,15 @@ def bench_database(
         statements,
         factory,
         "overdue-digest",
-        lambda: overdue_digests(factory, DIGESTS_AT, options),
+        lambda: overdue_digests(factory=factory, now=DIGESTS_AT, options=options),
     )
     step = measured(
         column,
         "digests-again",
         statements,
-        lambda: overdue_digests(factory, DIGESTS_AT + timedelta(hours=1), options),
+        lambda: overdue_digests(
+            factory=factory, now=DIGESTS_AT + timedelta(hours=1), options=options
+        ),
     )
     if step.result is not None:
         column.cells["digests-again"] += f"; {step.result.already:,} already there"
@@ -645,7 +648,7 @@ def bench_database(
         column,
         "alerts-idle",
         statements,
-        lambda: deadline_alerts(factory, ALERTS_IDLE_AT, options),
+        lambda: deadline_alerts(factory=factory, now=ALERTS_IDLE_AT, options=options),
     )
     if step.result is not None:
         column.cells["alerts-idle"] += f"; {step.result.queued} queued"
@@ -655,7 +658,7 @@ def bench_database(
         statements,
         factory,
         "deadline-alert",
-        lambda: deadline_alerts(factory, ALERTS_PEAK_AT, options),
+        lambda: deadline_alerts(factory=factory, now=ALERTS_PEAK_AT, options=options),
     )
     engine.dispose()
 
@@ -723,7 +726,7 @@ def bench_prefect(tmp: Path, seed: int, runs: int) -> list[tuple[str, str]]:
         return [("Prefect", "skipped: flows.flows.followup_sweep missing")]
     imported = time.perf_counter() - started
     from tracker.config import load_settings
-    from tracker.followup.jobs import QUEUE_JOBS
+    from tracker.followup.catalogue import QUEUEING
 
     moment = PEAK_AT.isoformat()
 
@@ -731,7 +734,7 @@ def bench_prefect(tmp: Path, seed: int, runs: int) -> list[tuple[str, str]]:
         settings = load_settings()
         with flows.open_factory(settings) as tiny:
             flows.run_jobs(
-                tuple(QUEUE_JOBS),
+                QUEUEING,
                 flows.parse_now(moment, settings),
                 settings=settings,
                 factory=tiny,

@@ -33,14 +33,16 @@ import argparse
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from schedules.followup import lead_moments
 from schedules.workdays import ThaiCalendar
+from tracker.followup.timing import REMINDER, REPORT, lead_time
 from tracker.models import MeetingSeries
 from tracker.services.meetings import series_meetings
 
@@ -102,7 +104,7 @@ def build_schedules(
 
     A moment is ``days`` working days before a meeting that is held (cancelled ones have
     none; moved ones count from the day they are held) at the series' time, in the series'
-    timezone, as ``tracker.followup.jobs`` computes it; it is returned in Asia/Bangkok.
+    timezone (tracker.followup.timing, the planner's own rule); it is returned in Bangkok.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -113,19 +115,16 @@ def build_schedules(
     reminders: list[DueMoment] = []
     reports: list[DueMoment] = []
     for series in session.scalars(select(MeetingSeries).order_by(MeetingSeries.id)):
-        timings = (
-            (REMINDER_JOB, series.reminder_days, series.reminder_time, reminders),
-            (REPORT_JOB, series.report_days, series.report_time, reports),
-        )
         zone = ZoneInfo(series.timezone)
         # A meeting after the horizon can still have its moment inside it.
-        lead = timedelta(days=2 * max(series.reminder_days, series.report_days) + 14)
-        first, last = now.astimezone(zone).date(), end.astimezone(zone).date() + lead
-        for meeting in series_meetings(series, first, last, calendar=calendar):
-            if meeting.cancelled:
-                continue
-            for job, days, at, found in timings:
-                due = _due(calendar, meeting.date, days, at, zone)
+        beyond = timedelta(days=2 * max(series.reminder_days, series.report_days) + 14)
+        first, last = now.astimezone(zone).date(), end.astimezone(zone).date() + beyond
+        meetings = series_meetings(series, first, last, calendar=calendar)
+        for job, kind, found in (
+            (REMINDER_JOB, REMINDER, reminders),
+            (REPORT_JOB, REPORT, reports),
+        ):
+            for meeting, due in lead_moments(meetings, lead_time(series, kind), calendar, zone):
                 if now < due <= end:
                     moment = due.astimezone(ZoneInfo(BANGKOK))
                     found.append(DueMoment(job, series.id, series.name, meeting.date, moment))
@@ -135,10 +134,6 @@ def build_schedules(
         reminders=tuple(sorted(reminders, key=_order)),
         reports=tuple(sorted(reports, key=_order)),
     )
-
-
-def _due(calendar: ThaiCalendar, day: date, days_before: int, at: time, zone: ZoneInfo) -> datetime:
-    return datetime.combine(calendar.add_working_days(day, -days_before), at, zone)
 
 
 def _order(moment: DueMoment) -> tuple[datetime, int, date]:

@@ -23,7 +23,7 @@ from typing import Any
 from prefect import flow, get_run_logger
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker.followup.jobs import QUEUE_JOBS
+from tracker.followup.catalogue import DELIVERING, QUEUEING
 
 REMINDER_JOBS = ("meeting-reminders",)
 
@@ -70,15 +70,16 @@ def run_jobs(
     worker: str,
     dry_run: bool = False,
 ) -> dict[str, dict[str, object]]:
-    """Run the queueing jobs ``job_ids`` in order at ``now``, then dispatch the outbox.
+    """Run the queueing jobs ``job_ids`` in order at ``now``, then the delivering ones (the
+    dispatcher) of the catalogue.
 
-    Returns each job's result as a dict, keyed by job id, with "dispatch" last. With
-    ``dry_run`` the jobs report what they would queue and nothing is recorded or sent.
+    Returns each job's result as a dict, keyed by job id, in the order run. With ``dry_run``
+    the jobs report what they would queue and nothing is recorded or sent.
     """
     from tracker.followup.runner import run_job
 
     results: dict[str, dict[str, object]] = {}
-    for job_id in (*job_ids, "dispatch"):
+    for job_id in (*job_ids, *DELIVERING):
         result = run_job(job_id, settings, now, worker=worker, dry_run=dry_run, factory=factory)
         results[job_id] = result.as_dict()
     return results
@@ -124,7 +125,7 @@ def followup_sweep(now: str | None = None, dry_run: bool = False) -> dict[str, d
     ``now``: ISO date and time with an offset; default: the current time. ``dry_run``: show
     what would be queued, record and send nothing.
     """
-    return _run_in_flow(tuple(QUEUE_JOBS), now, dry_run)
+    return _run_in_flow(QUEUEING, now, dry_run)
 
 
 @flow(name="meeting-reminders", log_prints=False)

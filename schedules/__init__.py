@@ -10,7 +10,7 @@ from schedules.fiscal import (
     fiscal_year_of,
 )
 from schedules.periods import Period, PeriodError, find_periods, parse_period
-from schedules.recurrence import describe_recurrence, occurrences, parse_recurrence
+from schedules.recurrence import DEFAULT_ZONE, describe_recurrence, occurrences, parse_recurrence
 from schedules.rrules import RecurrenceError, check_rrule
 from schedules.thai import (
     be_year,
@@ -23,6 +23,7 @@ from schedules.thai import (
 )
 
 __all__ = [
+    "DEFAULT_ZONE",
     "Period",
     "PeriodError",
     "RecurrenceError",

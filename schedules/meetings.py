@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from schedules.recurrence import DEFAULT_TIMEZONE, occurrences
+from schedules.recurrence import DEFAULT_ZONE, occurrences
 from schedules.workdays import ThaiCalendar
 
 # A moved meeting can land a few days after its rule date (a long holiday), so the rule is
@@ -53,7 +53,7 @@ class SeriesRule:
     """What a meeting calendar needs to know about a series."""
 
     rrule: str
-    timezone: str = DEFAULT_TIMEZONE
+    timezone: str = DEFAULT_ZONE
     at: time = time(9, 0)
     policy: HolidayPolicy = HolidayPolicy.FLAG
 

@@ -17,7 +17,8 @@ from schedules.periods import normalize, quoted
 from schedules.rrules import INTERVAL_ANCHOR as _ANCHOR_MOMENT
 from schedules.rrules import RecurrenceError, check_rrule
 
-DEFAULT_TIMEZONE = "Asia/Bangkok"
+# The zone meetings, deadlines and "today" are in unless a series or a setting says otherwise.
+DEFAULT_ZONE = "Asia/Bangkok"
 # The day rules with an INTERVAL count their cycles from (a Monday, the 1st of a month).
 INTERVAL_ANCHOR = _ANCHOR_MOMENT.date()
 MAX_PHRASE_LENGTH = 1000  # a follow-up cell, never a page
@@ -280,7 +281,7 @@ def occurrences(
     start: date,
     end: date,
     *,
-    timezone: str = DEFAULT_TIMEZONE,
+    timezone: str = DEFAULT_ZONE,
     at: time = time(9, 0),
 ) -> list[datetime]:
     """Every occurrence of ``rrule`` on a day from ``start`` to ``end`` (both included).

@@ -352,15 +352,15 @@ def test_a_dry_run_sweep_records_and_sends_nothing(
 ) -> None:
     from flows.flows import run_jobs
     from tracker.config import load_settings
-    from tracker.followup.jobs import QUEUE_JOBS
+    from tracker.followup.catalogue import QUEUEING
 
     now = local(2026, 12, 14, 10, 0)
 
     results = run_jobs(
-        QUEUE_JOBS, now, settings=load_settings(), factory=demo_factory, worker="t", dry_run=True
+        QUEUEING, now, settings=load_settings(), factory=demo_factory, worker="t", dry_run=True
     )
 
-    assert list(results) == [*QUEUE_JOBS, "dispatch"]
+    assert list(results) == [*QUEUEING, "dispatch"]
     assert results["meeting-reminders"]["queued"] == 4
     assert results["dispatch"]["sent"] == 0
     assert ledger(demo_factory) == []

@@ -42,8 +42,11 @@ from thai_words import thai_short_date
 
 from tracker.config import Settings
 from tracker.db import unit_of_work
+from tracker.followup.catalogue import JOBS, JobRun
 from tracker.followup.delivery import make_sender
-from tracker.followup.jobs import QUEUE_JOBS, JobResult, Options, dispatch_outbox
+from tracker.followup.jobs import JobResult, Options
+from tracker.followup.jobs.dispatch import dispatch_outbox as dispatch_job
+from tracker.followup.jobs.meeting_reminders import meeting_reminders
 from tracker.followup.ledger import BACKOFF
 from tracker.importers import read_source
 from tracker.models import (
@@ -203,8 +206,35 @@ def set_series(factory: sessionmaker[Session], series_id: int, **values: Any) ->
             setattr(series, name, value)
 
 
+def _no_sender() -> Any:
+    raise AssertionError("a queueing job asked for a sender")
+
+
+def dispatch_outbox(
+    factory: sessionmaker[Session],
+    now: datetime,
+    send: Any,
+    *,
+    worker: str,
+    should_stop: Any = None,
+    threads: int = 1,
+) -> JobResult:
+    """The catalogue's dispatch job with this sender (the tests' shorthand)."""
+    return dispatch_job(
+        factory=factory,
+        now=now,
+        options=Options(),
+        send=lambda: send,
+        worker=worker,
+        should_stop=should_stop,
+        threads=threads,
+    )
+
+
 def queue_all(factory: sessionmaker[Session], now: datetime) -> list[JobResult]:
-    return [job(factory, now, Options()) for job in QUEUE_JOBS.values()]
+    """Every queueing job of the catalogue, in its order, at ``now``."""
+    run = JobRun(factory, now, Options(), worker="test", sender=_no_sender)
+    return [job.run(run) for job in JOBS if job.kind is not None]
 
 
 def run_all(
@@ -864,7 +894,7 @@ def test_webhook_and_apprise_deliver_to_local_http_servers_and_classify_errors(
         add_contact(session_factory, seed.unit_id, "webhook", http_server.url(path))
     add_contact(session_factory, seed.unit_id, "apprise", http_server.url("/apprise", "json"))
     send = make_sender(Settings(outbox_dir=tmp_path / "outbox", send_timeout=10))
-    QUEUE_JOBS["meeting-reminders"](session_factory, REMINDER_MOMENT, Options())
+    meeting_reminders(factory=session_factory, now=REMINDER_MOMENT, options=Options())
 
     dispatch_outbox(session_factory, REMINDER_MOMENT, send, worker="test")
 
@@ -957,7 +987,7 @@ def test_the_file_channel_writes_utf8_files_named_from_the_address_and_replaces_
     outbox_dir = tmp_path / "outbox"
     add_contact(session_factory, seed.unit_id, "file", "แพร่/เลขานุการ")
     send = make_sender(Settings(outbox_dir=outbox_dir))
-    QUEUE_JOBS["meeting-reminders"](session_factory, REMINDER_MOMENT, Options())
+    meeting_reminders(factory=session_factory, now=REMINDER_MOMENT, options=Options())
     dispatch_outbox(session_factory, REMINDER_MOMENT, send, worker="test")
 
     (row,) = [m for m in outbox(session_factory) if m.status is OutboxStatus.SENT]

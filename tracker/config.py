@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from schedules import DEFAULT_ZONE
 from tracker.errors import InvalidInput
 
 APP_DIR_NAME = "ita-tracker"
@@ -42,7 +43,7 @@ class Settings(BaseSettings):
 
     database_url: str | None = None
     lang: Literal["th", "en"] = "th"
-    timezone: str = "Asia/Bangkok"
+    timezone: str = DEFAULT_ZONE
     now: datetime | None = None
     smtp_host: str | None = None
     smtp_port: int = 25

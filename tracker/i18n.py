@@ -48,7 +48,7 @@ MISSED_REASON: Labels = {
     ),
 }
 
-# The scheduler's jobs (tracker.followup.scheduler.CATALOGUE ids).
+# The catalogue's jobs (tracker.followup.catalogue.JOBS ids).
 JOB: Labels = {
     "meeting-reminders": ("เตือนก่อนประชุม", "meeting reminders"),
     "progress-reports": ("รายงานความคืบหน้า", "progress reports"),

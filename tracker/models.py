@@ -40,6 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from schedules import DEFAULT_ZONE
 from schedules.meetings import HolidayPolicy  # flag, skip or move a meeting on a holiday
 
 NAMING_CONVENTION = {
@@ -89,7 +90,11 @@ class TaskStatus(enum.StrEnum):
     @property
     def is_closed(self) -> bool:
         """Done and cancelled tasks are closed: never overdue, never reminded."""
-        return self in (TaskStatus.DONE, TaskStatus.CANCELLED)
+        return self not in OPEN_STATUSES
+
+
+# The statuses of work still to do: what reminders list, what can be overdue.
+OPEN_STATUSES = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)
 
 
 class Tool(enum.StrEnum):
@@ -307,7 +312,7 @@ class MeetingSeries(Base):
     name: Mapped[str] = mapped_column(String(300))
     rrule: Mapped[str] = mapped_column(Text)  # RFC 5545, without DTSTART
     text: Mapped[str | None] = mapped_column(Text)  # the phrase as written
-    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Bangkok")
+    timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_ZONE)
     time_of_day: Mapped[time] = mapped_column(Time, default=time(9, 0))
     place: Mapped[str | None] = mapped_column(Text)
     holiday_policy: Mapped[HolidayPolicy] = mapped_column(

@@ -75,8 +75,8 @@ def remind_command(app: AppContext, now: datetime | None, dry_run: bool, as_json
     Example:
       tracker remind --now 2023-07-31T09:00+07:00 --dry-run
     """
+    from tracker.followup.catalogue import JOBS
     from tracker.followup.runner import run_job
-    from tracker.followup.scheduler import JOB_IDS
 
     moment = now or app.now
     factory = app.session_factory()
@@ -84,7 +84,7 @@ def remind_command(app: AppContext, now: datetime | None, dry_run: bool, as_json
         run_job(
             job_id, app.settings, moment, worker="tracker remind", dry_run=dry_run, factory=factory
         )
-        for job_id in JOB_IDS
+        for job_id in (job.id for job in JOBS)
     ]
     if as_json:
         echo_json([r.as_dict() for r in results])
@@ -113,11 +113,9 @@ def report_command(
     Example:
       tracker report --meeting 2023-08-02 --format md
     """
-    from datetime import timedelta
-
     from tracker.errors import NotFound
     from tracker.followup.progress import build_progress_report, render
-    from tracker.services.meetings import get_series, organization_series, series_meetings
+    from tracker.services.meetings import get_series, meeting_neighbours, organization_series
     from tracker.services.organizations import get_organization
 
     with app.transaction() as session:
@@ -129,22 +127,14 @@ def report_command(
             if len(all_series) != 1:
                 raise NotFound(f"{len(all_series)} meeting series: choose one with --series")
             series = all_series[0]
-        around = [
-            m
-            for m in series_meetings(
-                series, meeting - timedelta(days=62), meeting + timedelta(days=62)
-            )
-            if not m.cancelled
-        ]
-        index = next((i for i, m in enumerate(around) if m.date == meeting), None)
-        if index is None:
-            raise NotFound(
-                f"{series.name} does not meet on {meeting.isoformat()} (see `tracker meetings`)"
-            )
-        previous = around[index - 1].start if index > 0 else None
-        following = around[index + 1].date if index + 1 < len(around) else None
+        around = meeting_neighbours(series, meeting)
         report = build_progress_report(
-            session, series, meeting, previous=previous, next_meeting=following, lang=app.lang
+            session,
+            series,
+            meeting,
+            previous=around.previous.start if around.previous else None,
+            next_meeting=around.following.date if around.following else None,
+            lang=app.lang,
         )
     click.echo(render(report, fmt, app.lang), nl=False)
 
@@ -254,7 +244,8 @@ def jobs_group(ctx: click.Context, app: AppContext, as_json: bool) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from tracker.followup.scheduler import CATALOGUE, next_runs
+    from tracker.followup.catalogue import JOBS
+    from tracker.followup.scheduler import next_runs
     from tracker.i18n import JOB_DESCRIPTION, label
 
     upcoming = next_runs(app.settings.timezone, app.now)
@@ -265,7 +256,7 @@ def jobs_group(ctx: click.Context, app: AppContext, as_json: bool) -> None:
             "trigger": e.trigger,
             "next_run": upcoming[e.id].isoformat() if upcoming[e.id] else None,
         }
-        for e in CATALOGUE
+        for e in JOBS
     ]
     if as_json:
         echo_json(rows)

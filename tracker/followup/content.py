@@ -102,6 +102,22 @@ def reminder(
     return subject, text + "\n", _html(subject, [*opening, *hint], sections, lang)
 
 
+def reminder_groups(
+    lang: str,
+    overdue: list[TaskLine],
+    due_soon: list[TaskLine],
+    stale: list[TaskLine],
+    other: list[TaskLine],
+) -> list[tuple[str, list[TaskLine]]]:
+    """A reminder's sections under their headings, in the order a unit should read them."""
+    return [
+        (_t(lang, "เกินกำหนด", "Overdue"), overdue),
+        (_t(lang, "ครบกำหนดก่อนการประชุมครั้งถัดไป", "Due before the next meeting"), due_soon),
+        (_t(lang, "ยังไม่มีความคืบหน้าตั้งแต่การประชุมครั้งก่อน", "No update since the last meeting"), stale),
+        (_t(lang, "งานอื่นที่ยังดำเนินการอยู่", "Other open tasks"), other),
+    ]
+
+
 def deadline_alert(lang: str, unit: str, task: TaskLine, kind: str) -> tuple[str, str, str]:
     """ "7 days left", "1 day left" or "overdue since …" for one task."""
     assert task.end is not None

@@ -13,28 +13,29 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from schedules import DEFAULT_ZONE
+from schedules.followup import held
 from tracker.errors import InvalidInput
-from tracker.models import Measure, MeetingDue, MeetingSeries, Task, TaskStatus, Unit
+from tracker.followup.timing import MEETING_KINDS, lead_time, task_alerts
+from tracker.models import OPEN_STATUSES, Measure, MeetingDue, MeetingSeries, Task, Unit
 from tracker.services.meetings import series_meetings, series_rule
 
 log = logging.getLogger("tracker.followup")
 
 NO_MORE = datetime(9999, 12, 31, tzinfo=UTC)  # next_alert_at of a task with no alert left
-ALERT_TIME = time(9, 0)
-ALERT_ZONE = ZoneInfo("Asia/Bangkok")
+ZONE = ZoneInfo(DEFAULT_ZONE)
 PLAN_BACK = timedelta(days=35)
 PLAN_AHEAD = timedelta(days=60)
 PLAN_CHUNK = 500  # series planned per round trip: bounded bind parameters and memory
-OPEN = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)
 
 
-def plan_meeting_dues(session: Session, now: datetime, calendar) -> int:  # type: ignore[no-untyped-def]
+def plan_meeting_dues(session: Session, now: datetime, calendar, zone: ZoneInfo = ZONE) -> int:  # type: ignore[no-untyped-def]
     """Plan every series not planned today; returns how many series were planned.
 
     The series are claimed in one statement: an UPDATE that sets ``dues_planned_on`` only
@@ -44,7 +45,7 @@ def plan_meeting_dues(session: Session, now: datetime, calendar) -> int:  # type
     statements per chunk, and series with the same rule, timing and changes share one
     calendar computation.
     """
-    today = now.astimezone(ALERT_ZONE).date()
+    today = now.astimezone(zone).date()
     not_planned = or_(
         MeetingSeries.dues_planned_on.is_(None), MeetingSeries.dues_planned_on < today
     )
@@ -157,26 +158,24 @@ class _Planner:
             # and says so in the log on every planning, until its rule is corrected.
             log.error("series %s: %s", series.id, error)
             return []
-        held = [m for m in meetings if not m.cancelled]
+        taking_place = held(meetings)
         zone = ZoneInfo(series.timezone)
+        leads = [(kind, lead_time(series, kind)) for kind in MEETING_KINDS]
         wanted: list[_WantedDue] = []
-        for index, meeting in enumerate(held):
-            previous = held[index - 1].start if index > 0 else None
-            following = held[index + 1].date if index + 1 < len(held) else None
-            for job, days, at in (
-                ("meeting-reminder", series.reminder_days, series.reminder_time),
-                ("progress-report", series.report_days, series.report_time),
-            ):
-                day = self.calendar.add_working_days(meeting.date, -days)
+        for index, meeting in enumerate(taking_place):
+            previous = taking_place[index - 1].start if index > 0 else None
+            following = taking_place[index + 1].date if index + 1 < len(taking_place) else None
+            for kind, lead in leads:
+                due_at = lead.before(meeting.date, self.calendar, zone)
                 wanted.append(
                     _WantedDue(
-                        job,
+                        kind,
                         meeting.rule_date,
                         meeting.date,
                         meeting.start,
                         previous,
                         following,
-                        datetime.combine(day, at, zone),
+                        due_at,
                     )
                 )
         return wanted
@@ -203,38 +202,31 @@ def due_meeting_rows(
 # --- deadline alerts ---------------------------------------------------------------------
 
 
-def alert_moments(task: Task, alert_days: tuple[int, ...]) -> list[tuple[str, date, datetime]]:
-    """(kind, day, due) of every alert of a task: n days before its end, and overdue."""
-    assert task.end_date is not None
-    moments = [(f"{days}d", task.end_date - timedelta(days=days)) for days in alert_days]
-    moments.append(("overdue", task.end_date + timedelta(days=1)))
-    return sorted(
-        ((kind, day, datetime.combine(day, ALERT_TIME, ALERT_ZONE)) for kind, day in moments),
-        key=lambda m: m[2],
-    )
-
-
-def next_alert(task: Task, after: datetime, alert_days: tuple[int, ...]) -> datetime:
+def next_alert(
+    task: Task, after: datetime, alert_days: tuple[int, ...], zone: ZoneInfo = ZONE
+) -> datetime:
     """The first alert moment strictly after ``after`` (and not before the task existed)."""
     floor = max(after, task.created_at - timedelta(microseconds=1))
-    for _kind, _day, due in alert_moments(task, alert_days):
+    for _kind, _day, due in task_alerts(task, alert_days, zone):
         if due > floor:
             return due
     return NO_MORE
 
 
-def plan_alerts(session: Session, alert_days: tuple[int, ...]) -> int:
+def plan_alerts(session: Session, alert_days: tuple[int, ...], zone: ZoneInfo = ZONE) -> int:
     """Give every open task with an end date and no plan its first alert moment."""
     tasks = list(
         session.scalars(
             select(Task).where(
-                Task.next_alert_at.is_(None), Task.end_date.is_not(None), Task.status.in_(OPEN)
+                Task.next_alert_at.is_(None),
+                Task.end_date.is_not(None),
+                Task.status.in_(OPEN_STATUSES),
             )
         )
     )
     for task in tasks:
         task.next_alert_at = next_alert(
-            task, task.created_at - timedelta(microseconds=1), alert_days
+            task, task.created_at - timedelta(microseconds=1), alert_days, zone
         )
     session.flush()
     return len(tasks)
@@ -245,7 +237,7 @@ def due_alert_tasks(session: Session, now: datetime) -> list[Task]:
     return list(
         session.scalars(
             select(Task)
-            .where(Task.next_alert_at <= now, Task.status.in_(OPEN))
+            .where(Task.next_alert_at <= now, Task.status.in_(OPEN_STATUSES))
             .options(
                 selectinload(Task.units).selectinload(Unit.contacts),
                 selectinload(Task.measure).selectinload(Measure.plan),

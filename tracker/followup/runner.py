@@ -1,17 +1,19 @@
-"""Running a catalogued job by id: what `tracker jobs run`, the scheduler and flows share."""
+"""Running a catalogued job by id: what `tracker jobs run`, `tracker remind`, the embedded
+scheduler and the Prefect flows share."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker.followup.jobs import QUEUE_JOBS, JobResult, Options, dispatch_outbox
+from tracker.config import Settings
+from tracker.followup.catalogue import JobRun, job
+from tracker.followup.jobs.base import JobResult, Options
 
 
 @cache
@@ -21,20 +23,23 @@ def _factory(url: str) -> sessionmaker[Session]:
     return open_database(url)
 
 
-def options_from(settings: Any, *, force_file: bool = False) -> Options:
+def options_from(settings: Settings, *, force_file: bool = False, dry_run: bool = False) -> Options:
+    """The jobs' options from the settings: language, holidays in it, alert days, zone."""
     from schedules.workdays import ThaiCalendar
 
     return Options(
         lang=settings.lang,
         calendar=ThaiCalendar(language="th" if settings.lang == "th" else "en_US"),
         alert_days=settings.alert_days(),
-        force_channel="file" if force_file else None,
+        zone=ZoneInfo(settings.timezone),
+        force_file=force_file,
+        dry_run=dry_run,
     )
 
 
 def run_job(
     job_id: str,
-    settings: Any,
+    settings: Settings,
     now: datetime,
     *,
     worker: str,
@@ -44,27 +49,21 @@ def run_job(
     force_file: bool = False,
     should_stop: Callable[[], bool] | None = None,
 ) -> JobResult:
-    """Run one catalogued job at ``now``. ``dry_run`` shows what would be queued and records
-    and sends nothing; ``should_stop`` lets a dispatch end between two messages."""
+    """Run one catalogued job at ``now`` (an unknown id is NotFound). ``dry_run`` shows what
+    would be queued and records and sends nothing; ``force_file`` delivers everything to
+    files (in ``outbox_dir``, else TRACKER_OUTBOX_DIR); ``should_stop`` lets a dispatch end
+    between two messages."""
     from tracker.config import database_url
     from tracker.followup.delivery import make_sender
-    from tracker.followup.scheduler import entry
 
-    entry(job_id)  # an unknown id is a clear NotFound
-    factory = factory or _factory(database_url(settings, None))
-    options = options_from(settings, force_file=force_file)
-    if job_id == "dispatch":
-        if dry_run:
-            return JobResult("dispatch")
-        send = make_sender(settings, outbox_dir=outbox_dir, force_file=force_file)
-        return dispatch_outbox(
-            factory,
-            now,
-            send,
-            worker=worker,
-            should_stop=should_stop,
-            threads=settings.dispatch_threads,
-        )
-    if dry_run:
-        options = replace(options, dry_run=True)
-    return QUEUE_JOBS[job_id](factory, now, options)
+    entry = job(job_id)
+    run = JobRun(
+        factory=factory or _factory(database_url(settings, None)),
+        now=now,
+        options=options_from(settings, force_file=force_file, dry_run=dry_run),
+        worker=worker,
+        sender=lambda: make_sender(settings, outbox_dir=outbox_dir, force_file=force_file),
+        should_stop=should_stop,
+        threads=settings.dispatch_threads,
+    )
+    return entry.run(run)

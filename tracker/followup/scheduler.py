@@ -1,6 +1,6 @@
 """The embedded scheduler: APScheduler in the `tracker run` process, no server to install.
 
-An explicit catalogue of jobs with stable ids, stored in the same database
+The jobs of tracker.followup.catalogue, with their stable ids, stored in the same database
 (SQLAlchemyJobStore, table ``apscheduler_jobs``) with ``replace_existing``, ``coalesce`` (one
 run after downtime, not one per missed tick), ``max_instances=1`` and a misfire grace of a
 working day, so a laptop that slept still catches up once. Catching up is safe because the
@@ -19,48 +19,17 @@ import signal
 import socket
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from tracker.followup.catalogue import JOBS, Job
 
 log = logging.getLogger("tracker.scheduler")
 
 MISFIRE_GRACE_SECONDS = 8 * 3600
 
 
-@dataclass(frozen=True)
-class CatalogueEntry:
-    id: str
-    description: str
-    trigger: str  # "interval:MINUTES" or "cron:<crontab fields>"
-
-
-CATALOGUE = (
-    CatalogueEntry("meeting-reminders", "digest to each unit before each meeting", "interval:15"),
-    CatalogueEntry(
-        "progress-reports", "progress report to the secretariat before each meeting", "interval:15"
-    ),
-    CatalogueEntry(
-        "deadline-alerts", "alerts n days before a task's end and once overdue", "interval:30"
-    ),
-    CatalogueEntry(
-        "overdue-digests", "weekly overdue digest to each unit's head", "cron:5 8 * * mon"
-    ),
-    CatalogueEntry("dispatch", "send what is queued, retry what failed", "interval:1"),
-)
-JOB_IDS = tuple(entry.id for entry in CATALOGUE)
-
-
-def entry(job_id: str) -> CatalogueEntry:
-    for item in CATALOGUE:
-        if item.id == job_id:
-            return item
-    from tracker.errors import NotFound
-
-    raise NotFound(f"no job {job_id!r} (jobs: {', '.join(JOB_IDS)})")
-
-
-def trigger_for(item: CatalogueEntry, timezone: str, start: datetime | None = None) -> Any:
+def trigger_for(item: Job, timezone: str, start: datetime | None = None) -> Any:
     """The APScheduler trigger of a job; interval triggers count from ``start`` (default: now)."""
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
@@ -80,7 +49,7 @@ def next_runs(timezone: str, now: datetime) -> dict[str, datetime | None]:
     """When each catalogued job would next fire after ``now``."""
     return {
         item.id: trigger_for(item, timezone, start=now).get_next_fire_time(None, now)
-        for item in CATALOGUE
+        for item in JOBS
     }
 
 
@@ -127,7 +96,7 @@ def build_scheduler(database_url: str, timezone: str, *, start_now: bool = False
         timezone=timezone,
     )
     first = datetime.now(UTC) + timedelta(seconds=1) if start_now else None
-    for item in CATALOGUE:
+    for item in JOBS:
         options: dict[str, Any] = {}
         if first is not None:
             options["next_run_time"] = first
@@ -173,7 +142,7 @@ def run_forever(
     if on_ready is not None:
         on_ready()
     scheduler = holder["scheduler"] = build_scheduler(database_url, timezone, start_now=False)
-    for item in CATALOGUE:
+    for item in JOBS:
         if stopping.is_set():
             return
         run_catalogued(item.id)

@@ -2,8 +2,8 @@
 
 The plans are copied (as plan documents) into a scratch SQLite database, so a simulation never
 touches the real ledger and never mails anyone: every channel is delivered to files. The clock
-visits every moment something is due (reminders, reports, alerts, Monday digests), runs the
-queueing jobs and the dispatcher there, and records what went out. Same plans, same period:
+visits every moment a catalogued job names (tracker.followup.catalogue), runs every job there
+in catalogue order (the dispatcher last), and records what went out. Same plans, same period:
 same timeline and same files.
 """
 
@@ -11,22 +11,22 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
-from tracker.followup.dues import ALERT_TIME
-from tracker.followup.jobs import DIGEST_TIME, QUEUE_JOBS, dispatch_outbox
+from tracker.config import Settings
+from tracker.followup.catalogue import JOBS, JobRun
+from tracker.followup.jobs.base import Options
 from tracker.followup.runner import options_from
-
-ZONE = ZoneInfo("Asia/Bangkok")
 
 
 @dataclass(frozen=True)
 class Event:
+    """One message a simulation sent: when it was due, its kind, to whom, and its file."""
+
     due: str
     job: str
     to: str
@@ -35,7 +35,7 @@ class Event:
 
 
 def simulate(
-    documents: list[dict[str, Any]], start: date, end: date, outbox: Path, settings: Any
+    documents: list[dict[str, Any]], start: date, end: date, outbox: Path, settings: Settings
 ) -> list[Event]:
     """The timeline of everything the jobs would send from ``start`` to ``end`` (local days)."""
     from tracker.db import open_database, unit_of_work
@@ -44,7 +44,7 @@ def simulate(
 
     options = options_from(settings, force_file=True)
     send = make_sender(settings, outbox_dir=outbox, force_file=True)
-    began = datetime.combine(start, time(0, 0), ZONE)
+    began = datetime.combine(start, time(0, 0), options.zone)
     with tempfile.TemporaryDirectory(prefix="ita-simulate-") as scratch:
         factory = open_database(f"sqlite:///{scratch}/simulation.db")
         with unit_of_work(factory) as session:
@@ -52,13 +52,11 @@ def simulate(
                 import_plan(session, document, now=began, actor="simulate")
         events: list[Event] = []
         for moment in due_moments(factory, start, end, options):
-            queued = []
-            for job in QUEUE_JOBS.values():
-                queued += job(factory, moment, options).items
-            dispatch_outbox(factory, moment, send, worker="simulate")
+            run = JobRun(factory, moment, options, worker="simulate", sender=lambda: send)
+            queued = [item for job in JOBS for item in job.run(run).items]
             events += sorted(
                 (
-                    Event(i["due"], i["job"], i["to"], i["subject"], str(i["address"]))
+                    Event(i["due"], i["job"], i["to"], i["subject"], str(i["address"]))  # type: ignore[arg-type]
                     for i in queued
                 ),
                 key=lambda e: (e.due, e.job, e.to),
@@ -67,38 +65,17 @@ def simulate(
     return events
 
 
-def due_moments(factory: Any, start: date, end: date, options: Any) -> list[datetime]:
-    """Every moment from ``start`` to ``end`` at which some job has something due."""
-    from tracker.models import MeetingSeries, Task, TaskStatus
-    from tracker.services.meetings import series_meetings
-
-    first = datetime.combine(start, time(0, 0), ZONE)
-    last = datetime.combine(end, time(23, 59), ZONE)
-    moments: set[datetime] = set()
-    calendar = options.calendar
+def due_moments(
+    factory: sessionmaker[Session], start: date, end: date, options: Options
+) -> list[datetime]:
+    """Every moment from ``start`` to ``end`` (local days) at which some job names work."""
+    first = datetime.combine(start, time(0, 0), options.zone)
+    last = datetime.combine(end, time(23, 59), options.zone)
     with factory() as session:
-        for series in session.scalars(select(MeetingSeries)):
-            zone = ZoneInfo(series.timezone)
-            meetings = series_meetings(series, start, end + timedelta(days=40), calendar=calendar)
-            for meeting in (m for m in meetings if not m.cancelled):
-                for days, at in (
-                    (series.reminder_days, series.reminder_time),
-                    (series.report_days, series.report_time),
-                ):
-                    day = calendar.add_working_days(meeting.date, -days)
-                    moments.add(datetime.combine(day, at, zone))
-        tasks = session.scalars(
-            select(Task).where(Task.end_date.is_not(None), Task.status != TaskStatus.CANCELLED)
-        )
-        for task in tasks:
-            assert task.end_date is not None
-            for days in options.alert_days:
-                moments.add(
-                    datetime.combine(task.end_date - timedelta(days=days), ALERT_TIME, ZONE)
-                )
-            moments.add(datetime.combine(task.end_date + timedelta(days=1), ALERT_TIME, ZONE))
-    monday = start + timedelta(days=(7 - start.weekday()) % 7)
-    while monday <= end:
-        moments.add(datetime.combine(monday, DIGEST_TIME, ZONE))
-        monday += timedelta(days=7)
+        moments = {
+            moment
+            for job in JOBS
+            if job.moments is not None
+            for moment in job.moments(session, start, end, options)
+        }
     return sorted(m for m in moments if first <= m <= last)

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from schedules.followup import Neighbours, neighbours
 from schedules.meetings import HolidayPolicy, MeetingDay, SeriesRule, meeting_calendar
 from schedules.rrules import RecurrenceError
 from schedules.workdays import ThaiCalendar
@@ -61,6 +62,19 @@ def series_meetings(
             f"meeting series {series.name!r} cannot be followed: {error}; correct its rule "
             "and import the plan again"
         ) from None
+
+
+NEIGHBOUR_SPAN = timedelta(days=62)  # far enough to find the meetings either side of any
+
+
+def meeting_neighbours(series: MeetingSeries, day: date) -> Neighbours:
+    """The held meetings before and after the series' meeting held on ``day``; NotFound when
+    the series holds none that day."""
+    meetings = series_meetings(series, day - NEIGHBOUR_SPAN, day + NEIGHBOUR_SPAN)
+    found = neighbours(meetings, day)
+    if found is None:
+        raise NotFound(f"{series.name} does not meet on {day.isoformat()}")
+    return found
 
 
 def organization_series(session: Session, organization: Organization) -> list[MeetingSeries]:

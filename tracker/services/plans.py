@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from schedules import DEFAULT_ZONE
 from tracker.errors import NotFound
 from tracker.models import (
     Assessment,
@@ -38,7 +39,6 @@ from tracker.services.meetings import add_recipient
 from tracker.services.units import add_alias, add_contact, add_unit, find_unit, list_units
 from tracker.textkey import lookup_key, tidy_name
 
-DEFAULT_TIMEZONE = "Asia/Bangkok"
 DEFAULT_MEETING_TIME = time(9, 0)
 
 
@@ -227,7 +227,7 @@ def _import_series(
         label = f"series {series.name}"
         before = _change_count(report)
         _assign(series, "rrule", doc["rrule"].removeprefix("RRULE:"), report, label)
-        _assign(series, "timezone", doc.get("timezone", DEFAULT_TIMEZONE), report, label)
+        _assign(series, "timezone", doc.get("timezone", DEFAULT_ZONE), report, label)
         _assign(series, "text", doc.get("text"), report, label)
         at = time.fromisoformat(doc["time"]) if "time" in doc else DEFAULT_MEETING_TIME
         _assign(series, "time_of_day", at, report, label)

@@ -1,0 +1,39 @@
+"""A job's options and its result: what every follow-up job takes and gives back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from schedules import DEFAULT_ZONE
+from schedules.workdays import ThaiCalendar
+
+
+@dataclass
+class JobResult:
+    """What one run of a job did, counted; ``items`` lists what it queued or found missed."""
+
+    job: str
+    queued: int = 0
+    already: int = 0  # found in the ledger: queued by an earlier run
+    missed: int = 0
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    items: list[dict[str, object]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What jobs need besides the database and the clock (tracker.followup.runner builds
+    them from the settings): language, holidays, alert days, zone, and two switches."""
+
+    lang: str = "th"
+    calendar: ThaiCalendar = field(default_factory=ThaiCalendar)
+    alert_days: tuple[int, ...] = (7, 1)
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_ZONE))
+    force_file: bool = False  # every message to a file (simulations, demos): nobody is mailed
+    dry_run: bool = False  # decide and report, record nothing
