@@ -424,7 +424,7 @@ def test_the_unit_gets_its_thai_reminder_by_mail_and_the_secretary_gets_the_prog
 ) -> None:
     add_contact(session_factory, seed.unit_id, "email", UNIT_MAIL)
     add_recipient(session_factory, seed.series_id, "email", SECRETARY_MAIL)
-    send = make_sender(smtp.settings(tmp_path / "outbox"))
+    send = make_sender(smtp.settings(tmp_path / "outbox").notify())
 
     run_all(session_factory, REMINDER_MOMENT, send)
 
@@ -499,7 +499,7 @@ def test_running_every_job_twice_at_the_same_moment_sends_nothing_twice(
 ) -> None:
     add_contact(session_factory, seed.unit_id, "email", UNIT_MAIL)
     add_recipient(session_factory, seed.series_id, "email", SECRETARY_MAIL)
-    send = make_sender(smtp.settings(tmp_path / "outbox"))
+    send = make_sender(smtp.settings(tmp_path / "outbox").notify())
     run_all(session_factory, REMINDER_MOMENT, send)
     mails, rows = len(smtp.mails), snapshot(session_factory)
     assert mails == 2
@@ -559,7 +559,7 @@ def test_two_dispatchers_at_once_deliver_every_message_exactly_once(
     start = threading.Barrier(2)
 
     def dispatcher(worker: str) -> JobResult:
-        send = make_sender(settings)
+        send = make_sender(settings.notify())
         start.wait()
         return dispatch_outbox(session_factory, REMINDER_MOMENT, send, worker=worker)
 
@@ -587,7 +587,7 @@ def test_a_dispatch_on_four_threads_mails_each_address_once(
     result = dispatch_outbox(
         session_factory,
         REMINDER_MOMENT,
-        make_sender(settings),
+        make_sender(settings.notify()),
         worker="test",
         threads=settings.dispatch_threads,
     )
@@ -611,7 +611,7 @@ def test_two_schedulers_at_once_queue_each_message_once_and_send_it_once(
     start = threading.Barrier(2)
 
     def scheduler(worker: str) -> tuple[list[JobResult], JobResult]:
-        send = make_sender(settings)
+        send = make_sender(settings.notify())
         start.wait()
         return run_all(session_factory, REMINDER_MOMENT, send, worker=worker)
 
@@ -662,7 +662,7 @@ def test_fy2566_gives_one_progress_report_per_meeting_held_under_the_holiday_pol
     assert len(meetings) == {"flag": 28, "move": 28, "skip": 27}[policy.value]
     set_series(session_factory, seed.series_id, holiday_policy=policy)
     outbox_dir = tmp_path / "outbox"
-    send = make_sender(Settings(outbox_dir=outbox_dir))
+    send = make_sender(Settings(outbox_dir=outbox_dir).notify())
 
     for meeting in meetings:
         run_all(session_factory, report_due(meeting), send)
@@ -690,7 +690,7 @@ def test_after_a_three_week_outage_useful_reminders_go_once_and_passed_ones_are_
     set_series(session_factory, seed.series_id, reminder_days=5)
     add_contact(session_factory, seed.unit_id, "email", UNIT_MAIL)
     add_recipient(session_factory, seed.series_id, "email", SECRETARY_MAIL)
-    send = make_sender(smtp.settings(tmp_path / "outbox"))
+    send = make_sender(smtp.settings(tmp_path / "outbox").notify())
     before = datetime(2023, 7, 2, 12, 0, tzinfo=BKK)  # last run before the outage
     back = datetime(2023, 7, 24, 10, 0, tzinfo=BKK)
     late_reminder = datetime.combine(working_days_before(HOLIDAY_MEETING, 5), REMINDER_TIME, BKK)
@@ -753,7 +753,7 @@ def test_mail_waits_while_the_smtp_server_is_down_and_goes_out_once_it_is_back(
     session_factory: sessionmaker[Session], seed: Seed, smtp_down: SmtpServer, tmp_path: Path
 ) -> None:
     add_contact(session_factory, seed.unit_id, "email", UNIT_MAIL)
-    send = make_sender(smtp_down.settings(tmp_path / "outbox"))
+    send = make_sender(smtp_down.settings(tmp_path / "outbox").notify())
 
     _, first = run_all(session_factory, REMINDER_MOMENT, send)
 
@@ -793,7 +793,7 @@ def test_a_message_that_keeps_failing_is_failed_listed_and_can_be_retried_by_han
     tmp_path: Path,
 ) -> None:
     add_contact(session_factory, seed.unit_id, "email", UNIT_MAIL)
-    send = make_sender(smtp_down.settings(tmp_path / "outbox"))
+    send = make_sender(smtp_down.settings(tmp_path / "outbox").notify())
     queue_all(session_factory, REMINDER_MOMENT)
     (reminder,) = the(outbox(session_factory), "meeting-reminder", HOLIDAY_MEETING.isoformat())
     assert reminder.status is OutboxStatus.PENDING
@@ -858,7 +858,7 @@ def test_a_broken_address_fails_at_once_while_the_next_unit_gets_its_mail(
         finance_id = add_unit(session, organization, "กองคลัง").id
     add_contact(session_factory, seed.unit_id, "email", "not-an-email")
     add_contact(session_factory, finance_id, "email", "finance@phrae-pao.example")
-    send = make_sender(smtp.settings(tmp_path / "outbox"))
+    send = make_sender(smtp.settings(tmp_path / "outbox").notify())
 
     run_all(session_factory, REMINDER_MOMENT, send)
 
@@ -893,7 +893,7 @@ def test_webhook_and_apprise_deliver_to_local_http_servers_and_classify_errors(
     for path in ("/hook", "/gone", "/busy"):
         add_contact(session_factory, seed.unit_id, "webhook", http_server.url(path))
     add_contact(session_factory, seed.unit_id, "apprise", http_server.url("/apprise", "json"))
-    send = make_sender(Settings(outbox_dir=tmp_path / "outbox", send_timeout=10))
+    send = make_sender(Settings(outbox_dir=tmp_path / "outbox", send_timeout=10).notify())
     meeting_reminders(factory=session_factory, now=REMINDER_MOMENT, options=Options())
 
     dispatch_outbox(session_factory, REMINDER_MOMENT, send, worker="test")
@@ -957,7 +957,7 @@ def test_a_send_interrupted_by_a_crash_is_failed_with_a_reason_and_not_resent(
             assert row is not None
             row.status, row.claimed_by = OutboxStatus.SENDING, "crashed-worker"
             row.claimed_at = now - timedelta(minutes=age)
-    send = make_sender(smtp.settings(tmp_path / "outbox"))
+    send = make_sender(smtp.settings(tmp_path / "outbox").notify())
 
     result = dispatch_outbox(session_factory, now, send, worker="test")
 
@@ -986,7 +986,7 @@ def test_the_file_channel_writes_utf8_files_named_from_the_address_and_replaces_
 ) -> None:
     outbox_dir = tmp_path / "outbox"
     add_contact(session_factory, seed.unit_id, "file", "แพร่/เลขานุการ")
-    send = make_sender(Settings(outbox_dir=outbox_dir))
+    send = make_sender(Settings(outbox_dir=outbox_dir).notify())
     meeting_reminders(factory=session_factory, now=REMINDER_MOMENT, options=Options())
     dispatch_outbox(session_factory, REMINDER_MOMENT, send, worker="test")
 
@@ -1016,7 +1016,7 @@ def test_two_different_messages_to_one_file_contact_are_both_kept(
 ) -> None:
     outbox_dir = tmp_path / "outbox"
     add_contact(session_factory, seed.unit_id, "file", "secretariat")
-    send = make_sender(Settings(outbox_dir=outbox_dir))
+    send = make_sender(Settings(outbox_dir=outbox_dir).notify())
 
     run_all(session_factory, REMINDER_MOMENT, send)
 
@@ -1031,7 +1031,7 @@ def test_without_contacts_every_message_lands_in_its_own_file(
     session_factory: sessionmaker[Session], seed: Seed, tmp_path: Path
 ) -> None:
     outbox_dir = tmp_path / "outbox"
-    send: Callable[..., None] = make_sender(Settings(outbox_dir=outbox_dir))
+    send: Callable[..., None] = make_sender(Settings(outbox_dir=outbox_dir).notify())
 
     run_all(session_factory, REMINDER_MOMENT, send)
     run_all(session_factory, REPORT_MOMENT, send)

@@ -27,6 +27,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from schedules import DEFAULT_ZONE
 from tracker.errors import InvalidInput
+from tracker.notify import NotifySettings
 
 APP_DIR_NAME = "ita-tracker"
 
@@ -61,6 +62,19 @@ class Settings(BaseSettings):
     def outbox_path(self) -> Path:
         """Where the file channel writes: TRACKER_OUTBOX_DIR, else next to the database."""
         return self.outbox_dir or default_database_path().parent / "outbox"
+
+    def notify(self, *, outbox_dir: Path | None = None) -> NotifySettings:
+        """What the transports need (``outbox_dir`` overrides TRACKER_OUTBOX_DIR)."""
+        return NotifySettings(
+            outbox_dir=outbox_dir or self.outbox_path(),
+            smtp_host=self.smtp_host,
+            smtp_port=self.smtp_port,
+            smtp_from=self.smtp_from,
+            smtp_username=self.smtp_username,
+            smtp_password=self.smtp_password,
+            smtp_starttls=self.smtp_starttls,
+            send_timeout=self.send_timeout,
+        )
 
     def alert_days(self) -> tuple[int, ...]:
         return tuple(

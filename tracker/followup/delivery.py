@@ -1,37 +1,59 @@
-"""Turning settings into a sender: channel -> transport, each made once per run."""
+"""Where messages go and how they are sent: the one place that knows the ``file`` channel.
+
+- At queue time, :func:`destinations` turns contacts into (channel, address) pairs: a
+  ``file`` contact names a folder, so each message is a file inside it; no contact at all,
+  or a run that must deliver to files only (simulations, demos), gives one file named after
+  what the message is about. Nothing is ever dropped.
+- At send time, :func:`make_sender` sends each message through its channel's transport
+  (tracker.notify.TRANSPORTS), each transport made once per run; with ``force_file`` every
+  channel is delivered to files, so nobody is mailed by accident even by a message queued
+  for e-mail.
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterable
 
-from tracker.notify import Message, Transport, transport_for
+from tracker.followup.ledger import Sender
+from tracker.notify import Message, NotifySettings, Transport, transport_for
+
+FILE = "file"
+Destination = tuple[str, str]  # (channel, address)
 
 
-def make_sender(settings: Any, *, outbox_dir: Path | None = None, force_file: bool = False):  # type: ignore[no-untyped-def]
-    """A ``send(channel, address, message)`` for the dispatcher.
+def destinations(
+    contacts: Iterable[Destination], fallback: str, *, force_file: bool
+) -> list[Destination]:
+    """Where one message goes: each contact (a file contact's folder holding the file
+    ``fallback``), or the file ``fallback`` alone when there is none or ``force_file``."""
+    pairs = list(contacts)
+    if force_file or not pairs:
+        return [(FILE, fallback)]
+    return [_in_folder(channel, address, fallback) for channel, address in pairs]
 
-    ``outbox_dir`` overrides where the file channel writes; ``force_file`` delivers every
-    channel to files there (simulations, demos), so nobody is mailed by accident.
-    """
+
+def _in_folder(channel: str, address: str, message_path: str) -> Destination:
+    if channel == FILE:
+        return channel, f"{address.rstrip('/')}/{message_path}"
+    return channel, address
+
+
+def make_sender(settings: NotifySettings, *, force_file: bool = False) -> Sender:
+    """A thread-safe ``send(channel, address, message)`` for the dispatcher (see the module)."""
     transports: dict[str, Transport] = {}
     lock = threading.Lock()  # a dispatch may send from several threads at once
 
-    def transport(key: str, make: Callable[[], Transport]) -> Transport:
+    def transport(channel: str) -> Transport:
         with lock:
-            if key not in transports:
-                transports[key] = make()
-            return transports[key]
+            if channel not in transports:
+                transports[channel] = transport_for(channel, settings)
+            return transports[channel]
 
     def send(channel: str, address: str, message: Message) -> None:
-        if force_file or channel == "file":
-            from tracker.notify.file import FileTransport
-
-            files = transport("file", lambda: FileTransport(outbox_dir or settings.outbox_path()))
-            files.send(address if channel == "file" else f"{channel}/{address}", message)
-            return
-        transport(channel, lambda: transport_for(channel, settings)).send(address, message)
+        if force_file and channel != FILE:
+            transport(FILE).send(f"{channel}/{address}", message)
+        else:
+            transport(channel).send(address, message)
 
     return send

@@ -62,7 +62,7 @@ def run_job(
         now=now,
         options=options_from(settings, force_file=force_file, dry_run=dry_run),
         worker=worker,
-        sender=lambda: make_sender(settings, outbox_dir=outbox_dir, force_file=force_file),
+        sender=lambda: make_sender(settings.notify(outbox_dir=outbox_dir), force_file=force_file),
         should_stop=should_stop,
         threads=settings.dispatch_threads,
     )

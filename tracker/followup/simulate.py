@@ -43,7 +43,7 @@ def simulate(
     from tracker.services.plans import import_plan
 
     options = options_from(settings, force_file=True)
-    send = make_sender(settings, outbox_dir=outbox, force_file=True)
+    send = make_sender(settings.notify(outbox_dir=outbox), force_file=True)
     began = datetime.combine(start, time(0, 0), options.zone)
     with tempfile.TemporaryDirectory(prefix="ita-simulate-") as scratch:
         factory = open_database(f"sqlite:///{scratch}/simulation.db")

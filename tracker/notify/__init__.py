@@ -9,9 +9,10 @@ second with the provider's reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from importlib import import_module
+from pathlib import Path
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -35,29 +36,45 @@ class PermanentFailure(DeliveryFailure):
 
 
 class Transport(Protocol):
+    """A channel's sender: ``send`` delivers one message to one address, or raises a
+    DeliveryFailure saying whether trying again may work."""
+
     def send(self, address: str, message: Message) -> None: ...
 
 
-TransportFactory = Callable[[Any], Transport]
-CHANNELS = ("email", "apprise", "webhook", "file")
+@dataclass(frozen=True)
+class NotifySettings:
+    """What the transports are configured with: built from tracker.config.Settings at the edge
+    (``Settings.notify()``), so nothing below it reads the environment."""
+
+    outbox_dir: Path  # where the file channel writes
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "ITA Tracker <ita-tracker@localhost>"
+    smtp_username: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_starttls: bool = False
+    send_timeout: float = 30.0
 
 
-def transport_for(channel: str, settings: Any) -> Transport:
-    """The transport of a channel, configured from settings (imported only when used)."""
-    if channel == "email":
-        from tracker.notify.smtp import SmtpTransport
+# Each channel's transport, imported only when a message goes out on it. A transport class
+# has ``from_settings(NotifySettings)``. A new channel is one module and one line here.
+TRANSPORTS = {
+    "email": "tracker.notify.smtp:SmtpTransport",
+    "apprise": "tracker.notify.apprise_transport:AppriseTransport",
+    "webhook": "tracker.notify.webhook:WebhookTransport",
+    "file": "tracker.notify.file:FileTransport",
+}
+CHANNELS = tuple(TRANSPORTS)
 
-        return SmtpTransport.from_settings(settings)
-    if channel == "apprise":
-        from tracker.notify.apprise_transport import AppriseTransport
 
-        return AppriseTransport()
-    if channel == "webhook":
-        from tracker.notify.webhook import WebhookTransport
-
-        return WebhookTransport(timeout=settings.send_timeout)
-    if channel == "file":
-        from tracker.notify.file import FileTransport
-
-        return FileTransport(settings.outbox_path())
-    raise PermanentFailure(f"unknown channel {channel!r} (channels: {', '.join(CHANNELS)})")
+def transport_for(channel: str, settings: NotifySettings) -> Transport:
+    """The transport of ``channel``, configured from ``settings``."""
+    try:
+        module, _, name = TRANSPORTS[channel].partition(":")
+    except KeyError:
+        raise PermanentFailure(
+            f"unknown channel {channel!r} (channels: {', '.join(CHANNELS)})"
+        ) from None
+    transport: Transport = getattr(import_module(module), name).from_settings(settings)
+    return transport

@@ -6,10 +6,14 @@ each, every failure belongs to one recipient. LINE (the Messaging API) takes tex
 
 from __future__ import annotations
 
-from tracker.notify import Message, PermanentFailure, TemporaryFailure
+from tracker.notify import Message, NotifySettings, PermanentFailure, TemporaryFailure
 
 
 class AppriseTransport:
+    @classmethod
+    def from_settings(cls, _settings: NotifySettings) -> AppriseTransport:
+        return cls()
+
     def send(self, address: str, message: Message) -> None:
         import apprise
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tracker.notify import Message, PermanentFailure
+from tracker.notify import Message, NotifySettings, PermanentFailure
 
 
 class FileTransport:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+
+    @classmethod
+    def from_settings(cls, settings: NotifySettings) -> FileTransport:
+        return cls(settings.outbox_dir)
 
     def send(self, address: str, message: Message) -> None:
         target = self.directory / _safe_name(address)

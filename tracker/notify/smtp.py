@@ -5,9 +5,8 @@ from __future__ import annotations
 import smtplib
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from typing import Any
 
-from tracker.notify import Message, PermanentFailure, TemporaryFailure
+from tracker.notify import Message, NotifySettings, PermanentFailure, TemporaryFailure
 
 
 class SmtpTransport:
@@ -27,7 +26,7 @@ class SmtpTransport:
         self.starttls, self.timeout = starttls, timeout
 
     @classmethod
-    def from_settings(cls, settings: Any) -> SmtpTransport:
+    def from_settings(cls, settings: NotifySettings) -> SmtpTransport:
         if not settings.smtp_host:
             raise PermanentFailure("email is not configured: set TRACKER_SMTP_HOST")
         return cls(

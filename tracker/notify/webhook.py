@@ -6,12 +6,16 @@ import json
 import urllib.error
 import urllib.request
 
-from tracker.notify import Message, PermanentFailure, TemporaryFailure
+from tracker.notify import Message, NotifySettings, PermanentFailure, TemporaryFailure
 
 
 class WebhookTransport:
     def __init__(self, timeout: float = 30.0) -> None:
         self.timeout = timeout
+
+    @classmethod
+    def from_settings(cls, settings: NotifySettings) -> WebhookTransport:
+        return cls(timeout=settings.send_timeout)
 
     def send(self, address: str, message: Message) -> None:
         if not address.startswith(("http://", "https://")):

@@ -1,10 +1,6 @@
-"""Who a message goes to, on which channel and address, and the file it falls back to.
-
-Nothing is ever dropped: a unit (or a series) with no contact gets its message as a file in
-the outbox folder, under a path that names what it is about; so does everyone when the run
-delivers to files only (simulations, demos). A ``file`` contact names a folder: each message
-gets its own file inside it.
-"""
+"""Who a message goes to: a unit's contacts of a role, a series' report recipients, and the
+file each falls back to (named after what the message is about; tracker.followup.delivery
+holds the rule)."""
 
 from __future__ import annotations
 
@@ -12,14 +8,13 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from tracker.followup.delivery import Destination, destinations
 from tracker.followup.jobs.base import Options
 from tracker.followup.ledger import Envelope
 from tracker.models import MeetingSeries, Unit
 
 if TYPE_CHECKING:
     from tracker.followup.jobs.sweep import Recorder
-
-Destination = tuple[str, str]  # (channel, address)
 
 
 def unit_destinations(unit: Unit, role: str, fallback: str, options: Options) -> list[Destination]:
@@ -28,27 +23,16 @@ def unit_destinations(unit: Unit, role: str, fallback: str, options: Options) ->
     contacts = [c for c in unit.contacts if c.role == role]
     if not contacts and role == "head":
         contacts = [c for c in unit.contacts if c.role == "unit"]
-    return _or_file([(c.channel, c.address) for c in contacts], fallback, options)
+    pairs = [(c.channel, c.address) for c in contacts]
+    return destinations(pairs, fallback, force_file=options.force_file)
 
 
 def series_destinations(
     series: MeetingSeries, fallback: str, options: Options
 ) -> list[Destination]:
     """A series' report recipients, or the file ``fallback`` when it has none."""
-    return _or_file([(r.channel, r.address) for r in series.recipients], fallback, options)
-
-
-def _or_file(pairs: list[Destination], fallback: str, options: Options) -> list[Destination]:
-    if options.force_file or not pairs:
-        return [("file", fallback)]
-    return [_file_in_folder(channel, address, fallback) for channel, address in pairs]
-
-
-def _file_in_folder(channel: str, address: str, message_path: str) -> Destination:
-    """A file contact names a folder: the message is a file inside it."""
-    if channel == "file":
-        return channel, f"{address.rstrip('/')}/{message_path}"
-    return channel, address
+    pairs = [(r.channel, r.address) for r in series.recipients]
+    return destinations(pairs, fallback, force_file=options.force_file)
 
 
 def slug(text: str) -> str:
