@@ -114,7 +114,7 @@ def report_command(
       tracker report --meeting 2023-08-02 --format md
     """
     from tracker.errors import NotFound
-    from tracker.followup.progress import build_progress_report, render
+    from tracker.reports.progress import build_progress_report, render
     from tracker.services.meetings import get_series, meeting_neighbours, organization_series
     from tracker.services.organizations import get_organization
 

@@ -13,7 +13,6 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker.followup import content
 from tracker.followup.dues import due_alert_tasks, next_alert, plan_alerts
 from tracker.followup.jobs.base import JobResult, Options
 from tracker.followup.jobs.recipients import slug, to_unit
@@ -27,6 +26,7 @@ from tracker.followup.jobs.sweep import (
 )
 from tracker.followup.timing import deadline_over, task_alerts
 from tracker.models import Task, TaskStatus, Unit
+from tracker.reports import messages
 
 JOB = "deadline-alerts"
 KIND = "deadline-alert"
@@ -69,7 +69,7 @@ def _alert(
                 role="unit",
                 kind=KIND,
                 occurrence=f"{task.id}/{task.end_date}/{kind}",
-                message=content.deadline_alert(options.lang, unit.name, line, kind),
+                message=messages.deadline_alert(options.lang, unit.name, line, kind),
                 due=due,
                 missed=kind != "overdue" and now >= over,
                 fallback=f"alerts/{day}/{kind}-{task.id}-{slug(unit.name)}",

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker.followup import content
 from tracker.followup.dues import due_meeting_rows, plan_meeting_dues
 from tracker.followup.jobs.base import JobResult, Options
 from tracker.followup.jobs.recipients import slug, to_unit
@@ -31,6 +30,7 @@ from tracker.followup.jobs.sweep import (
 )
 from tracker.followup.timing import REMINDER
 from tracker.models import MeetingDue, Task, TaskStatus
+from tracker.reports import messages
 
 JOB = "meeting-reminders"
 
@@ -88,7 +88,7 @@ def _remind(
             # The unit is part of what the digest is about: two units sharing one address
             # (a small office's one clerk) each get their own.
             occurrence=f"{series.id}/{due.meeting_date}/{unit.id}",
-            message=content.reminder(options.lang, unit.name, series.name, start, groups),
+            message=messages.reminder(options.lang, unit.name, series.name, start, groups),
             due=due.due_at,
             missed=now >= due.meeting_start,
             fallback=f"{slug(organization.name)}/{due.meeting_date}/reminder-{slug(unit.name)}",
@@ -97,12 +97,12 @@ def _remind(
 
 def _groups(
     tasks: list[Task],
-    lines: dict[int, content.TaskLine],
+    lines: dict[int, messages.TaskLine],
     today: date,
     following: date | None,
     updated: set[int],
     lang: str,
-) -> list[tuple[str, list[content.TaskLine]]]:
+) -> list[tuple[str, list[messages.TaskLine]]]:
     overdue, due_soon, stale, other = [], [], [], []
     for task in tasks:
         line = lines[task.id]
@@ -114,7 +114,7 @@ def _groups(
             stale.append(line)
         else:
             other.append(line)
-    return content.reminder_groups(lang, overdue, due_soon, stale, other)
+    return messages.reminder_groups(lang, overdue, due_soon, stale, other)
 
 
 def moments(session: Session, start: date, end: date, options: Options) -> set[datetime]:

@@ -17,7 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, selectinload, sessionmaker
 
 from schedules.followup import weekly_moments
-from tracker.followup import content
 from tracker.followup.jobs.base import JobResult, Options
 from tracker.followup.jobs.recipients import slug, to_unit
 from tracker.followup.jobs.sweep import (
@@ -31,6 +30,7 @@ from tracker.followup.jobs.sweep import (
 )
 from tracker.followup.timing import DIGEST_TIME, DIGEST_WEEKDAY, digest_moment
 from tracker.models import OPEN_STATUSES, Measure, Plan, Task, Unit
+from tracker.reports import messages
 
 JOB = "overdue-digests"
 KIND = "overdue-digest"
@@ -97,7 +97,7 @@ def _digest(
             role="head",
             kind=KIND,
             occurrence=f"{unit.id}/{week}",
-            message=content.overdue_digest(
+            message=messages.overdue_digest(
                 options.lang, unit.name, [task_line(t) for t in tasks], week
             ),
             due=due,

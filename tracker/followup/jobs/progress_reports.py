@@ -25,9 +25,9 @@ from tracker.followup.jobs.sweep import (
     sweep,
 )
 from tracker.followup.ledger import Envelope
-from tracker.followup.progress import PlanState, build_progress_report, render, subject
 from tracker.followup.timing import REPORT
 from tracker.models import MeetingDue, MeetingSeries
+from tracker.reports.progress import PlanState, build_progress_report, render, subject
 
 JOB = "progress-reports"
 

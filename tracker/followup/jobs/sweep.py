@@ -19,7 +19,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from schedules.followup import lead_moments
-from tracker.followup.content import TaskLine
 from tracker.followup.jobs.base import JobResult, Options
 from tracker.followup.ledger import Envelope, LedgerKey, enqueue_many, known_keys, ledger_key
 from tracker.followup.timing import lead_time
@@ -33,6 +32,7 @@ from tracker.models import (
     TaskEvent,
     Unit,
 )
+from tracker.reports.messages import TaskLine
 from tracker.services.meetings import series_meetings
 
 LOOKBACK = timedelta(days=35)  # due moments older than this are not looked at
