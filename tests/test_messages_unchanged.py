@@ -92,3 +92,20 @@ if __name__ == "__main__":  # re-record, on purpose only
     sys.path.insert(0, str(ROOT))
     GOLDEN.write_text(json.dumps(digests(), indent=2) + "\n", encoding="utf-8")
     print(len(digests()), "messages recorded")
+
+
+def test_how_to_answer_is_a_parameter_a_web_front_end_can_fill_with_a_link():
+    from tracker.reports import messages as m
+
+    def link(_lang: str, unit: str, task_id: int) -> list[str]:
+        return [f"ตอบได้ที่ https://ita.example.go.th/u/{unit}#task-{task_id}"]
+
+    lines = _lines()
+    start = datetime.combine(date(2026, 12, 16), time(9, 30), BANGKOK)
+    groups = m.reminder_groups("th", lines[:1], [], [], [])
+    _subject, text, html = m.reminder("th", "กองคลัง", "ประชุม", start, groups, link)
+    assert text.endswith("ตอบได้ที่ https://ita.example.go.th/u/กองคลัง#task-1\n")
+    assert "tracker done" not in text
+    assert "<p>ตอบได้ที่ https://ita.example.go.th/u/กองคลัง#task-1</p>" in html
+    _subject, alert, _html = m.deadline_alert("th", "กองคลัง", lines[0], "1d", link)
+    assert "tracker" not in alert

@@ -1,16 +1,20 @@
-"""The words of reminders and alerts: short enough for a phone, Thai by default, BE dates.
+"""The words of reminders, alerts and digests: short enough for a phone, Thai by default, BE
+dates, rendered by the templates reminder/alert/digest.txt.j2 and message.html.j2.
 
 Builders return (subject, text, html); they read nothing and send nothing. Every message lists
-task ids, because that is what a unit answers with: `tracker done ID --by UNIT`.
+task ids, because that is what a unit answers with; how it answers is a parameter (``answer``):
+the CLI's commands by default.
 """
 
 from __future__ import annotations
 
-import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from schedules import format_date, format_span
+from tracker.i18n import t
+from tracker.reports.render import render
 
 TITLE_LIMIT = 70
 
@@ -35,34 +39,35 @@ class TaskLine:
         return f"#{self.id} ({self.ref}) {title} [{period}, {self.percent}%]"
 
 
-def _t(lang: str, thai: str, english: str) -> str:
-    return thai if lang == "th" else english
-
-
 def _when(moment: datetime, lang: str) -> str:
     return f"{format_date(moment.date(), lang)} {moment:%H:%M}"  # type: ignore[arg-type]
 
 
 def _html(
-    title: str, paragraphs: list[str], sections: list[tuple[str, list[str]]], lang: str = "th"
+    title: str, paragraphs: list[str], sections: list[tuple[str, list[str]]], lang: str
 ) -> str:
-    parts = [f"<p>{html.escape(p)}</p>" for p in paragraphs]
-    for heading, lines in sections:
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
-        parts.append(f"<h3>{html.escape(heading)}</h3><ul>{items}</ul>")
-    body = "".join(parts)
-    return (
-        f'<!doctype html><html lang="{lang}"><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><body>{body}</body></html>"
+    return render(
+        "message.html.j2",
+        escape=False,
+        lang=lang,
+        title=title,
+        paragraphs=paragraphs,
+        sections=sections,
     )
 
 
-def _answer_hint(lang: str, unit: str, task_id: int) -> list[str]:
+def cli_answer(lang: str, unit: str, task_id: int) -> list[str]:
+    """How a unit answers from the command line (the default): the two commands to type."""
     return [
-        _t(lang, "ตอบกลับความคืบหน้าได้ด้วยคำสั่ง:", "Report progress with:"),
+        t(lang, "ตอบกลับความคืบหน้าได้ด้วยคำสั่ง:", "Report progress with:"),
         f'  tracker progress {task_id} 50 --by "{unit}" --note "…"',
         f'  tracker done {task_id} --by "{unit}" --evidence https://…',
     ]
+
+
+# How a message tells its unit to answer: (lang, unit, first task id) -> lines. The CLI's
+# commands by default; a web front end passes its own (a link to the unit's page).
+Answer = Callable[[str, str, int], list[str]]
 
 
 def reminder(
@@ -71,35 +76,32 @@ def reminder(
     series: str,
     meeting_start: datetime,
     groups: list[tuple[str, list[TaskLine]]],
+    answer: Answer = cli_answer,
 ) -> tuple[str, str, str]:
     """The digest a unit gets before a meeting: its open tasks, by what needs attention."""
     when = _when(meeting_start, lang)
-    subject = _t(
+    subject = t(
         lang,
         f"[ITA] ขอรายงานความคืบหน้าก่อน{series} {when} น.",
         f"[ITA] Progress update due before {series}, {when}",
     )
     opening = [
-        _t(lang, f"เรียน {unit}", f"To: {unit}"),
-        _t(
+        t(lang, f"เรียน {unit}", f"To: {unit}"),
+        t(
             lang,
             f"ขอให้รายงานความคืบหน้าของงานต่อไปนี้ก่อน{series} วันที่ {when} น.",
             f"Please report progress on these tasks before {series} on {when}.",
         ),
     ]
-    sections = [(heading, [t.text(lang) for t in tasks]) for heading, tasks in groups if tasks]
-    first = next(t for _, tasks in groups for t in tasks)
-    hint = _answer_hint(lang, unit, first.id)
-    text = "\n".join(
-        [*opening, ""]
-        + [
-            line
-            for heading, lines in sections
-            for line in (heading, *(f" • {x}" for x in lines), "")
-        ]
-        + hint
+    sections = [
+        (heading, [task.text(lang) for task in tasks]) for heading, tasks in groups if tasks
+    ]
+    first = next(task for _, tasks in groups for task in tasks)
+    hint = answer(lang, unit, first.id)
+    text = render(
+        "reminder.txt.j2", escape=False, lang=lang, opening=opening, sections=sections, answer=hint
     )
-    return subject, text + "\n", _html(subject, [*opening, *hint], sections, lang)
+    return subject, text, _html(subject, [*opening, *hint], sections, lang)
 
 
 def reminder_groups(
@@ -111,54 +113,50 @@ def reminder_groups(
 ) -> list[tuple[str, list[TaskLine]]]:
     """A reminder's sections under their headings, in the order a unit should read them."""
     return [
-        (_t(lang, "เกินกำหนด", "Overdue"), overdue),
-        (_t(lang, "ครบกำหนดก่อนการประชุมครั้งถัดไป", "Due before the next meeting"), due_soon),
-        (_t(lang, "ยังไม่มีความคืบหน้าตั้งแต่การประชุมครั้งก่อน", "No update since the last meeting"), stale),
-        (_t(lang, "งานอื่นที่ยังดำเนินการอยู่", "Other open tasks"), other),
+        (t(lang, "เกินกำหนด", "Overdue"), overdue),
+        (t(lang, "ครบกำหนดก่อนการประชุมครั้งถัดไป", "Due before the next meeting"), due_soon),
+        (
+            t(lang, "ยังไม่มีความคืบหน้าตั้งแต่การประชุมครั้งก่อน", "No update since the last meeting"),
+            stale,
+        ),
+        (t(lang, "งานอื่นที่ยังดำเนินการอยู่", "Other open tasks"), other),
     ]
 
 
-def deadline_alert(lang: str, unit: str, task: TaskLine, kind: str) -> tuple[str, str, str]:
+def deadline_alert(
+    lang: str, unit: str, task: TaskLine, kind: str, answer: Answer = cli_answer
+) -> tuple[str, str, str]:
     """ "7 days left", "1 day left" or "overdue since …" for one task."""
     assert task.end is not None
     end = format_date(task.end, lang)  # type: ignore[arg-type]
     if kind == "overdue":
-        subject = _t(
+        subject = t(
             lang,
             f"[ITA] เกินกำหนด: #{task.id} ({task.ref}) ครบกำหนด {end}",
             f"[ITA] Overdue: #{task.id} ({task.ref}) was due {end}",
         )
     else:
         days = int(kind.rstrip("d"))
-        subject = _t(
+        subject = t(
             lang,
             f"[ITA] อีก {days} วันครบกำหนด: #{task.id} ({task.ref}) {end}",
             f"[ITA] {days} day(s) left: #{task.id} ({task.ref}) due {end}",
         )
-    lines = [
-        _t(lang, f"เรียน {unit}", f"To: {unit}"),
-        task.text(lang),
-        "",
-        *_answer_hint(lang, unit, task.id),
-    ]
-    return subject, "\n".join(lines) + "\n", _html(subject, lines, [], lang)
+    hint = answer(lang, unit, task.id)
+    line = task.text(lang)
+    text = render("alert.txt.j2", escape=False, lang=lang, unit=unit, task=line, answer=hint)
+    paragraphs = [t(lang, f"เรียน {unit}", f"To: {unit}"), line, "", *hint]
+    return subject, text, _html(subject, paragraphs, [], lang)
 
 
 def overdue_digest(lang: str, unit: str, tasks: list[TaskLine], week: str) -> tuple[str, str, str]:
     """The weekly list of a unit's overdue tasks, for its head."""
-    subject = _t(
+    subject = t(
         lang,
         f"[ITA] งานเกินกำหนดของ{unit} ({len(tasks)} รายการ) สัปดาห์ {week}",
         f"[ITA] {unit}: {len(tasks)} overdue task(s), week {week}",
     )
-    lines = [t.text(lang) for t in tasks]
-    heading = _t(lang, "งานที่เกินกำหนด", "Overdue tasks")
-    text = "\n".join(
-        [
-            _t(lang, f"เรียน หัวหน้า{unit}", f"To the head of {unit}"),
-            "",
-            heading,
-            *(f" • {x}" for x in lines),
-        ]
-    )
-    return subject, text + "\n", _html(subject, [], [(heading, lines)], lang)
+    lines = [task.text(lang) for task in tasks]
+    heading = t(lang, "งานที่เกินกำหนด", "Overdue tasks")
+    text = render("digest.txt.j2", escape=False, lang=lang, unit=unit, heading=heading, lines=lines)
+    return subject, text, _html(subject, [], [(heading, lines)], lang)

@@ -11,9 +11,6 @@ import json
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from functools import cache
-from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, selectinload
@@ -28,9 +25,9 @@ from tracker.models import (
     TaskEvent,
     TaskStatus,
 )
+from tracker.reports.render import render as render_template
 
 FORMATS = ("txt", "md", "html", "json")
-TEMPLATES = Path(__file__).parent / "templates"
 
 
 @dataclass
@@ -211,61 +208,11 @@ def _changes(
 # --- rendering ----------------------------------------------------------------------------
 
 
-STATUS_WORDS = {
-    "th": {
-        "not_started": "ยังไม่เริ่ม",
-        "in_progress": "กำลังดำเนินการ",
-        "done": "เสร็จแล้ว",
-        "cancelled": "ยกเลิก",
-    },
-    "en": {
-        "not_started": "not started",
-        "in_progress": "in progress",
-        "done": "done",
-        "cancelled": "cancelled",
-    },
-}
-
-
 def render(report: ProgressReport, fmt: str, lang: str = "th") -> str:
     """The report as txt, md, html or json."""
     if fmt == "json":
         return json.dumps(asdict(report), ensure_ascii=False, indent=2) + "\n"
-    template = _environment(fmt == "html").get_template(f"progress.{fmt}.j2")
-    return template.render(r=report, lang=lang, **_helpers(lang))
-
-
-@cache
-def _environment(html: bool) -> Any:
-    """One Jinja environment per escaping mode: templates are compiled once per process."""
-    import jinja2
-
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=html,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    environment.filters["cell"] = _markdown_cell
-    return environment
-
-
-def _markdown_cell(value: object) -> str:
-    """Text safe inside a Markdown table cell: no pipe or line break can split the row."""
-    return " ".join(str(value or "").split()).replace("|", "\\|")
-
-
-def _helpers(lang: str) -> dict[str, Any]:
-    def t(thai: str, english: str) -> str:
-        return thai if lang == "th" else english
-
-    def day(iso: str) -> str:
-        return format_date(date.fromisoformat(iso), lang)  # type: ignore[arg-type]
-
-    def status(value: str) -> str:
-        return STATUS_WORDS["th" if lang == "th" else "en"][value]
-
-    return {"t": t, "day": day, "status": status}
+    return render_template(f"progress.{fmt}.j2", escape=fmt == "html", lang=lang, r=report)
 
 
 def subject(report: ProgressReport, lang: str) -> str:

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from schedules import DEFAULT_ZONE
 from schedules.workdays import ThaiCalendar
+from tracker.reports.messages import Answer, cli_answer
 
 
 @dataclass
@@ -35,5 +36,6 @@ class Options:
     calendar: ThaiCalendar = field(default_factory=ThaiCalendar)
     alert_days: tuple[int, ...] = (7, 1)
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_ZONE))
+    answer: Answer = cli_answer  # how messages tell a unit to answer (a CLI line; a web link)
     force_file: bool = False  # every message to a file (simulations, demos): nobody is mailed
     dry_run: bool = False  # decide and report, record nothing

@@ -69,7 +69,9 @@ def _alert(
                 role="unit",
                 kind=KIND,
                 occurrence=f"{task.id}/{task.end_date}/{kind}",
-                message=messages.deadline_alert(options.lang, unit.name, line, kind),
+                message=messages.deadline_alert(
+                    options.lang, unit.name, line, kind, options.answer
+                ),
                 due=due,
                 missed=kind != "overdue" and now >= over,
                 fallback=f"alerts/{day}/{kind}-{task.id}-{slug(unit.name)}",

@@ -88,7 +88,9 @@ def _remind(
             # The unit is part of what the digest is about: two units sharing one address
             # (a small office's one clerk) each get their own.
             occurrence=f"{series.id}/{due.meeting_date}/{unit.id}",
-            message=messages.reminder(options.lang, unit.name, series.name, start, groups),
+            message=messages.reminder(
+                options.lang, unit.name, series.name, start, groups, options.answer
+            ),
             due=due.due_at,
             missed=now >= due.meeting_start,
             fallback=f"{slug(organization.name)}/{due.meeting_date}/reminder-{slug(unit.name)}",

@@ -1,0 +1,63 @@
+"""The one Jinja environment every report and message template is rendered in.
+
+Two modes of it: ``escape=True`` (HTML pages, autoescaped) and ``escape=False`` (text,
+Markdown, and the messages' HTML, which escapes each value itself with ``|html`` —
+Python's html.escape — so its bytes stay what they were before it became a template).
+Templates live in tracker/reports/templates and are compiled once per process.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from schedules import format_date
+from tracker.i18n import TASK_STATUS, label, t
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@cache
+def environment(*, escape: bool) -> Any:
+    """The environment of one escaping mode (see the module docstring)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=escape,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["cell"] = markdown_cell
+    env.filters["html"] = html.escape
+    return env
+
+
+def render(name: str, *, escape: bool, lang: str, **context: Any) -> str:
+    """Template ``name`` rendered with ``context`` and the helpers of ``lang``."""
+    return (
+        environment(escape=escape).get_template(name).render(lang=lang, **helpers(lang), **context)
+    )
+
+
+def helpers(lang: str) -> dict[str, Any]:
+    """What every template may call: ``t(thai, english)``, ``day(iso)``, ``status(value)``."""
+
+    def words(thai: str, english: str) -> str:
+        return t(lang, thai, english)
+
+    def day(iso: str) -> str:
+        return format_date(date.fromisoformat(iso), lang)  # type: ignore[arg-type]
+
+    def status(value: str) -> str:
+        return label(TASK_STATUS, value, lang)
+
+    return {"t": words, "day": day, "status": status}
+
+
+def markdown_cell(value: object) -> str:
+    """Text safe inside a Markdown table cell: no pipe or line break can split the row."""
+    return " ".join(str(value or "").split()).replace("|", "\\|")
