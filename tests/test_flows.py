@@ -48,7 +48,7 @@ from flows.deploy import (
 from tracker.db import open_database
 from tracker.models import OutboxMessage
 from tracker.plandoc import read_plan_document
-from tracker.services.plans import import_plan
+from tracker.services.plan_import import import_plan
 
 # Prefect reads these when it is first imported (flows.flows imports it): no telemetry on a
 # closed network.

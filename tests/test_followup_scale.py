@@ -52,7 +52,7 @@ from tracker.models import (
     UnitContact,
 )
 from tracker.notify import Message, TemporaryFailure
-from tracker.services.plans import import_plan
+from tracker.services.plan_import import import_plan
 from tracker.services.units import add_unit
 
 BKK = ZoneInfo("Asia/Bangkok")

@@ -33,7 +33,7 @@ from tracker.models import (
     Unit,
 )
 from tracker.plandoc import read_plan_document
-from tracker.services.plans import import_plan
+from tracker.services.plan_import import import_plan
 from tracker.textkey import lookup_key
 
 DEMO_PLAN = Path(__file__).resolve().parent.parent / "examples" / "demo-plan.yaml"

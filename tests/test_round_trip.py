@@ -33,7 +33,8 @@ from tracker.db import open_database, unit_of_work
 from tracker.importers import read_source
 from tracker.importers.spreadsheet import write_spreadsheet
 from tracker.plandoc import dump_plan_document
-from tracker.services.plans import export_plan, get_plan, import_plan
+from tracker.services.plan_import import import_plan
+from tracker.services.plans import export_plan, get_plan
 from tracker.textkey import lookup_key
 
 FORMATS = ["json", "yaml", "xlsx"]

@@ -44,14 +44,12 @@ class Create(enum.StrEnum):
     WITH_FOLDERS = "with-folders"  # make the file and any folders it needs
 
 
-class DatabaseMissing(TrackerError):
+class DatabaseMissing(InvalidInput):
     """A SQLite file that does not exist where it was asked for, and was not to be created.
 
     ``folder_missing`` tells a typo'd folder from a file not yet made; front ends say how to
     create one on purpose.
     """
-
-    exit_code = 2
 
     def __init__(self, path: Path):
         self.path = path
@@ -188,6 +186,14 @@ def ensure_schema(engine: Engine) -> str | None:
         )
     upgrade(engine)
     return found
+
+
+def unreachable(error: BaseException) -> str | None:
+    """Why the database could not be used, when ``error`` is that (cannot connect, locked,
+    no permission): the first line of the driver's reason, any password masked; else None."""
+    if isinstance(error, OperationalError):
+        return _reason(error)
+    return None
 
 
 def _reason(error: DatabaseError) -> str:

@@ -102,7 +102,7 @@ TASK_FIELD: Labels = {
     "follow_up": ("การติดตามผล", "follow-up"),
 }
 
-# What an import created, counted (tracker.services.plans.ImportReport.created keys).
+# What an import created, counted (tracker.services.plan_import.ImportReport.created keys).
 IMPORTED_KIND: Labels = {
     "organizations": ("หน่วยงาน", "organizations"),
     "plans": ("แผน", "plans"),

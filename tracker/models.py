@@ -331,6 +331,11 @@ class MeetingSeries(Base):
         back_populates="series", order_by="SeriesRecipient.id", cascade="all, delete-orphan"
     )
 
+    def replan(self) -> None:
+        """Have the follow-up planner plan this series' dues again at its next sweep: call it
+        after changing anything its moments depend on (rule, meetings, timing, policy)."""
+        self.dues_planned_on = None
+
 
 class SeriesRecipient(Base):
     """Who receives a series' progress report (the secretariat), on which channel."""
@@ -406,6 +411,11 @@ class Task(Base):
     events: Mapped[list[TaskEvent]] = relationship(
         back_populates="task", order_by="TaskEvent.id", viewonly=True
     )
+
+    def replan_alerts(self) -> None:
+        """Have the alert job work out this task's next alert again: call it after its end
+        date changes."""
+        self.next_alert_at = None
 
     def is_overdue(self, on: date) -> bool:
         """True when the task is still open after its last day; ``on`` is a Bangkok date."""

@@ -12,6 +12,7 @@ import sys
 import click
 
 from tracker.cli.context import AppContext
+from tracker.cli.errors import EXIT_BUG, EXIT_INTERRUPTED, explain
 from tracker.errors import TrackerError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -46,19 +47,23 @@ def cli(ctx: click.Context, db_path: str | None, lang: str | None) -> None:
 
 
 def _register() -> None:
-    from tracker.cli import calendar, db_commands, followup, meetings, plans, tasks, units
+    from tracker.cli import (
+        calendar,
+        db_commands,
+        followup,
+        meetings,
+        outbox,
+        plans,
+        series,
+        tasks,
+        units,
+    )
 
-    for module in (plans, units, tasks, meetings, calendar, followup, db_commands):
+    for module in (plans, units, tasks, meetings, calendar, followup, outbox, series, db_commands):
         module.register(cli)
 
 
 _register()
-
-
-# Exit codes: 0 done; 1 refused, not found, or the database unreachable; 2 bad input (an
-# option, a file, a value); 70 a bug (EX_SOFTWARE: the last-resort handler); 130 interrupted.
-EXIT_BUG = 70
-EXIT_INTERRUPTED = 130
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -82,7 +87,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as error:
         _fail(error.format_message(), error.exit_code)
     except TrackerError as error:
-        _fail(str(error), error.exit_code)
+        _fail(*explain(error))
     except Exception as error:
         _last_resort(error)
 
@@ -114,14 +119,15 @@ def _last_resort(error: Exception) -> None:
     other exception is a bug: one line naming it, the traceback only with TRACKER_DEBUG=1."""
     import os
 
-    from sqlalchemy.exc import OperationalError
+    from tracker.db import unreachable
 
     if os.environ.get("TRACKER_DEBUG") == "1":
         import traceback
 
         traceback.print_exc()
-    if isinstance(error, OperationalError):
-        _fail(f"database: {first_line(error.orig)}", 1)
+    reason = unreachable(error)
+    if reason is not None:
+        _fail(f"database: {reason}", 1)
     _fail(
         f"unexpected {type(error).__name__}: {first_line(error)} — this is a bug in ITA "
         "Tracker; run again with TRACKER_DEBUG=1 for the details, and report them",

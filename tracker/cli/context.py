@@ -154,8 +154,10 @@ class AppContext:
         return ThaiCalendar(language="th" if self.lang == "th" else "en_US")
 
     def t(self, thai: str, english: str) -> str:
-        """Pick the label for the current language."""
-        return thai if self.lang == "th" else english
+        """Pick the label for the current language (tracker.i18n.t)."""
+        from tracker.i18n import t
+
+        return t(self.lang, thai, english)
 
 
 def echo_json(data: Any) -> None:

@@ -1,4 +1,5 @@
-"""Follow-up commands: remind, report, outbox, jobs, run, simulate, deploy, series."""
+"""Follow-up commands: remind, report, jobs, run, simulate, deploy (outbox and series have
+their own modules)."""
 
 from __future__ import annotations
 
@@ -9,20 +10,17 @@ from typing import Any
 import click
 
 from tracker.cli.context import AppContext, echo_json, pass_app, print_lines, print_table
-from tracker.cli.params import DATE, DATETIME, ID
-from tracker.notify import CHANNELS
+from tracker.cli.params import DATE, DATETIME
 
 
 def register(cli: click.Group) -> None:
     for command in (
         remind_command,
         report_command,
-        outbox_group,
         jobs_group,
         run_command,
         simulate_command,
         deploy_command,
-        series_group,
     ):
         cli.add_command(command)
 
@@ -113,20 +111,12 @@ def report_command(
     Example:
       tracker report --meeting 2023-08-02 --format md
     """
-    from tracker.errors import NotFound
     from tracker.reports.progress import build_progress_report, render
-    from tracker.services.meetings import get_series, meeting_neighbours, organization_series
+    from tracker.services.meetings import choose_series, meeting_neighbours
     from tracker.services.organizations import get_organization
 
     with app.transaction() as session:
-        organization = get_organization(session, org_name)
-        if series_name:
-            series = get_series(session, organization, series_name)
-        else:
-            all_series = organization_series(session, organization)
-            if len(all_series) != 1:
-                raise NotFound(f"{len(all_series)} meeting series: choose one with --series")
-            series = all_series[0]
+        series = choose_series(session, get_organization(session, org_name), series_name)
         around = meeting_neighbours(series, meeting)
         report = build_progress_report(
             session,
@@ -137,97 +127,6 @@ def report_command(
             lang=app.lang,
         )
     click.echo(render(report, fmt, app.lang), nl=False)
-
-
-@click.group("outbox", invoke_without_command=True)
-@click.option("--failed", is_flag=True, help="Only messages that failed for good.")
-@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed", "missed"]))
-@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-@pass_app
-@click.pass_context
-def outbox_group(
-    ctx: click.Context, app: AppContext, failed: bool, status: str | None, limit: int, as_json: bool
-) -> None:
-    """List the outbox: every message queued, sent, failed or missed, newest first.
-
-    \b
-    Example:
-      tracker outbox --failed
-      tracker outbox retry 12
-    """
-    if ctx.invoked_subcommand is not None:
-        return
-    from sqlalchemy import select
-
-    from tracker.i18n import MESSAGE_KIND, MISSED_REASON, OUTBOX_STATUS, label
-    from tracker.models import OutboxMessage
-
-    wanted = "failed" if failed else status
-    with app.transaction() as session:
-        statement = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
-        if wanted:
-            statement = statement.where(OutboxMessage.status == wanted)
-        rows = [_outbox_row(m) for m in session.scalars(statement)]
-    if as_json:
-        echo_json(rows)
-        return
-    print_table(
-        app.t("กล่องข้อความขาออก", "Outbox"),
-        [
-            "ID",
-            app.t("สถานะ", "Status"),
-            app.t("ประเภท", "Kind"),
-            app.t("ถึง", "To"),
-            app.t("เรื่อง", "Subject"),
-            app.t("เหตุผล", "Reason"),
-        ],
-        [
-            [
-                str(r["id"]),
-                label(OUTBOX_STATUS, r["status"], app.lang)
-                + (f" ×{r['attempts']}" if r["attempts"] > 1 else ""),
-                label(MESSAGE_KIND, r["job"], app.lang),
-                f"{r['channel']}: {r['recipient']}",
-                r["subject"],
-                label(MISSED_REASON, r["last_error"] or "", app.lang),
-            ]
-            for r in rows
-        ],
-    )
-
-
-def _outbox_row(message: Any) -> dict[str, Any]:
-    return {
-        "id": message.id,
-        "job": message.job,
-        "occurrence": message.occurrence,
-        "channel": message.channel,
-        "recipient": message.recipient,
-        "subject": message.subject,
-        "status": message.status.value,
-        "attempts": message.attempts,
-        "due_at": message.due_at.isoformat(),
-        "sent_at": message.sent_at.isoformat() if message.sent_at else None,
-        "last_error": message.last_error,
-    }
-
-
-@outbox_group.command("retry")
-@click.argument("message_id", type=ID)
-@pass_app
-def outbox_retry_command(app: AppContext, message_id: int) -> None:
-    """Queue a failed or missed message again; the next dispatch sends it.
-
-    \b
-    Example:
-      tracker outbox retry 12 && tracker jobs run dispatch
-    """
-    from tracker.followup.ledger import retry
-
-    with app.transaction() as session:
-        row = retry(session, message_id, app.now)
-        click.echo(app.t(f"ข้อความ {row.id} กลับเข้าคิวแล้ว", f"message {row.id} queued again"))
 
 
 @click.group("jobs", invoke_without_command=True)
@@ -421,164 +320,3 @@ def deploy_command(dry_run: bool) -> None:
     code = deploy.main(["--dry-run"] if dry_run else [])
     if code:
         raise SystemExit(code)
-
-
-@click.group("series", invoke_without_command=True)
-@click.option("--org", "org_name", metavar="NAME", help="Organization (default: the only one).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-@pass_app
-@click.pass_context
-def series_group(ctx: click.Context, app: AppContext, org_name: str | None, as_json: bool) -> None:
-    """List meeting series with their follow-up timing and report recipients.
-
-    \b
-    Example:
-      tracker series
-      tracker series recipient "ประชุมหัวหน้าส่วนราชการ" email secretariat@example.go.th
-      tracker series timing "ประชุมหัวหน้าส่วนราชการ" --reminder-days 3
-    """
-    if ctx.invoked_subcommand is not None:
-        return
-    from tracker.services.meetings import organization_series
-    from tracker.services.organizations import get_organization
-
-    with app.transaction() as session:
-        rows = [
-            _series_row(s)
-            for s in organization_series(session, get_organization(session, org_name))
-        ]
-    if as_json:
-        echo_json(rows)
-        return
-    print_table(
-        app.t("การประชุมติดตามผล", "Follow-up meetings"),
-        [
-            app.t("ชื่อ", "Name"),
-            "RRULE",
-            app.t("เตือน", "Reminder"),
-            app.t("รายงาน", "Report"),
-            app.t("ผู้รับรายงาน", "Report to"),
-        ],
-        [
-            [
-                r["name"],
-                r["rrule"],
-                app.t(
-                    f"{r['reminder_days']} วันทำการก่อน {r['reminder_time']}",
-                    f"{r['reminder_days']} working days before, {r['reminder_time']}",
-                ),
-                app.t(
-                    f"{r['report_days']} วันทำการก่อน {r['report_time']}",
-                    f"{r['report_days']} working days before, {r['report_time']}",
-                ),
-                "\n".join(f"{x['channel']}: {x['address']}" for x in r["recipients"]),
-            ]
-            for r in rows
-        ],
-    )
-
-
-def _series_row(series: Any) -> dict[str, Any]:
-    return {
-        "name": series.name,
-        "rrule": series.rrule,
-        "holiday_policy": series.holiday_policy.value,
-        "reminder_days": series.reminder_days,
-        "reminder_time": series.reminder_time.strftime("%H:%M"),
-        "report_days": series.report_days,
-        "report_time": series.report_time.strftime("%H:%M"),
-        "recipients": [{"channel": r.channel, "address": r.address} for r in series.recipients],
-    }
-
-
-CHANNEL_CHOICE = click.Choice(CHANNELS)
-
-
-@series_group.command("recipient")
-@click.argument("name")
-@click.argument("channel", type=CHANNEL_CHOICE)
-@click.argument("address")
-@click.option("--remove", is_flag=True, help="Remove this recipient instead.")
-@click.option("--org", "org_name", metavar="NAME", help="Organization (default: the only one).")
-@pass_app
-def series_recipient_command(
-    app: AppContext, name: str, channel: str, address: str, remove: bool, org_name: str | None
-) -> None:
-    """Add (or --remove) a recipient of a series' progress report.
-
-    \b
-    Example:
-      tracker series recipient "ประชุมหัวหน้าส่วนราชการ" email secretariat@example.go.th
-    """
-    from tracker.services.meetings import add_recipient, get_series, remove_recipient
-    from tracker.services.organizations import get_organization
-
-    with app.transaction() as session:
-        series = get_series(session, get_organization(session, org_name), name)
-        if remove:
-            remove_recipient(session, series, channel, address)
-        else:
-            add_recipient(session, series, channel, address)
-        count = len(series.recipients)
-    click.echo(
-        app.t(
-            f"{series.name}: ผู้รับรายงาน {count} ราย", f"{series.name}: {count} report recipient(s)"
-        )
-    )
-
-
-@series_group.command("timing")
-@click.argument("name")
-@click.option("--reminder-days", type=click.IntRange(0, 20), help="Working days before a meeting.")
-@click.option("--reminder-time", metavar="HH:MM")
-@click.option("--report-days", type=click.IntRange(0, 20), help="Working days before a meeting.")
-@click.option("--report-time", metavar="HH:MM")
-@click.option("--holidays", "policy", type=click.Choice(["flag", "skip", "move"]))
-@click.option("--org", "org_name", metavar="NAME", help="Organization (default: the only one).")
-@pass_app
-def series_timing_command(
-    app: AppContext,
-    name: str,
-    reminder_days: int | None,
-    reminder_time: str | None,
-    report_days: int | None,
-    report_time: str | None,
-    policy: str | None,
-    org_name: str | None,
-) -> None:
-    """Change when a series' reminders and report go out, or its holiday policy.
-
-    \b
-    Example:
-      tracker series timing "ประชุมหัวหน้าส่วนราชการ" --reminder-days 3 --report-time 07:30
-    """
-    from datetime import time
-
-    from tracker.errors import InvalidInput
-    from tracker.models import HolidayPolicy
-    from tracker.services.meetings import get_series
-    from tracker.services.organizations import get_organization
-
-    def parse_time(text: str | None, option: str) -> time | None:
-        if text is None:
-            return None
-        try:
-            return time.fromisoformat(text)
-        except ValueError:
-            raise InvalidInput(f"{option} {text!r} is not a time: write HH:MM") from None
-
-    with app.transaction() as session:
-        series = get_series(session, get_organization(session, org_name), name)
-        changes = {
-            "reminder_days": reminder_days,
-            "reminder_time": parse_time(reminder_time, "--reminder-time"),
-            "report_days": report_days,
-            "report_time": parse_time(report_time, "--report-time"),
-            "holiday_policy": HolidayPolicy(policy) if policy else None,
-        }
-        for field, value in changes.items():
-            if value is not None:
-                setattr(series, field, value)
-        series.dues_planned_on = None  # plan its reminders and reports again
-        row = _series_row(series)
-    echo_json(row)

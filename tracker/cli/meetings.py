@@ -21,21 +21,6 @@ def register(cli: click.Group) -> None:
     cli.add_command(meetings_command)
 
 
-def meeting_row(series_name: str, meeting: Any, place: str | None = None) -> dict[str, Any]:
-    """A meeting as the JSON shape `tracker meetings --json` prints."""
-    return {
-        "date": meeting.date.isoformat(),
-        "start": meeting.start.isoformat(),
-        "holiday": meeting.holiday,
-        "moved_from": meeting.moved_from.isoformat() if meeting.moved_from else None,
-        "moved_because": meeting.moved_because,
-        "cancelled": meeting.cancelled,
-        "added": meeting.added,
-        "series": series_name,
-        "place": place,
-    }
-
-
 def meeting_note(app: AppContext, row: dict[str, Any]) -> str:
     """What a person should know about a meeting: holiday, move, cancellation."""
     notes = []
@@ -155,6 +140,8 @@ def meetings_command(
     if as_ics:
         _write(output, _ics(app, groups))
         return
+    from tracker.views import meeting_row
+
     rows = sorted(
         (meeting_row(name, m, place) for name, _key, place, ms in groups for m in ms),
         key=lambda r: r["start"],

@@ -212,3 +212,25 @@ class NumberArgumentsCommand(click.Command):
 
 
 _NEGATIVE_NUMBER = re.compile(r"-\d+(?:\.\d+)?%?")
+
+
+class TimeParam(click.ParamType):
+    """A time of day, HH:MM (24-hour)."""
+
+    name = "HH:MM"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+        from datetime import time
+
+        if isinstance(value, time):
+            return value
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{1,2}:\d{2}", text):
+            self.fail(f"{text[:20]!r} is not a time: write HH:MM, e.g. 07:30", param, ctx)
+        try:
+            return time.fromisoformat(text.zfill(5))
+        except ValueError:
+            self.fail(f"{text!r} is not a time of day: write HH:MM, e.g. 07:30", param, ctx)
+
+
+TIME = TimeParam()

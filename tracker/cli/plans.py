@@ -28,19 +28,10 @@ def plans_command(app: AppContext, as_json: bool) -> None:
       tracker plans --json
     """
     from tracker.services.plans import list_plans
+    from tracker.views import plan_row
 
     with app.transaction() as session:
-        rows = [
-            {
-                "id": plan.id,
-                "organization": plan.organization.name,
-                "fiscal_year": plan.fiscal_year,
-                "title": plan.title,
-                "measures": len(plan.measures),
-                "tasks": sum(len(m.tasks) for m in plan.measures),
-            }
-            for plan in list_plans(session)
-        ]
+        rows = [plan_row(plan) for plan in list_plans(session)]
     if as_json:
         echo_json(rows)
         return
@@ -128,7 +119,8 @@ def import_command(
       tracker import plan.xlsx --org "เทศบาลตำบลตัวอย่าง" --fiscal-year 2567
     """
     from tracker.importers import read_source
-    from tracker.services.plans import import_plan
+    from tracker.services.plan_import import import_plan
+    from tracker.views import found_summary
 
     source = read_source(
         file,
@@ -157,31 +149,6 @@ def import_command(
         return
     _print_found(app, file, summary)
     _print_import_report(app, file, summary)
-
-
-def found_summary(document: dict) -> dict:
-    """What a plan document holds, counted: for the import's report to the user."""
-    from schedules import fiscal_year_bounds
-    from schedules.meetings import SeriesRule, meeting_calendar
-
-    assessment = document.get("assessment") or {}
-    first, last = fiscal_year_bounds(document["fiscal_year"])
-    meetings = {
-        s["name"]: len(meeting_calendar(SeriesRule(s["rrule"]), first, last))
-        for s in document.get("meeting_series", [])
-    }
-    return {
-        "organization": document["organization"]["name"],
-        "assessment_year": assessment.get("year"),
-        "fiscal_year": document["fiscal_year"],
-        "score": assessment.get("score"),
-        "grade": assessment.get("grade"),
-        "measures": len(document["measures"]),
-        "tasks": sum(len(m["tasks"]) for m in document["measures"]),
-        "units": len(document.get("units", [])),
-        "items": len(assessment.get("items", [])),
-        "meetings_in_fiscal_year": meetings,
-    }
 
 
 def _print_found(app: AppContext, file: Path, summary: dict) -> None:
@@ -309,11 +276,11 @@ def overview_command(
     Example:
       tracker overview --as-of 2022-12-15
     """
-    from tracker.cli.meetings import meeting_row
     from tracker.cli.tasks import task_row
     from tracker.services.meetings import next_meetings
     from tracker.services.plans import get_plan
     from tracker.services.tasks import TaskQuery, list_tasks
+    from tracker.views import meeting_row
 
     as_of = as_of or app.today()
     with app.transaction() as session:

@@ -95,7 +95,6 @@ def tasks_group(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from tracker.models import TaskStatus
     from tracker.services.tasks import TaskQuery, list_tasks
     from tracker.services.units import get_unit
 
@@ -108,7 +107,7 @@ def tasks_group(
             as_of=as_of,
             plan_id=plan_id,
             unit=unit,
-            status=TaskStatus(status) if status else None,
+            status=status,
             overdue=overdue,
             due_before=due_before,
         )

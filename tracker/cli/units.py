@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from tracker.cli.context import AppContext, echo_json, pass_app, print_table
@@ -16,17 +14,6 @@ ORG_OPTION = click.option(
 
 def register(cli: click.Group) -> None:
     cli.add_command(units_group)
-
-
-def unit_row(unit: Any, task_count: int) -> dict[str, Any]:
-    return {
-        "id": unit.id,
-        "name": unit.name,
-        "aliases": [a.name for a in unit.aliases],
-        "all_units": unit.all_units,
-        "contacts": [{"channel": c.channel, "address": c.address} for c in unit.contacts],
-        "tasks": task_count,
-    }
 
 
 @click.group("units", invoke_without_command=True)
@@ -44,19 +31,13 @@ def units_group(ctx: click.Context, app: AppContext, org_name: str | None, as_js
     """
     if ctx.invoked_subcommand is not None:
         return
-    from sqlalchemy import func, select
-
-    from tracker.models import task_units
     from tracker.services.organizations import get_organization
-    from tracker.services.units import list_units
+    from tracker.services.units import list_units, task_counts
+    from tracker.views import unit_row
 
     with app.transaction() as session:
         organization = get_organization(session, org_name)
-        counts = dict(
-            session.execute(
-                select(task_units.c.unit_id, func.count()).group_by(task_units.c.unit_id)
-            ).all()
-        )
+        counts = task_counts(session, organization)
         rows = [unit_row(u, counts.get(u.id, 0)) for u in list_units(session, organization)]
     if as_json:
         echo_json(rows)

@@ -6,7 +6,7 @@ dispatcher claims a row with a conditional UPDATE (pending -> sending) committed
 send, so a second dispatcher changes zero rows and moves on. Never lost: a failed send stays
 in the ledger, pending with backoff while it may still work, failed with the provider's
 reason when it cannot; a send interrupted by a crash is marked failed rather than resent,
-since it may have gone out (`tracker outbox retry ID` resends it on purpose).
+since it may have gone out (tracker.services.outbox.retry resends it on purpose).
 """
 
 from __future__ import annotations
@@ -334,19 +334,3 @@ def _fail_stale_claims(factory: sessionmaker[Session], now: datetime) -> int:
             )
         )
         return stale.rowcount
-
-
-def retry(session: Session, message_id: int, now: datetime) -> OutboxMessage:
-    """Put a failed (or missed) message back in the queue, to be sent at the next dispatch."""
-    from tracker.errors import NotFound, Refused
-
-    row = session.get(OutboxMessage, message_id)
-    if row is None:
-        raise NotFound(f"no outbox message with id {message_id} (see `tracker outbox`)")
-    if row.status not in (OutboxStatus.FAILED, OutboxStatus.MISSED):
-        raise Refused(
-            f"message {message_id} is {row.status.value}; only failed or missed "
-            "messages can be retried"
-        )
-    row.status, row.next_attempt_at, row.attempts = OutboxStatus.PENDING, now, 0
-    return row

@@ -40,7 +40,7 @@ def simulate(
     """The timeline of everything the jobs would send from ``start`` to ``end`` (local days)."""
     from tracker.db import open_database, unit_of_work
     from tracker.followup.delivery import make_sender
-    from tracker.services.plans import import_plan
+    from tracker.services.plan_import import import_plan
 
     options = options_from(settings, force_file=True)
     send = make_sender(settings.notify(outbox_dir=outbox), force_file=True)

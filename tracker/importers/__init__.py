@@ -1,7 +1,7 @@
 """Ways into the tracker: plan documents, ITA analysis reports, spreadsheets.
 
 Every source becomes a plan document (see tracker.plandoc), checked the same way, then
-imported by tracker.services.plans.import_plan.
+imported by tracker.services.plan_import.import_plan.
 """
 
 from __future__ import annotations

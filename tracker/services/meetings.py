@@ -16,8 +16,8 @@ from schedules.followup import Neighbours, neighbours
 from schedules.meetings import HolidayPolicy, MeetingDay, SeriesRule, meeting_calendar
 from schedules.rrules import RecurrenceError
 from schedules.workdays import ThaiCalendar
-from tracker.errors import InvalidInput, NotFound
-from tracker.models import MeetingSeries, Organization, SeriesRecipient
+from tracker.errors import Ambiguous, InvalidInput, NotFound
+from tracker.models import MeetingSeries, Organization
 from tracker.textkey import lookup_key
 
 LOOKAHEAD_DAYS = 400  # far enough to find the next few meetings of any monthly rule
@@ -97,6 +97,23 @@ def get_series(session: Session, organization: Organization, name: str) -> Meeti
     raise NotFound(f"no meeting series {name!r} in {organization.name} (series: {known})")
 
 
+def choose_series(session: Session, organization: Organization, name: str | None) -> MeetingSeries:
+    """The series called ``name``; with None, the organization's only one (Ambiguous when it
+    has several, NotFound when none)."""
+    if name is not None:
+        return get_series(session, organization, name)
+    all_series = organization_series(session, organization)
+    if len(all_series) == 1:
+        return all_series[0]
+    if not all_series:
+        raise NotFound(f"{organization.name} has no meeting series", what="series")
+    raise Ambiguous(
+        f"{len(all_series)} meeting series",
+        what="series",
+        choices=[repr(s.name) for s in all_series],
+    )
+
+
 def next_meetings(
     session: Session,
     organization: Organization,
@@ -114,28 +131,3 @@ def next_meetings(
         meetings = series_meetings(series, on_or_after, window_end, calendar=calendar)[:count]
         upcoming.extend((series, meeting) for meeting in meetings)
     return sorted(upcoming, key=lambda pair: (pair[1].start, pair[0].id))[:count]
-
-
-def add_recipient(
-    session: Session, series: MeetingSeries, channel: str, address: str, *, name: str | None = None
-) -> SeriesRecipient:
-    """Send the series' progress report to ``address`` too (once, however often asked)."""
-    from tracker.services.units import checked_address
-
-    address = checked_address(channel, address)
-    for recipient in series.recipients:
-        if (recipient.channel, recipient.address) == (channel, address):
-            return recipient
-    recipient = SeriesRecipient(channel=channel, address=address, name=name)
-    series.recipients.append(recipient)
-    session.flush()
-    return recipient
-
-
-def remove_recipient(session: Session, series: MeetingSeries, channel: str, address: str) -> bool:
-    """Stop sending the report to ``address``; False when it was not a recipient."""
-    found = [r for r in series.recipients if (r.channel, r.address) == (channel, address.strip())]
-    for recipient in found:
-        series.recipients.remove(recipient)
-    session.flush()
-    return bool(found)

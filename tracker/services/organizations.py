@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.errors import NotFound
+from tracker.errors import Ambiguous, NotFound, NothingYet
 from tracker.models import Organization
 from tracker.textkey import lookup_key
 
@@ -17,12 +17,15 @@ def get_organization(session: Session, name: str | None) -> Organization:
             select(Organization).where(Organization.key == lookup_key(name))
         )
         if organization is None:
-            raise NotFound(f"no organization {name!r} (see `tracker plans`)")
+            raise NotFound(f"no organization {name!r}", what="organization")
         return organization
     organizations = list(session.scalars(select(Organization).order_by(Organization.id)))
     if not organizations:
-        raise NotFound("no organization yet: import a plan with `tracker import FILE`")
+        raise NothingYet("no organization yet", what="organization")
     if len(organizations) > 1:
-        names = ", ".join(repr(o.name) for o in organizations)
-        raise NotFound(f"there are several organizations; choose one with --org: {names}")
+        raise Ambiguous(
+            "there are several organizations",
+            what="organization",
+            choices=[repr(o.name) for o in organizations],
+        )
     return organizations[0]

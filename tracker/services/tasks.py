@@ -30,7 +30,7 @@ class TaskQuery:
     as_of: date
     plan_id: int | None = None
     unit: Unit | None = None
-    status: TaskStatus | None = None
+    status: str | None = None  # a TaskStatus value
     overdue: bool = False
     due_before: date | None = None  # ends before this day (the day itself not included)
 
@@ -43,7 +43,7 @@ def list_tasks(session: Session, query: TaskQuery) -> list[Task]:
     if query.unit is not None:
         statement = statement.where(_responsible(query.unit))
     if query.status is not None:
-        statement = statement.where(Task.status == query.status)
+        statement = statement.where(Task.status == TaskStatus(query.status))
     if query.due_before is not None:
         statement = statement.where(Task.end_date < query.due_before)
     if query.overdue:
@@ -85,7 +85,7 @@ def get_task(session: Session, task_id: int, *, for_update: bool = False) -> Tas
         lock_for_update(session)
     task = session.get(Task, task_id, with_for_update=for_update, populate_existing=for_update)
     if task is None:
-        raise NotFound(f"no task with id {task_id} (see `tracker tasks`)")
+        raise NotFound(f"no task with id {task_id}", what="task")
     return task
 
 
@@ -286,7 +286,7 @@ def reopen(
     """
     _require_responsible(task, actor.unit)
     if not note or not note.strip():
-        raise InvalidInput("reopening a task needs a note saying why (--note)")
+        raise InvalidInput("reopening a task needs a note saying why", what="note")
     if not task.status.is_closed:
         raise Refused(f"task {task.id} is {task.status.value}, not done or cancelled")
     percent = task.percent

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.errors import InvalidInput, NotFound, Refused
-from tracker.models import Organization, Task, TaskEvent, Unit, UnitAlias, UnitContact
+from tracker.models import (
+    Organization,
+    Task,
+    TaskEvent,
+    Unit,
+    UnitAlias,
+    UnitContact,
+    task_units,
+)
 from tracker.textkey import lookup_key
 
 
@@ -21,6 +29,17 @@ def list_units(session: Session, organization: Organization) -> list[Unit]:
             .order_by(Unit.id)
         )
     )
+
+
+def task_counts(session: Session, organization: Organization) -> dict[int, int]:
+    """How many tasks each of the organization's units is named on (by unit id)."""
+    rows = session.execute(
+        select(task_units.c.unit_id, func.count())
+        .join(Unit, Unit.id == task_units.c.unit_id)
+        .where(Unit.organization_id == organization.id)
+        .group_by(task_units.c.unit_id)
+    ).all()
+    return {int(unit_id): int(count) for unit_id, count in rows}
 
 
 def find_unit(session: Session, organization: Organization, name: str) -> Unit | None:
