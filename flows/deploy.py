@@ -1,7 +1,7 @@
 """Prefect deployments whose schedules come from the meeting series in the database.
 
-``python -m flows.deploy [--dry-run]`` (or `tracker deploy`) registers two deployments on
-the Prefect server named by PREFECT_API_URL, in a process work pool:
+`tracker deploy [--dry-run]` registers two deployments on the Prefect server named by
+PREFECT_API_URL, in a process work pool:
 
 - ``ita-tracker-reminders`` runs :func:`flows.flows.meeting_reminders_flow` at the exact
   moment each reminder is due: ``reminder_days`` working days before each meeting held (Thai
@@ -29,8 +29,6 @@ from the meeting dates and the outbox ledger, never from the schedule.
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -302,63 +300,13 @@ def _rule_lines(rules: list[str]) -> list[str]:
     return [f"  RRULE ({BANGKOK}): {rule.replace(chr(10), ' | ')}" for rule in rules]
 
 
-def _parse_now(value: str) -> datetime:
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        raise argparse.ArgumentTypeError(f"{value!r} needs an offset, e.g. +07:00")
-    return moment
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not a number of days of at least 1")
-    return number
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m flows.deploy [--dry-run]`: register the deployments; 0 on success."""
-    from tracker.errors import TrackerError
-
-    parser = argparse.ArgumentParser(
-        prog="python -m flows.deploy",
-        description="Register the ITA Tracker Prefect deployments, with schedules derived "
-        "from the meeting series in the database (TRACKER_DATABASE_URL).",
-        epilog="Example: PREFECT_API_URL=http://127.0.0.1:4200/api python -m flows.deploy",
-    )
-    parser.add_argument(
-        "--dry-run", action="store_true", help="print the schedules; contact no server"
-    )
-    parser.add_argument(
-        "--horizon-days",
-        type=_positive,
-        default=HORIZON_DAYS,
-        help=f"how far ahead to list dates (default {HORIZON_DAYS})",
-    )
-    parser.add_argument(
-        "--work-pool", default=WORK_POOL, help=f"process work pool (default {WORK_POOL})"
-    )
-    parser.add_argument(
-        "--now", type=_parse_now, help="ISO date and time to plan from (default: now)"
-    )
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:  # --help, or a bad option (argparse printed why)
-        return exit_.code if isinstance(exit_.code, int) else 2
-    try:
-        if args.dry_run:
-            print("\n".join(describe(load_plan(args.now, args.horizon_days))))
-            return 0
-        ids = deploy(now=args.now, horizon_days=args.horizon_days, work_pool=args.work_pool)
-    except TrackerError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return error.exit_code
-    print(
-        f"Registered {len(ids)} deployments in work pool {args.work_pool!r}. Start a worker "
-        f"where ITA Tracker is installed: prefect worker start --pool {args.work_pool}"
-    )
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+def run(*, dry_run: bool, now: datetime | None, horizon_days: int, work_pool: str) -> list[str]:
+    """What `tracker deploy` does: with ``dry_run`` the schedules described for a person
+    (nothing contacted); else both deployments registered. Returns the lines to print."""
+    if dry_run:
+        return describe(load_plan(now, horizon_days))
+    ids = deploy(now=now, horizon_days=horizon_days, work_pool=work_pool)
+    return [
+        f"Registered {len(ids)} deployments in work pool {work_pool!r}. Start a worker "
+        f"where ITA Tracker is installed: prefect worker start --pool {work_pool}"
+    ]

@@ -34,18 +34,16 @@ def parse_now(now: str | None, settings: Any) -> datetime:
     Without ``now`` it is TRACKER_NOW when set (demos, replays), else the current UTC time:
     the clock is read here, never in the jobs.
     """
+    from schedules import InstantError, parse_instant
     from tracker.config import current_time
     from tracker.errors import InvalidInput
 
     if now is None:
         return current_time(settings)
     try:
-        moment = datetime.fromisoformat(now.strip())
-    except ValueError:
-        raise InvalidInput(f"now={now!r} is not an ISO date and time") from None
-    if moment.tzinfo is None:
-        raise InvalidInput(f"now={now!r} needs an offset, e.g. 2026-12-14T09:00:00+07:00")
-    return moment
+        return parse_instant(now)
+    except InstantError as error:
+        raise InvalidInput(f"now: {error}") from None
 
 
 @contextmanager

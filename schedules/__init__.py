@@ -9,14 +9,14 @@ from schedules.fiscal import (
     fiscal_year_bounds,
     fiscal_year_of,
 )
-from schedules.periods import Period, PeriodError, find_periods, parse_period
+from schedules.instants import InstantError, parse_instant
+from schedules.periods import Period, PeriodError, find_periods, format_period, parse_period
 from schedules.recurrence import DEFAULT_ZONE, describe_recurrence, occurrences, parse_recurrence
 from schedules.rrules import RecurrenceError, check_rrule
 from schedules.thai import (
     be_year,
     format_date,
     format_month,
-    format_period,
     format_span,
     to_arabic_digits,
     to_thai_digits,
@@ -24,6 +24,7 @@ from schedules.thai import (
 
 __all__ = [
     "DEFAULT_ZONE",
+    "InstantError",
     "Period",
     "PeriodError",
     "RecurrenceError",
@@ -40,6 +41,7 @@ __all__ = [
     "format_period",
     "format_span",
     "occurrences",
+    "parse_instant",
     "parse_period",
     "parse_recurrence",
     "to_arabic_digits",

@@ -1,7 +1,7 @@
 """Reading the periods Thai plans are written with: "พ.ย.๒๕๖๕", "ภายในเดือน ม.ค. - มี.ค. ๒๕๖๖",
 "ต.ค.๒๕๖๕ เป็นต้นไป", "ไตรมาสที่ ๒", "ปีงบประมาณ พ.ศ. ๒๕๖๖", and their English equivalents.
 
-Semantics (see ../shared/design/domain.md §3):
+Semantics (the project's domain notes, "Thai dates and periods"):
 - a month alone is the whole month; a day alone is that day;
 - years: four digits >= 2400 are BE, four digits < 2400 are CE, two digits are BE 25xx;
 - a range shares the year written at its end; a start month after the end month is in the
@@ -32,6 +32,8 @@ from schedules.thai import (
     ENGLISH_MONTHS_FULL,
     THAI_MONTHS_ABBR,
     THAI_MONTHS_FULL,
+    Lang,
+    format_span,
     to_arabic_digits,
 )
 
@@ -438,6 +440,17 @@ def parse_period(text: str, fiscal_year: int | None = None) -> Period:
     if fiscal_year is not None:
         fiscal_year = be_fiscal_year(fiscal_year)
     return _Parser(text, fiscal_year).parse()
+
+
+def format_period(
+    period: Period, lang: Lang = "th", *, full: bool = False, thai_digits: bool = False
+) -> str:
+    """Write a Period as a Thai plan would ("ม.ค. – มี.ค. 2566") or in English.
+
+    ``parse_period(format_period(p)) == p`` for every period, in both languages, with full or
+    abbreviated month names and Thai or Arabic digits.
+    """
+    return format_span(period.start, period.end, lang, full=full, thai_digits=thai_digits)
 
 
 def be_fiscal_year(value: int) -> int:

@@ -1,17 +1,15 @@
 """Thai calendar words: month names, Thai digits, Buddhist-era years, and date formatting.
 
-Formatting is the inverse of reading: a period is written the way Thai plans write it
-("พ.ย. 2565", "ม.ค. – มี.ค. 2566", "ตั้งแต่ ต.ค. 2565", "ภายใน 30 ก.ย. 2566") or in English.
+A span of days is written the way Thai plans write it ("พ.ย. 2565", "ม.ค. – มี.ค. 2566",
+"ตั้งแต่ ต.ค. 2565", "ภายใน 30 ก.ย. 2566") or in English; schedules.periods, which reads
+periods, writes them back with it (format_period).
 """
 
 from __future__ import annotations
 
 import calendar
 from datetime import date
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from schedules.periods import Period
+from typing import Literal
 
 BE_OFFSET = 543  # BE year = CE year + 543
 
@@ -104,17 +102,6 @@ def _is_month_start(day: date) -> bool:
 
 def _is_month_end(day: date) -> bool:
     return day.day == calendar.monthrange(day.year, day.month)[1]
-
-
-def format_period(
-    period: Period, lang: Lang = "th", *, full: bool = False, thai_digits: bool = False
-) -> str:
-    """Write a Period as a Thai plan would ("ม.ค. – มี.ค. 2566") or in English.
-
-    ``parse_period(format_period(p)) == p`` for every period, in both languages, with full or
-    abbreviated month names and Thai or Arabic digits.
-    """
-    return format_span(period.start, period.end, lang, full=full, thai_digits=thai_digits)
 
 
 def format_span(

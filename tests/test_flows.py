@@ -242,11 +242,10 @@ def test_prefect_schedules_hourly_sweep_and_explicit_dates(
 def test_the_dry_run_prints_bangkok_times_without_importing_prefect(
     demo_factory: sessionmaker[Session], database_url: str, tmp_path: Path
 ) -> None:
-    script = (
-        "import sys; from flows.deploy import main; "
-        "code = main(['--dry-run', '--now', '2026-11-25T10:00:00+07:00']); "
-        "assert 'prefect' not in sys.modules, 'the dry run imported prefect'; "
-        "sys.exit(code)"
+    script = (  # `tracker deploy --dry-run`, then a look at what it imported
+        "import sys; from tracker.cli import main; "
+        "main(['deploy', '--dry-run', '--now', '2026-11-25T10:00:00+07:00']); "
+        "assert 'prefect' not in sys.modules, 'the dry run imported prefect'"
     )
     env = {**os.environ, "TRACKER_DATABASE_URL": database_url}
     env.pop("TRACKER_NOW", None)

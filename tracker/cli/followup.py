@@ -303,13 +303,28 @@ def simulate_command(app: AppContext, start: date, end: date, outbox: Path, as_j
 
 @click.command("deploy")
 @click.option("--dry-run", is_flag=True, help="Print the schedules; contact no server.")
-def deploy_command(dry_run: bool) -> None:
+@click.option(
+    "--horizon-days",
+    type=click.IntRange(1, 366),
+    default=120,
+    show_default=True,
+    help="How far ahead to list the meetings' moments.",
+)
+@click.option(
+    "--work-pool", metavar="NAME", default="ita-tracker", show_default=True, help="Work pool."
+)
+@click.option("--now", "now", type=DATETIME, help="The moment to plan from (default: now).")
+@pass_app
+def deploy_command(
+    app: AppContext, dry_run: bool, horizon_days: int, work_pool: str, now: datetime | None
+) -> None:
     """Register Prefect deployments with schedules derived from the meeting series.
 
     Needs PREFECT_API_URL pointing at a Prefect server; the embedded `tracker run` needs none.
 
     \b
     Example:
+      tracker deploy --dry-run
       PREFECT_API_URL=http://127.0.0.1:4200/api tracker deploy
     """
     import importlib
@@ -317,6 +332,5 @@ def deploy_command(dry_run: bool) -> None:
     # The one place the CLI reaches into `flows` (and so prefect): resolved at run time, so
     # `tracker` itself never depends on flows and `tracker --help` never loads prefect.
     deploy = importlib.import_module("flows.deploy")
-    code = deploy.main(["--dry-run"] if dry_run else [])
-    if code:
-        raise SystemExit(code)
+    lines = deploy.run(dry_run=dry_run, now=now, horizon_days=horizon_days, work_pool=work_pool)
+    print_lines(lines)

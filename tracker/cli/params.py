@@ -75,28 +75,34 @@ DATE = DateParam()
 
 
 class DateTimeParam(click.ParamType):
-    """An ISO date and time (CE); without an offset it is Asia/Bangkok time."""
+    """An ISO date and time (CE); without an offset it is in the configured zone
+    (TRACKER_TIMEZONE, Asia/Bangkok by default)."""
 
     name = "DATETIME"
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
         from datetime import datetime
-        from zoneinfo import ZoneInfo
+
+        from schedules import InstantError, parse_instant
 
         if isinstance(value, datetime):
             return value
-        text = str(value).strip()
+        text = str(value)
         try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            self.fail(
-                f"{text[:40]!r} is not a date and time: write 2023-07-31T09:00+07:00", param, ctx
-            )
-        if moment.year >= BE_YEARS_FROM:
-            self.fail(f"{text!r} has a Buddhist-era year: ISO dates are CE", param, ctx)
+            moment = parse_instant(text, default_zone=_configured_zone(ctx))
+        except InstantError as error:
+            self.fail(str(error), param, ctx)
         if not FIRST_YEAR <= moment.year <= LAST_YEAR:
             self.fail(f"{text!r} is outside the years ITA Tracker works with ({YEARS})", param, ctx)
-        return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Asia/Bangkok"))
+        return moment
+
+
+def _configured_zone(ctx: click.Context | None) -> str:
+    """The zone of the command's settings (its AppContext), else the default."""
+    from schedules import DEFAULT_ZONE
+
+    app = ctx.obj if ctx is not None else None
+    return str(app.settings.timezone) if app is not None else DEFAULT_ZONE
 
 
 DATETIME = DateTimeParam()
