@@ -21,30 +21,32 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
 from schedules.fiscal import fiscal_quarter_bounds, fiscal_year_bounds
-from schedules.thai import (
-    BE_OFFSET,
-    ENGLISH_MONTHS_ABBR,
-    ENGLISH_MONTHS_FULL,
-    THAI_MONTHS_ABBR,
-    THAI_MONTHS_FULL,
-    Lang,
-    format_span,
-    to_arabic_digits,
+from schedules.period_words import (
+    MAX_PERIOD_LENGTH,
+    MONTHS,
+    PeriodError,
+    Token,
+    normalize,
+    quoted,
+    tokens,
 )
+from schedules.thai import BE_OFFSET, THAI_MONTHS_FULL, Lang, format_span
+
+__all__ = [
+    "MAX_PERIOD_LENGTH",
+    "Period",
+    "PeriodError",
+    "find_periods",
+    "format_period",
+    "parse_period",
+]
 
 MIN_CE_YEAR = 1  # the first year a Python date can hold
-MAX_PERIOD_LENGTH = 300  # characters: a period cell, never a page
-MAX_NUMBER_DIGITS = 4  # days, months, quarters and years: a longer number is not a date
 MIN_BE_FISCAL_YEAR, MAX_BE_FISCAL_YEAR = 2400, 9999
-
-
-class PeriodError(ValueError):
-    """Text that is not a readable period; the message quotes it and says why."""
 
 
 @dataclass(frozen=True)
@@ -70,123 +72,6 @@ class Period:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
-# --- tokens ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Token:
-    kind: str
-    value: int | str
-    text: str
-
-
-def _abbreviation_pattern(abbr: str) -> str:
-    """ "มี.ค." -> a pattern that also takes "มีค", "มี.ค", "มี. ค." (dots and spaces optional)."""
-    parts = [re.escape(part) for part in abbr.split(".") if part]
-    return r"\s*\.?\s*".join(parts) + r"\.?"
-
-
-def _month_alternatives() -> list[tuple[str, int]]:
-    names: list[tuple[str, int, int]] = []  # (pattern, month, length of the name it reads)
-    for number in range(1, 13):
-        thai_full, thai_abbr = THAI_MONTHS_FULL[number - 1], THAI_MONTHS_ABBR[number - 1]
-        english_full = ENGLISH_MONTHS_FULL[number - 1].lower()
-        english_abbr = ENGLISH_MONTHS_ABBR[number - 1].lower()
-        names += [
-            (re.escape(thai_full), number, len(thai_full)),
-            (_abbreviation_pattern(thai_abbr), number, len(thai_abbr)),
-            (re.escape(english_full), number, len(english_full)),
-            (re.escape(english_abbr) + r"\.?", number, len(english_abbr)),
-        ]
-    # Longest name first, so "มีนาคม" wins over "มี.ค." and "march" over "mar".
-    names.sort(key=lambda entry: entry[2], reverse=True)
-    return [(pattern, number) for pattern, number, _length in names]
-
-
-_KEYWORDS: list[tuple[str, str]] = [
-    (r"ปีงบประมาณ|ปีงบ\.?ประมาณ|ปีงบฯ|ปีงบ|ปีงปม\.?|fiscal\s+year|fy", "FY"),
-    (r"ไตรมาส(?:\s*ที่)?|quarter|q(?=\s*\d)", "QUARTER"),
-    (r"รอบ", "ROUND"),
-    (r"เป็นต้นไป|onwards?", "ONWARD"),
-    (r"ตั้งแต่|นับจาก|from|since", "FROM"),
-    (r"ภายใน|ไม่เกิน|by", "BY"),
-    (r"จนถึง|ถึง|until|through|to|[-–—−‐~]", "TO"),
-    (r"ตลอด|throughout|whole", "THROUGHOUT"),
-    (r"พ\s*\.?\s*ศ\s*\.?|b\.?e\.?", "ERA_BE"),
-    (r"ค\s*\.?\s*ศ\s*\.?|a\.?d\.?|c\.?e\.?", "ERA_CE"),
-    # Words that carry no meaning of their own here.
-    (r"ประจำ|ระหว่าง|เดือน|วันที่|วัน|ที่|ของ|ปี|month|year|of|the|[(),;:]", "FILLER"),
-]
-
-_MONTHS = _month_alternatives()
-_TOKEN_PATTERN = re.compile(
-    "|".join(
-        [f"(?P<{kind}_{i}>{pattern})" for i, (pattern, kind) in enumerate(_KEYWORDS[:-1])]
-        + [f"(?P<MONTH_{number}_{i}>{pattern})" for i, (pattern, number) in enumerate(_MONTHS)]
-        + [
-            r"(?P<NUM>\d+)",
-            r"(?P<SLASH>/)",
-            rf"(?P<FILLER_x>{_KEYWORDS[-1][0]})",
-            r"(?P<SPACE>\s+)",
-        ]
-    ),
-    re.IGNORECASE,
-)
-# "q", "fy", "to", "by", "of" ... must be whole words in English, not letters of a longer word.
-_LATIN_WORD = re.compile(r"[a-z]", re.IGNORECASE)
-
-
-def normalize(text: str) -> str:
-    """NFC, Arabic digits, the composed sara am, single spaces: the form the parser reads."""
-    text = unicodedata.normalize("NFC", text).replace("\u0e4d\u0e32", "\u0e33")
-    text = text.replace("\u200b", "")
-    return " ".join(to_arabic_digits(text).split())
-
-
-def quoted(text: str, limit: int = MAX_PERIOD_LENGTH) -> str:
-    """``repr(text)``, shortened past ``limit`` characters: messages quote input, not pages.
-
-    Any text short enough to be read as a period is quoted whole."""
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
-
-
-def _tokens(text: str, original: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    position = 0
-    while position < len(text):
-        match = _TOKEN_PATTERN.match(text, position)
-        if match is None or _cuts_a_latin_word(text, match):
-            rest = text[position:].split(" ")[0]
-            raise PeriodError(
-                f"cannot read period {quoted(original)}: {quoted(rest, 40)} is not a date word"
-            )
-        position = match.end()
-        kind = match.lastgroup or ""
-        if kind.startswith(("SPACE", "FILLER")):
-            continue
-        if kind.startswith("MONTH_"):
-            tokens.append(_Token("MONTH", int(kind.split("_")[1]), match.group()))
-        elif kind == "NUM":
-            if len(match.group()) > MAX_NUMBER_DIGITS:
-                raise PeriodError(
-                    f"cannot read period {quoted(original)}: {quoted(match.group(), 20)} has "
-                    f"more digits than a day, month or year ({MAX_NUMBER_DIGITS} at most)"
-                )
-            tokens.append(_Token("NUM", match.group(), match.group()))
-        else:
-            tokens.append(_Token(kind.rsplit("_", 1)[0], match.group(), match.group()))
-    return tokens
-
-
-def _cuts_a_latin_word(text: str, match: re.Match[str]) -> bool:
-    end = match.end()
-    return (
-        _LATIN_WORD.match(match.group()[-1:] or " ") is not None
-        and end < len(text)
-        and _LATIN_WORD.match(text[end]) is not None
-    )
-
-
 # --- points: what one side of a range says --------------------------------------------------
 
 
@@ -208,15 +93,15 @@ class _Parser:
     def __init__(self, text: str, fiscal_year: int | None):
         self.original = text
         self.fiscal_year = fiscal_year
-        self.tokens = _tokens(normalize(text), text)
+        self.tokens = tokens(normalize(text), text)
         self.index = 0
 
     # token helpers
-    def peek(self, offset: int = 0) -> _Token | None:
+    def peek(self, offset: int = 0) -> Token | None:
         position = self.index + offset
         return self.tokens[position] if position < len(self.tokens) else None
 
-    def take(self, kind: str) -> _Token | None:
+    def take(self, kind: str) -> Token | None:
         token = self.peek()
         if token is not None and token.kind == kind:
             self.index += 1
@@ -466,7 +351,7 @@ def be_fiscal_year(value: int) -> int:
 
 _ERA = r"(?:พ\s*\.?\s*ศ\s*\.?|ค\s*\.?\s*ศ\s*\.?)"
 _POINT = (
-    r"(?:\d{1,2}\s*)?(?:" + "|".join(pattern for pattern, _ in _MONTHS) + r")"
+    r"(?:\d{1,2}\s*)?(?:" + "|".join(pattern for pattern, _ in MONTHS) + r")"
     rf"(?:\s*{_ERA}?\s*\d{{4}}|\s*{_ERA}?\s*\d{{2}}(?!\d))?"
 )
 _CANDIDATE = re.compile(

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
-from schedules.periods import normalize, quoted
+from schedules.period_words import normalize, quoted
 from schedules.rrules import INTERVAL_ANCHOR as _ANCHOR_MOMENT
 from schedules.rrules import RecurrenceError, check_rrule
 

@@ -26,7 +26,7 @@ class DateParam(click.ParamType):
 
     def _thai(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> date:
         from schedules import PeriodError, parse_period
-        from schedules.periods import quoted
+        from schedules.period_words import quoted
 
         try:
             period = parse_period(text)

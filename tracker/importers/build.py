@@ -24,7 +24,7 @@ from schedules import (
     format_span,
     parse_period,
 )
-from tracker.importers.report import (
+from tracker.importers.model import (
     Finding,
     Report,
     Step,

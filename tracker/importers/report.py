@@ -4,92 +4,20 @@ The report is what agencies publish after their ITA results: the overall score a
 the indicator table, the weak question items with suggestions, and the measure table
 (มาตรการ/แนวทาง, วิธีการดำเนินการ, ผู้รับผิดชอบ, ระยะเวลาการดำเนินการ, การติดตามผล), sometimes
 with the same steps listed twice. ``read_report`` finds each part by what it says rather than
-where it is, since layouts differ between agencies, and returns the plan document plus the
-warnings a careful officer would raise (see ``tracker.importers.checks``).
+where it is, since layouts differ between agencies; tracker.importers.build then turns what it
+read into a plan document with the warnings a careful officer would raise.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
-from schedules.recurrence import RecurrenceError, parse_recurrence
 from tracker.errors import InvalidInput
-from tracker.frameworks import Framework, framework_for
+from tracker.frameworks import Framework
+from tracker.importers.measure_table import read_steps
+from tracker.importers.model import ORGANIZATION_PREFIXES, TOOLS, Report, similar
 from tracker.importers.text import Line, arabic, score_in, split_lines, tidy
-from tracker.textkey import lookup_key
-
-ORGANIZATION_PREFIXES = (
-    "องค์การบริหารส่วน",
-    "เทศบาล",
-    "กรุงเทพมหานคร",
-    "เมืองพัทยา",
-    "กรม",
-    "กระทรวง",
-    "สำนักงาน",
-    "มหาวิทยาลัย",
-    "โรงพยาบาล",
-    "สถาบัน",
-    "การไฟฟ้า",
-    "การประปา",
-    "ศาล",
-)
-ALL_UNITS_PREFIXES = ("ทุกส่วนราชการ", "ทุกกอง", "ทุกหน่วยงาน", "ทุกสำนัก", "ทุกฝ่าย", "ทุกส่วน")
-UNIT_START = r"(?:กอง|สำนัก|ฝ่าย|งาน|ส่วน|ศูนย์|กลุ่ม|ทุก|หน่วย)"
-TOOLS = ("IIT", "EIT", "OIT")
-
-
-@dataclass
-class Finding:
-    """A warning about the report: a stable code, where, and what the import did."""
-
-    code: str
-    where: str | None
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "where": self.where, "message": self.message}
-
-
-@dataclass
-class Step:
-    """A step as the report lists it (possibly twice), before it becomes a plan task."""
-
-    measure: int  # 0-based index of its measure
-    number: int
-    title: str | None = None
-    units: list[str] = field(default_factory=list)
-    list_units: list[str] = field(default_factory=list)  # from the other listing, if any
-    period_text: str | None = None
-    follow_up: str | None = None
-    line: int = 0
-
-
-@dataclass
-class Report:
-    """Everything read from a report, before checks turn it into a document."""
-
-    file: str
-    organization: str | None = None
-    assessment_year: int | None = None
-    fiscal_year: int | None = None
-    score: float | None = None
-    score_line: int | None = None
-    other_scores: list[tuple[float, int]] = field(default_factory=list)
-    grade: str | None = None
-    indicators: dict[int, dict[str, Any]] = field(default_factory=dict)
-    tool_labels: list[tuple[int, str, str]] = field(default_factory=list)  # line, said, is
-    items: dict[str, dict[str, Any]] = field(default_factory=dict)
-    measures: list[str] = field(default_factory=list)
-    steps: list[Step] = field(default_factory=list)
-    analysis: list[tuple[int, int, str]] = field(default_factory=list)  # line, number, name
-    warnings: list[Finding] = field(default_factory=list)
-
-    @property
-    def framework(self) -> Framework | None:
-        return framework_for(self.assessment_year) if self.assessment_year else None
-
 
 # --- the whole report ----------------------------------------------------------------------
 
@@ -105,7 +33,7 @@ def read_report(text: str, file: str, *, fiscal_year: int | None = None) -> Repo
     _indicators(lines, report)
     _items(lines, report)
     _analysis(lines, report)
-    _steps(lines, report)
+    read_steps(lines, report)
     _require_report(report)
     return report
 
@@ -300,16 +228,6 @@ def _plausible(framework: Framework | None, number: int, name: str, tool: str | 
     return known is not None and similar(known.name, name, 0.75)
 
 
-def similar(a: str, b: str, threshold: float) -> bool:
-    """Whitespace-insensitive similarity of two names (1.0 = the same)."""
-    from difflib import SequenceMatcher
-
-    key_a, key_b = lookup_key(a), lookup_key(b)
-    if key_a == key_b or key_a in key_b or key_b in key_a:
-        return True
-    return SequenceMatcher(None, key_a, key_b).ratio() >= threshold
-
-
 # --- weak items ----------------------------------------------------------------------
 
 
@@ -422,196 +340,3 @@ def _analysis(lines: list[Line], report: Report) -> None:
         match = re.search(r"ตัวชี้วัดที่\s*(\d{1,2})\s+(\S.*?)\s+(?:มี)?ระดับคะแนน", line.plain)
         if match:
             report.analysis.append((line.number, int(match.group(1)), tidy(match.group(2))))
-
-
-# --- measures and steps ----------------------------------------------------------------------
-
-_COLUMN_WORDS = {
-    "measure": ("มาตรการ", "แนวทาง", "measure"),
-    "step": ("วิธีการ", "กิจกรรม", "ขั้นตอน", "รายการ", "step", "activity"),
-    "units": ("ผู้รับผิดชอบ", "หน่วยงาน", "responsible"),
-    "period": ("ระยะเวลา", "ช่วงเวลา", "กำหนดเวลา", "ห้วงเวลา", "period"),
-    "follow_up": ("ติดตาม", "follow"),
-    "number": ("ลำดับ", "no."),
-}
-
-
-def header_columns(line: Line, *, minimum: int = 0) -> dict[str, int] | None:
-    """Which column holds what, if ``line`` is a measure-table header.
-
-    A report's header must name the step and unit columns; with ``minimum`` any row naming
-    that many roles counts (a spreadsheet's header, so a missing column can be named).
-    """
-    if not line.is_row:
-        return None
-    columns: dict[str, int] = {}
-    for index, cell in enumerate(line.cells):
-        compact = cell.replace(" ", "").lower()
-        for role, words in _COLUMN_WORDS.items():
-            if role not in columns and any(w in compact for w in words) and len(compact) < 40:
-                columns[role] = index
-                break
-    if "step" in columns and "units" in columns:
-        return columns
-    if minimum and len(columns) >= minimum:
-        return columns
-    return None
-
-
-def _steps(lines: list[Line], report: Report) -> None:
-    table_steps: list[Step] = []
-    list_steps: list[Step] = []
-    columns: dict[str, int] | None = None
-    for line in lines:
-        header = header_columns(line)
-        if header is not None:
-            columns = header
-            continue
-        if columns is None:
-            continue
-        if not line.is_row:
-            if line.text:
-                columns = None  # prose ends the table; a repeated header resumes it
-            continue
-        if "period" in columns:
-            table_row(line, columns, report, table_steps)
-        else:
-            _list_row(line, columns, list_steps)
-    report.steps = _merge_listings(table_steps, list_steps, report)
-
-
-def _cell(line: Line, columns: dict[str, int], role: str) -> str:
-    index = columns.get(role)
-    if index is None or index >= len(line.cells):
-        return ""
-    return line.cells[index]
-
-
-_STEP_NUMBER = re.compile(r"^([0-9๐-๙]{1,2})\s*[.)]\s*(.*)$")
-
-
-def table_row(line: Line, columns: dict[str, int], report: Report, steps: list[Step]) -> None:
-    measure_title = _cell(line, columns, "measure")
-    step_text = _cell(line, columns, "step")
-    if measure_title:
-        report.measures.append(measure_title)
-    if not step_text:
-        return
-    if not report.measures:
-        report.measures.append(step_text)  # a table without a measure column: one measure
-    measure = len(report.measures) - 1
-    match = _STEP_NUMBER.match(step_text)
-    previous = [s for s in steps if s.measure == measure]
-    if match is None and previous and not _cell(line, columns, "units"):
-        previous[-1].title = tidy(f"{previous[-1].title} {step_text}")  # a wrapped row
-        return
-    number = int(arabic(match.group(1))) if match else len(previous) + 1
-    follow_up = _cell(line, columns, "follow_up") or (previous[-1].follow_up if previous else None)
-    steps.append(
-        Step(
-            measure=measure,
-            number=number,
-            title=tidy(match.group(2) if match else step_text),
-            units=split_units(_cell(line, columns, "units")),
-            period_text=_cell(line, columns, "period") or None,
-            follow_up=follow_up or None,
-            line=line.number,
-        )
-    )
-
-
-def _list_row(line: Line, columns: dict[str, int], steps: list[Step]) -> None:
-    number_text = _cell(line, columns, "number") if "number" in columns else ""
-    title = _cell(line, columns, "step")
-    match = re.fullmatch(r"[0-9๐-๙]{1,2}", arabic(number_text).strip(". ")) if number_text else None
-    inline = _STEP_NUMBER.match(title)
-    if match is None and inline is None:
-        return
-    number = int(arabic(number_text).strip(". ")) if match else int(arabic(inline.group(1)))
-    steps.append(
-        Step(
-            measure=0,
-            number=number,
-            title=tidy(inline.group(2) if inline and not match else title),
-            units=split_units(_cell(line, columns, "units")),
-            line=line.number,
-        )
-    )
-
-
-def split_units(cell: str) -> list[str]:
-    """Unit names in a cell: split on commas, semicolons, slashes and "และ" before a unit.
-
-    "กองคลัง, กองช่าง" and "กองคลัง และกองช่าง" are two units; "กองการศึกษา ศาสนาและวัฒนธรรม"
-    is one, because what follows its "และ" does not start like a unit's name.
-    """
-    cell = tidy(cell)
-    if not cell or cell in ("-", "–"):
-        return []
-    parts = re.split(rf"\s*[,;/]\s*|\s+และ\s*(?={UNIT_START})|(?<=\S)และ(?={UNIT_START})", cell)
-    return [tidy(part) for part in parts if tidy(part)]
-
-
-def _merge_listings(table: list[Step], listed: list[Step], report: Report) -> list[Step]:
-    """One step per step: a list and a table of the same steps become one set of tasks.
-
-    The table (which has periods) leads; the list adds what the table leaves empty, and its
-    unit spellings are kept for the similar-name check.
-    """
-    if not table:
-        if listed:
-            report.measures = report.measures or ["มาตรการ"]
-        return listed
-    if not listed:
-        return table
-    single_measure = len({s.measure for s in table}) == 1
-    by_number = {s.number: s for s in table} if single_measure else {}
-    for item in listed:
-        match = by_number.get(item.number) or _by_title(table, item.title)
-        if match is None:
-            item.measure = len(report.measures) - 1
-            table.append(item)
-            continue
-        match.title = match.title or item.title
-        match.list_units = item.units
-        if not match.units:
-            match.units = list(item.units)
-    return table
-
-
-def _by_title(steps: list[Step], title: str | None) -> Step | None:
-    if not title:
-        return None
-    return next((s for s in steps if s.title and similar(s.title, title, 0.85)), None)
-
-
-# --- follow-up meetings -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    name: str
-    rrule: str
-    text: str
-
-
-def read_follow_up(cell: str) -> FollowUp | None:
-    """The meeting series a follow-up cell names: "รายงานผล...ในการประชุมหัวหน้าส่วนราชการ ทุกวันพุธ…".
-
-    None when the cell names no readable meeting rule.
-    """
-    text = tidy(cell)
-    try:
-        rrule = parse_recurrence(text)
-    except RecurrenceError:
-        return None
-    phrase_at = text.find("ทุก")
-    before, phrase = text[:phrase_at].strip(), text[phrase_at:].strip()
-    meeting = re.search(r"(ประชุม.+)$", before)
-    name = meeting.group(1) if meeting else before or "การประชุมติดตามผล"
-    return FollowUp(name=tidy(name), rrule=rrule, text=phrase)
-
-
-def all_units_name(name: str) -> bool:
-    """Whether a unit name means every unit of the organization ("ทุกส่วนราชการในสังกัด…")."""
-    return lookup_key(name).startswith(tuple(lookup_key(p) for p in ALL_UNITS_PREFIXES))

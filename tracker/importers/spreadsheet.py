@@ -21,13 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import InvalidInput
-from tracker.importers.report import (
-    Report,
-    Step,
-    header_columns,
-    split_units,
-    table_row,
-)
+from tracker.importers.measure_table import header_columns, table_row
+from tracker.importers.model import Report, Step, split_units
 from tracker.importers.text import Line, tidy
 from tracker.importers.workbook_layout import (
     STATUS_LABELS,

@@ -1,20 +1,9 @@
-"""The data model: organizations, plans, units, measures, tasks, meetings, assessments, audit.
-
-SQLAlchemy 2 typed declarative. The schema itself is owned by the Alembic migrations in
-``tracker/migrations``; a test checks that these classes and the migrated schema agree.
-
-Conventions:
-- every datetime is stored as UTC and comes back timezone-aware (:class:`UTCDateTime`);
-- calendar dates (periods, meetings) are plain ``date`` values in the organization's zone;
-- "overdue" is never stored: :meth:`Task.is_overdue` derives it from ``end_date`` and a date;
-- :class:`TaskEvent` is append-only: the ORM refuses updates and deletes, and database
-  triggers (created by the migration) refuse them for any other client too.
-"""
+"""The plan and its people: organizations, assessments, plans, units, measures, tasks,
+meeting series and the append-only audit log."""
 
 from __future__ import annotations
 
-import enum
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
@@ -23,97 +12,21 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
-    DateTime,
-    Enum,
     Float,
     ForeignKey,
-    Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
     Time,
-    TypeDecorator,
     UniqueConstraint,
     event,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from schedules import DEFAULT_ZONE
 from schedules.meetings import HolidayPolicy  # flag, skip or move a meeting on a holiday
-
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A timezone-aware datetime stored as UTC on every backend.
-
-    SQLite keeps no zone, so values are normalised to UTC on the way in and marked UTC on the
-    way out; a naive datetime is refused rather than guessed.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r}: pass a timezone-aware value")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-class TaskStatus(enum.StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    CANCELLED = "cancelled"
-
-    @property
-    def is_closed(self) -> bool:
-        """Done and cancelled tasks are closed: never overdue, never reminded."""
-        return self not in OPEN_STATUSES
-
-
-# The statuses of work still to do: what reminders list, what can be overdue.
-OPEN_STATUSES = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)
-
-
-class Tool(enum.StrEnum):
-    IIT = "IIT"
-    EIT = "EIT"
-    OIT = "OIT"
-
-
-def _str_enum(enum_cls: type[enum.StrEnum], name: str) -> Enum:
-    """Store a StrEnum by value, as a VARCHAR with a CHECK constraint (portable, migratable)."""
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
+from tracker.models.base import Base, TaskStatus, Tool, UTCDateTime, str_enum
 
 
 class Organization(Base):
@@ -156,7 +69,7 @@ class IndicatorScore(Base):
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
     number: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(300))
-    tool: Mapped[Tool] = mapped_column(_str_enum(Tool, "tool"))
+    tool: Mapped[Tool] = mapped_column(str_enum(Tool, "tool"))
     score: Mapped[float | None] = mapped_column(Float)
 
     assessment: Mapped[Assessment] = relationship(back_populates="indicators")
@@ -172,7 +85,7 @@ class AssessmentItem(Base):
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
     position: Mapped[int] = mapped_column(Integer)
     code: Mapped[str] = mapped_column(String(10))
-    tool: Mapped[Tool] = mapped_column(_str_enum(Tool, "tool"))
+    tool: Mapped[Tool] = mapped_column(str_enum(Tool, "tool"))
     question: Mapped[str | None] = mapped_column(Text)
     score: Mapped[float | None] = mapped_column(Float)
     suggestion: Mapped[str | None] = mapped_column(Text)
@@ -316,7 +229,7 @@ class MeetingSeries(Base):
     time_of_day: Mapped[time] = mapped_column(Time, default=time(9, 0))
     place: Mapped[str | None] = mapped_column(Text)
     holiday_policy: Mapped[HolidayPolicy] = mapped_column(
-        _str_enum(HolidayPolicy, "holiday_policy"), default=HolidayPolicy.FLAG
+        str_enum(HolidayPolicy, "holiday_policy"), default=HolidayPolicy.FLAG
     )
     # Follow-up timing, in working days before each meeting (weekends and holidays skipped).
     reminder_days: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
@@ -396,7 +309,7 @@ class Task(Base):
     end_date: Mapped[date | None] = mapped_column(Date)  # None: open-ended
     series_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_series.id"), index=True)
     status: Mapped[TaskStatus] = mapped_column(
-        _str_enum(TaskStatus, "task_status"), default=TaskStatus.NOT_STARTED
+        str_enum(TaskStatus, "task_status"), default=TaskStatus.NOT_STARTED
     )
     percent: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -458,80 +371,3 @@ def _refuse_audit_changes(session: Session, _context: Any, _instances: Any) -> N
     for obj in session.deleted:
         if isinstance(obj, TaskEvent):
             raise AuditLogIsAppendOnly(f"task event {obj.id} cannot be deleted")
-
-
-class OutboxStatus(enum.StrEnum):
-    PENDING = "pending"  # to send (again, once next_attempt_at has passed)
-    SENDING = "sending"  # claimed by one dispatcher
-    SENT = "sent"
-    FAILED = "failed"  # permanent failure, or out of retries: shown by `tracker outbox --failed`
-    MISSED = "missed"  # its moment passed while nothing ran (a meeting already held)
-
-
-class OutboxMessage(Base):
-    """A message the follow-up engine decided to send, recorded before it is sent.
-
-    The ledger: one row per (job, occurrence, recipient, channel), unique, so a second run,
-    a restart, a retried flow or a second process can never send a message twice. A
-    dispatcher claims a row with a conditional UPDATE (pending -> sending) committed before the
-    send, and records the outcome after it.
-    """
-
-    __tablename__ = "outbox"
-    __table_args__ = (
-        UniqueConstraint("job", "occurrence", "recipient", "channel"),
-        Index("ix_outbox_due", "status", "next_attempt_at"),
-        # Sweeps count what earlier sweeps queued for a job in a window of due moments.
-        Index("ix_outbox_job_due", "job", "due_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    job: Mapped[str] = mapped_column(String(40))  # "meeting-reminder", "progress-report", ...
-    occurrence: Mapped[str] = mapped_column(String(120))  # what it is about: "3/2023-08-02"
-    recipient: Mapped[str] = mapped_column(String(500))  # the address it goes to
-    channel: Mapped[str] = mapped_column(String(30))
-    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
-    subject: Mapped[str] = mapped_column(Text)
-    body_text: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[OutboxStatus] = mapped_column(
-        _str_enum(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
-    )
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when the job meant it to go
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    claimed_by: Mapped[str | None] = mapped_column(String(120))
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
-
-
-class MeetingDue(Base):
-    """A moment a series' meeting needs something: its reminder round or its progress report.
-
-    Planned ahead from the series' calendar (holidays, moves and cancellations applied) once
-    a day, so that a sweep is one indexed query over due rows for every organization at once,
-    not a calendar computation per organization. ``done_at`` is set when a sweep has queued
-    its messages in the ledger.
-    """
-
-    __tablename__ = "meeting_dues"
-    __table_args__ = (
-        UniqueConstraint("series_id", "job", "rule_date"),
-        Index("ix_meeting_dues_due", "done_at", "due_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    series_id: Mapped[int] = mapped_column(ForeignKey("meeting_series.id"))
-    job: Mapped[str] = mapped_column(String(40))  # "meeting-reminder" or "progress-report"
-    rule_date: Mapped[date] = mapped_column(Date)
-    meeting_date: Mapped[date] = mapped_column(Date)
-    meeting_start: Mapped[datetime] = mapped_column(UTCDateTime)
-    previous_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    next_date: Mapped[date | None] = mapped_column(Date)
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    series: Mapped[MeetingSeries] = relationship()

@@ -1,0 +1,89 @@
+"""The follow-up engine's tables: the outbox ledger and the planned meeting dues."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.models.base import Base, UTCDateTime, str_enum
+from tracker.models.plan import MeetingSeries
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"  # to send (again, once next_attempt_at has passed)
+    SENDING = "sending"  # claimed by one dispatcher
+    SENT = "sent"
+    FAILED = "failed"  # permanent failure, or out of retries: shown by `tracker outbox --failed`
+    MISSED = "missed"  # its moment passed while nothing ran (a meeting already held)
+
+
+class OutboxMessage(Base):
+    """A message the follow-up engine decided to send, recorded before it is sent.
+
+    The ledger: one row per (job, occurrence, recipient, channel), unique, so a second run,
+    a restart, a retried flow or a second process can never send a message twice. A
+    dispatcher claims a row with a conditional UPDATE (pending -> sending) committed before the
+    send, and records the outcome after it.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("job", "occurrence", "recipient", "channel"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # Sweeps count what earlier sweeps queued for a job in a window of due moments.
+        Index("ix_outbox_job_due", "job", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(40))  # "meeting-reminder", "progress-report", ...
+    occurrence: Mapped[str] = mapped_column(String(120))  # what it is about: "3/2023-08-02"
+    recipient: Mapped[str] = mapped_column(String(500))  # the address it goes to
+    channel: Mapped[str] = mapped_column(String(30))
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    subject: Mapped[str] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[OutboxStatus] = mapped_column(
+        str_enum(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when the job meant it to go
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class MeetingDue(Base):
+    """A moment a series' meeting needs something: its reminder round or its progress report.
+
+    Planned ahead from the series' calendar (holidays, moves and cancellations applied) once
+    a day, so that a sweep is one indexed query over due rows for every organization at once,
+    not a calendar computation per organization. ``done_at`` is set when a sweep has queued
+    its messages in the ledger.
+    """
+
+    __tablename__ = "meeting_dues"
+    __table_args__ = (
+        UniqueConstraint("series_id", "job", "rule_date"),
+        Index("ix_meeting_dues_due", "done_at", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("meeting_series.id"))
+    job: Mapped[str] = mapped_column(String(40))  # "meeting-reminder" or "progress-report"
+    rule_date: Mapped[date] = mapped_column(Date)
+    meeting_date: Mapped[date] = mapped_column(Date)
+    meeting_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    previous_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_date: Mapped[date | None] = mapped_column(Date)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    series: Mapped[MeetingSeries] = relationship()
