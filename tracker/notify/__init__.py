@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,9 @@ class NotifySettings:
     send_timeout: float = 30.0
 
 
-# Each channel's transport, imported only when a message goes out on it. A transport class
-# has ``from_settings(NotifySettings)``. A new channel is one module and one line here.
+# Each channel's transport, imported only when it is used. A transport class has
+# ``from_settings(NotifySettings)``, ``check_address(text) -> text`` (raising
+# tracker.inputs.TextProblem) and ``send``. A new channel is one module and one line here.
 TRANSPORTS = {
     "email": "tracker.notify.smtp:SmtpTransport",
     "apprise": "tracker.notify.apprise_transport:AppriseTransport",
@@ -68,13 +69,19 @@ TRANSPORTS = {
 CHANNELS = tuple(TRANSPORTS)
 
 
-def transport_for(channel: str, settings: NotifySettings) -> Transport:
-    """The transport of ``channel``, configured from ``settings``."""
+def transport_class(channel: str) -> type[Any]:
+    """The transport class of ``channel`` (imported now); PermanentFailure when unknown."""
     try:
         module, _, name = TRANSPORTS[channel].partition(":")
     except KeyError:
         raise PermanentFailure(
             f"unknown channel {channel!r} (channels: {', '.join(CHANNELS)})"
         ) from None
-    transport: Transport = getattr(import_module(module), name).from_settings(settings)
+    cls: type[Any] = getattr(import_module(module), name)
+    return cls
+
+
+def transport_for(channel: str, settings: NotifySettings) -> Transport:
+    """The transport of ``channel``, configured from ``settings``."""
+    transport: Transport = transport_class(channel).from_settings(settings)
     return transport

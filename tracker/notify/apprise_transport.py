@@ -6,13 +6,28 @@ each, every failure belongs to one recipient. LINE (the Messaging API) takes tex
 
 from __future__ import annotations
 
+import re
+
+from tracker.inputs import TextProblem
 from tracker.notify import Message, NotifySettings, PermanentFailure, TemporaryFailure
+
+_APPRISE = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
 
 
 class AppriseTransport:
     @classmethod
     def from_settings(cls, _settings: NotifySettings) -> AppriseTransport:
         return cls()
+
+    @staticmethod
+    def check_address(text: str) -> str:
+        """An Apprise URL, ``scheme://…`` (``line://…``, ``tgram://…``); Apprise reads the
+        rest when it sends."""
+        if not _APPRISE.fullmatch(text):
+            raise TextProblem(
+                f"{text!r} is not an Apprise URL: write scheme://…, e.g. line://TOKEN/USER_ID"
+            )
+        return text
 
     def send(self, address: str, message: Message) -> None:
         import apprise

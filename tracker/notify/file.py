@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tracker.inputs import TextProblem
 from tracker.notify import Message, NotifySettings, PermanentFailure
 
 
@@ -20,6 +21,22 @@ class FileTransport:
     @classmethod
     def from_settings(cls, settings: NotifySettings) -> FileTransport:
         return cls(settings.outbox_dir)
+
+    @staticmethod
+    def check_address(text: str) -> str:
+        """A folder under the outbox folder, written relative to it: no absolute path, no
+        ``..``, so no contact can make the tracker write elsewhere."""
+        if text.startswith(("/", "\\", "~")) or re.match(r"[A-Za-z]:", text):
+            raise TextProblem(
+                f"{text!r} is not a folder under the outbox folder: write it relative to "
+                "TRACKER_OUTBOX_DIR, e.g. finance"
+            )
+        parts = [part for part in re.split(r"[/\\]", text) if part not in ("", ".")]
+        if any(part == ".." for part in parts):
+            raise TextProblem(f"{text!r} leaves the outbox folder ('..'): name a folder inside it")
+        if not parts:
+            raise TextProblem(f"{text!r} names no folder")
+        return "/".join(parts)
 
     def send(self, address: str, message: Message) -> None:
         target = self.directory / _safe_name(address)

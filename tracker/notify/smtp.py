@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from tracker.inputs import TextProblem
 from tracker.notify import Message, NotifySettings, PermanentFailure, TemporaryFailure
+
+_LOCAL_PART = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_DOMAIN_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
 
 
 class SmtpTransport:
@@ -38,6 +43,34 @@ class SmtpTransport:
             starttls=settings.smtp_starttls,
             timeout=settings.send_timeout,
         )
+
+    @staticmethod
+    def check_address(text: str) -> str:
+        """One address (``name@example.go.th``), no display name, one ``@``, a domain with a
+        dot; Thai and other non-ASCII domains are allowed (IDNA)."""
+        if "<" in text or " " in text:
+            raise TextProblem(
+                f"{text!r} is not one e-mail address: write only the address, a@b.go.th"
+            )
+        local, at, domain = text.rpartition("@")
+        if not at or "@" in local:
+            raise TextProblem(
+                f"{text!r} is not an e-mail address: it needs exactly one @ (name@example.go.th)"
+            )
+        if len(local) > 64 or not _LOCAL_PART.fullmatch(local):
+            raise TextProblem(f"{text!r} is not an e-mail address: {local!r} is not a mailbox name")
+        try:
+            ascii_domain = domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise TextProblem(
+                f"{text!r} is not an e-mail address: {domain!r} is no domain"
+            ) from None
+        labels = ascii_domain.split(".")
+        if len(labels) < 2 or not all(_DOMAIN_LABEL.fullmatch(label) for label in labels):
+            raise TextProblem(
+                f"{text!r} is not an e-mail address: {domain!r} is no domain (example.go.th)"
+            )
+        return text
 
     def build(self, address: str, message: Message) -> EmailMessage:
         email = EmailMessage()

@@ -6,6 +6,7 @@ import json
 import urllib.error
 import urllib.request
 
+from tracker.inputs import TextProblem, check_web_url
 from tracker.notify import Message, NotifySettings, PermanentFailure, TemporaryFailure
 
 
@@ -16,6 +17,14 @@ class WebhookTransport:
     @classmethod
     def from_settings(cls, settings: NotifySettings) -> WebhookTransport:
         return cls(timeout=settings.send_timeout)
+
+    @staticmethod
+    def check_address(text: str) -> str:
+        """An http or https URL with a host."""
+        try:
+            return check_web_url(text)
+        except TextProblem as problem:
+            raise TextProblem(f"{text!r} {problem}") from None
 
     def send(self, address: str, message: Message) -> None:
         if not address.startswith(("http://", "https://")):
