@@ -11,9 +11,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from schedules.meetings import MeetingDay
 from schedules.thai import format_date
+
+if TYPE_CHECKING:
+    import icalendar
 
 PRODUCT_ID = "-//ITA Tracker//Meeting calendar//TH"
 UID_DOMAIN = "ita-tracker"
@@ -57,7 +61,8 @@ def meetings_to_ics(
         first = min(m.date for m in meetings)
         last = max(m.date for m in meetings)
         calendar.add_missing_timezones(first_date=first, last_date=last + timedelta(days=1))
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()  # icalendar leaves to_ical unannotated
+    return ical
 
 
 def _event(
@@ -67,7 +72,7 @@ def _event(
     stamp: datetime,
     duration: timedelta,
     place: str | None,
-):  # type: ignore[no-untyped-def]
+) -> icalendar.Event:
     import icalendar
 
     event = icalendar.Event()

@@ -8,6 +8,7 @@ moved by hand, an added date.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -39,10 +40,10 @@ class MeetingDay:
     """
 
     rule_date: date
-    date: date
+    date: dt.date  # the field's name shadows the type below it in the class body
     start: datetime
     holiday: str | None = None
-    moved_from: date | None = None
+    moved_from: dt.date | None = None
     moved_because: str | None = None
     cancelled: bool = False
     added: bool = False

@@ -19,7 +19,7 @@ _MAX_SEARCH_DAYS = 366  # no run of non-working days is longer than a year
 def _thai_holidays(year: int, language: str, categories: tuple[str, ...]) -> dict[date, str]:
     import holidays
 
-    calendar = holidays.Thailand(years=year, language=language, categories=categories)
+    calendar = holidays.country_holidays("TH", years=year, language=language, categories=categories)
     return dict(calendar.items())
 
 

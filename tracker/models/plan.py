@@ -3,6 +3,7 @@ meeting series and the append-only audit log."""
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime, time
 from typing import Any
 
@@ -279,9 +280,9 @@ class Meeting(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     series_id: Mapped[int] = mapped_column(ForeignKey("meeting_series.id"))
-    date: Mapped[date] = mapped_column(Date)
+    date: Mapped[dt.date] = mapped_column(Date)  # the name shadows the type in this class
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
-    moved_to: Mapped[date | None] = mapped_column(Date)
+    moved_to: Mapped[dt.date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
 
     series: Mapped[MeetingSeries] = relationship(back_populates="meetings")
