@@ -70,7 +70,8 @@ def recurrence_command(app: AppContext, text: str, as_json: bool) -> None:
     Example:
       tracker recurrence "ทุกวันพุธ สัปดาห์ที่ ๑,๓ และ ๕ ของเดือน" --json
     """
-    from schedules.recurrence import RecurrenceError, describe_recurrence, parse_recurrence
+    from schedules.recurrence import describe_recurrence, parse_recurrence
+    from schedules.rrules import RecurrenceError
     from tracker.errors import InvalidInput
 
     try:

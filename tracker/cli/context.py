@@ -15,6 +15,7 @@ import click
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
+    from schedules.workdays import ThaiCalendar
     from tracker.config import Settings
     from tracker.db import Create, DatabaseMissing
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 class AppContext:
     db_path: str | None
     lang_option: str | None
-    _factory: Any = field(default=None, repr=False)
+    _factory: sessionmaker[Session] | None = field(default=None, repr=False)
 
     @cached_property
     def settings(self) -> Settings:
@@ -147,7 +148,7 @@ class AppContext:
         local = moment.astimezone(ZoneInfo(self.settings.timezone))
         return f"{self.format_date(local.date())} {local:%H:%M}"
 
-    def holiday_calendar(self):  # type: ignore[no-untyped-def]
+    def holiday_calendar(self) -> ThaiCalendar:
         """Thai public holidays, named in the command's language."""
         from schedules.workdays import ThaiCalendar
 

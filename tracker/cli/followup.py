@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import click
 
@@ -129,6 +129,15 @@ def report_command(
     click.echo(render(report, fmt, app.lang), nl=False)
 
 
+class _JobRow(TypedDict):
+    """A job as `tracker jobs --json` prints it."""
+
+    id: str
+    description: str
+    trigger: str
+    next_run: str | None  # ISO 8601, or None when it fires no more
+
+
 @click.group("jobs", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_app
@@ -148,15 +157,17 @@ def jobs_group(ctx: click.Context, app: AppContext, as_json: bool) -> None:
     from tracker.i18n import JOB_DESCRIPTION, label
 
     upcoming = next_runs(app.settings.timezone, app.now)
-    rows = [
-        {
-            "id": e.id,
-            "description": e.description,
-            "trigger": e.trigger,
-            "next_run": upcoming[e.id].isoformat() if upcoming[e.id] else None,
-        }
-        for e in JOBS
-    ]
+    rows: list[_JobRow] = []
+    for e in JOBS:
+        next_run = upcoming[e.id]
+        rows.append(
+            {
+                "id": e.id,
+                "description": e.description,
+                "trigger": e.trigger,
+                "next_run": next_run.isoformat() if next_run else None,
+            }
+        )
     if as_json:
         echo_json(rows)
         return

@@ -168,7 +168,8 @@ def _rule_meetings(
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from schedules.meetings import HolidayPolicy, SeriesRule, meeting_calendar
-    from schedules.recurrence import RecurrenceError, describe_recurrence, parse_recurrence
+    from schedules.recurrence import describe_recurrence, parse_recurrence
+    from schedules.rrules import RecurrenceError
     from tracker.errors import InvalidInput
 
     try:

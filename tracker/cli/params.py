@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 import click
 
 
-class DateParam(click.ParamType):
+class DateParam(click.ParamType[date]):
     """A calendar date: ISO ``YYYY-MM-DD`` (CE) or Thai ("1 ต.ค. 2565", "๑ ตุลาคม ๒๕๖๕")."""
 
     name = "DATE"
 
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> date:
         if isinstance(value, date):
             return value
         text = str(value).strip()
@@ -74,15 +76,15 @@ YEARS = "CE 1900 to 2399, BE 2443 to 2942"
 DATE = DateParam()
 
 
-class DateTimeParam(click.ParamType):
+class DateTimeParam(click.ParamType[datetime]):
     """An ISO date and time (CE); without an offset it is in the configured zone
     (TRACKER_TIMEZONE, Asia/Bangkok by default)."""
 
     name = "DATETIME"
 
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
-        from datetime import datetime
-
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
         from schedules import InstantError, parse_instant
 
         if isinstance(value, datetime):
@@ -114,12 +116,14 @@ HOLIDAY_POLICY_CHOICE = click.Choice(["flag", "skip", "move"])
 MAX_ID = 2**31 - 1  # ids are INTEGER columns, 32 bits on PostgreSQL
 
 
-class IdParam(click.ParamType):
+class IdParam(click.ParamType[int]):
     """A row id: a whole number from 1 to MAX_ID (a longer number is no id, not a crash)."""
 
     name = "ID"
 
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
         if isinstance(value, int):
             number = value
         else:
@@ -134,12 +138,14 @@ class IdParam(click.ParamType):
 ID = IdParam()
 
 
-class PercentParam(click.ParamType):
+class PercentParam(click.ParamType[int]):
     """A percent done: a whole number from 0 to 100 ("70" or "70%")."""
 
     name = "PERCENT"
 
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
         text = str(value).strip().removesuffix("%")
         digits = text.isascii() and text.isdigit() and len(text) <= 3
         if not digits or int(text) > 100:
@@ -151,12 +157,14 @@ class PercentParam(click.ParamType):
 PERCENT = PercentParam()
 
 
-class FiscalYearParam(click.ParamType):
+class FiscalYearParam(click.ParamType[int]):
     """A Buddhist-era fiscal year: 2567, or 67 for 2567."""
 
     name = "BE_YEAR"
 
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
         text = str(value).strip()
         year = int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else 0
         if len(text) <= 2 and text:
@@ -220,14 +228,14 @@ class NumberArgumentsCommand(click.Command):
 _NEGATIVE_NUMBER = re.compile(r"-\d+(?:\.\d+)?%?")
 
 
-class TimeParam(click.ParamType):
+class TimeParam(click.ParamType[time]):
     """A time of day, HH:MM (24-hour)."""
 
     name = "HH:MM"
 
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
-        from datetime import time
-
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> time:
         if isinstance(value, time):
             return value
         text = str(value).strip()

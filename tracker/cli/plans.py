@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -133,7 +135,7 @@ def import_command(
     found = found_summary(source.document)  # before the transaction: nothing fails after it
     with app.transaction(dry_run=dry_run, create=True) as session:
         report = import_plan(session, source.document, now=app.now, actor=f"import: {file.name}")
-    summary = {
+    summary: dict[str, Any] = {
         "kind": source.kind,
         "found": found,
         "warnings": source.document.get("warnings", []),
@@ -151,7 +153,7 @@ def import_command(
     _print_import_report(app, file, summary)
 
 
-def _print_found(app: AppContext, file: Path, summary: dict) -> None:
+def _print_found(app: AppContext, file: Path, summary: dict[str, Any]) -> None:
     found = summary["found"]
     kinds = {
         "plan": ("แผน", "plan document"),
@@ -191,7 +193,7 @@ def _print_found(app: AppContext, file: Path, summary: dict) -> None:
     print_lines(lines)
 
 
-def _print_import_report(app: AppContext, file: Path, summary: dict) -> None:
+def _print_import_report(app: AppContext, file: Path, summary: dict[str, Any]) -> None:
     verb = (
         app.t("ตรวจแล้ว (ไม่บันทึก)", "checked (nothing written)")
         if summary["dry_run"]
@@ -268,7 +270,7 @@ def export_command(app: AppContext, plan_id: int | None, fmt: str, output: Path 
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_app
 def overview_command(
-    app: AppContext, plan_id: int | None, as_of, meeting_count: int, as_json: bool
+    app: AppContext, plan_id: int | None, as_of: date | None, meeting_count: int, as_json: bool
 ) -> None:
     """Show a plan at a glance: its tasks with their state, and the next meetings.
 
@@ -303,7 +305,13 @@ def overview_command(
     _print_overview(app, header, tasks, meetings, as_of)
 
 
-def _print_overview(app: AppContext, header: dict, tasks: list, meetings: list, as_of) -> None:
+def _print_overview(
+    app: AppContext,
+    header: dict[str, Any],
+    tasks: list[dict[str, Any]],
+    meetings: list[dict[str, Any]],
+    as_of: date,
+) -> None:
     from tracker.cli.meetings import print_meetings
     from tracker.cli.tasks import print_task_table
 

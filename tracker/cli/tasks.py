@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from tracker.cli.context import AppContext, echo_json, pass_app, print_lines, print_table
 from tracker.cli.params import DATE, ID, PERCENT, STATUS_CHOICE, NumberArgumentsCommand
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from tracker.models import Task, TaskEvent
+    from tracker.services.tasks import Actor
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def register(cli: click.Group) -> None:
@@ -206,9 +215,7 @@ def _value(app: AppContext, value: str | None) -> str:
     return "-" if value is None else _shorten(label(TASK_STATUS, value, app.lang), 40)
 
 
-def _instant(text: str):  # type: ignore[no-untyped-def]
-    from datetime import datetime
-
+def _instant(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
@@ -263,7 +270,7 @@ def history_command(app: AppContext, task_id: int, as_json: bool) -> None:
     )
 
 
-def _change_options(func):  # type: ignore[no-untyped-def]
+def _change_options(func: F) -> F:
     func = click.option("--user", help="The person acting for the unit (recorded in the log).")(
         func
     )
@@ -277,7 +284,13 @@ def _change_options(func):  # type: ignore[no-untyped-def]
     return func
 
 
-def _apply(app: AppContext, task_id: int, unit_name: str, user: str | None, change) -> None:  # type: ignore[no-untyped-def]
+def _apply(
+    app: AppContext,
+    task_id: int,
+    unit_name: str,
+    user: str | None,
+    change: Callable[[Session, Task, Actor], list[TaskEvent]],
+) -> None:
     from tracker.services.tasks import Actor, get_task
     from tracker.services.units import get_unit
 

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from schedules.recurrence import RecurrenceError, parse_recurrence
+from schedules.recurrence import parse_recurrence
+from schedules.rrules import RecurrenceError
 from tracker.frameworks import Framework, framework_for
 from tracker.importers.text import tidy
 from tracker.textkey import lookup_key

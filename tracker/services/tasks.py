@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.db import lock_for_update
@@ -54,7 +54,7 @@ def list_tasks(session: Session, query: TaskQuery) -> list[Task]:
     return list(session.scalars(statement))
 
 
-def _task_select() -> Select[tuple[Task]]:
+def _task_select() -> Select[Task]:
     return (
         select(Task)
         .join(Task.measure)
@@ -64,7 +64,7 @@ def _task_select() -> Select[tuple[Task]]:
     )
 
 
-def _responsible(unit: Unit):  # type: ignore[no-untyped-def]
+def _responsible(unit: Unit) -> ColumnElement[bool]:
     named = select(task_units.c.task_id).where(task_units.c.unit_id == unit.id)
     via_group = (
         select(task_units.c.task_id)
@@ -143,7 +143,12 @@ def _record(
 
 
 def _change(
-    session: Session, task: Task, actor: Actor, now: datetime, changes: dict[str, object], **extra
+    session: Session,
+    task: Task,
+    actor: Actor,
+    now: datetime,
+    changes: dict[str, object],
+    **extra: str | None,
 ) -> list[TaskEvent]:
     """Apply ``changes`` (field -> new value) and write one event per field that changed.
 
