@@ -75,13 +75,14 @@ def _most_specific(error: Any) -> Any:
 
 
 def _schema_message(error: Any) -> str:
+    message: str = error.message  # jsonschema's ValidationError (the package has no types)
     if error.validator == "const" and list(error.absolute_path) == ["schema"]:
         return f"expected {SCHEMA_ID!r}, found {error.instance!r}"
     if error.validator == "required":
-        return error.message.replace("is a required property", "is missing")
+        return message.replace("is a required property", "is missing")
     if error.validator == "format":
-        return str(error.cause) if error.cause else error.message
-    return error.message
+        return str(error.cause) if error.cause else message
+    return message
 
 
 def _check_consistency(data: dict[str, Any], source: SourceMap) -> None:
@@ -115,9 +116,11 @@ def _check_addresses(entries: list[dict[str, Any]], where: PathItems, source: So
             raise source.error((*where, index, "address"), problem)
 
 
-def _unique(entries: list[dict[str, Any]], field: str, where: PathItems, source: SourceMap) -> set:
+def _unique(
+    entries: list[dict[str, Any]], field: str, where: PathItems, source: SourceMap
+) -> set[object]:
     """The set of ``entry[field]`` values; a value that appears twice is an error."""
-    seen: set = set()
+    seen: set[object] = set()
     for index, entry in enumerate(entries):
         value = entry[field]
         if value in seen:
@@ -154,7 +157,7 @@ def _names_by_key(
 ) -> set[str]:
     seen: dict[str, PathItems] = {}
     for index, entry in enumerate(entries):
-        names = [("name", entry["name"])]
+        names: list[tuple[str | tuple[str, int], str]] = [("name", entry["name"])]
         if with_aliases:
             names += [(("aliases", a), alias) for a, alias in enumerate(entry.get("aliases", []))]
         for subpath, name in names:

@@ -39,9 +39,13 @@ class SourceMap:
 
 def _child(node: yaml.Node | None, step: str | int) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode) and isinstance(step, str):
-        return next((value for key, value in node.value if key.value == step), None)
+        found: yaml.Node | None = next(
+            (value for key, value in node.value if key.value == step), None
+        )
+        return found
     if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
-        return node.value[step]
+        child: yaml.Node = node.value[step]
+        return child
     return None
 
 

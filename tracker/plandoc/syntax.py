@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -47,7 +47,11 @@ class _GuardedComposer(yaml.composer.Composer):
 
     _depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+    if TYPE_CHECKING:  # the parser this composer is mixed with provides it
+
+        def peek_event(self) -> yaml.Event | None: ...
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
             raise DocumentProblem(
@@ -59,15 +63,17 @@ class _GuardedComposer(yaml.composer.Composer):
         try:
             if self._depth > MAX_DOCUMENT_DEPTH:
                 raise DocumentProblem(
-                    _line(event.start_mark),
+                    _line(event.start_mark if event is not None else None),
                     f"nested more than {MAX_DOCUMENT_DEPTH} levels deep; a plan document is not",
                 )
-            return super().compose_node(parent, index)
+            # PyYAML's stub says the index is an int; a mapping passes the key's node.
+            return super().compose_node(parent, index)  # type: ignore[arg-type]
         finally:
             self._depth -= 1
 
-    def compose_mapping_node(self, anchor: str | None) -> yaml.MappingNode:
-        node = super().compose_mapping_node(anchor)
+    # PyYAML's stub types the anchor as a dict; it is the event's anchor name, or None.
+    def compose_mapping_node(self, anchor: str | None) -> yaml.MappingNode:  # type: ignore[override]
+        node = super().compose_mapping_node(anchor)  # type: ignore[arg-type]
         seen: dict[str, int | None] = {}
         for key, _value in node.value:
             if not isinstance(key, yaml.ScalarNode):
@@ -82,15 +88,22 @@ class _GuardedComposer(yaml.composer.Composer):
         return node
 
 
-def _line(mark: yaml.Mark | None) -> int | None:
+class _Mark(Protocol):
+    """A place in the text: PyYAML's Mark, or libyaml's."""
+
+    line: int  # 0-based
+
+
+def _line(mark: _Mark | None) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
 if yaml.__with_libyaml__:  # libyaml's parser (C, ~7x faster) under the guarded composer
+    from yaml._yaml import CParser  # what yaml.cyaml's loaders are made of
 
-    class _PlanLoader(_GuardedComposer, yaml.cyaml.CParser, SafeConstructor, _PlanResolver):
+    class _PlanLoader(_GuardedComposer, CParser, SafeConstructor, _PlanResolver):
         def __init__(self, stream: str) -> None:
-            yaml.cyaml.CParser.__init__(self, stream)
+            CParser.__init__(self, stream)
             _GuardedComposer.__init__(self)
             SafeConstructor.__init__(self)
             _PlanResolver.__init__(self)
