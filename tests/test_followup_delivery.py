@@ -60,7 +60,8 @@ from tracker.models import (
     Unit,
     UnitContact,
 )
-from tracker.notify import Message
+from tracker.notify import Message, PermanentFailure
+from tracker.notify.smtp import SmtpTransport
 from tracker.services.plan_import import import_plan
 from tracker.services.units import add_unit
 
@@ -882,6 +883,29 @@ def test_a_broken_address_fails_at_once_while_the_next_unit_gets_its_mail(
         if row.recipient == "not-an-email" and row.status is not OutboxStatus.MISSED:
             assert (row.status, row.attempts) == (OutboxStatus.FAILED, 1)
     assert len(smtp.mails) == 1
+
+
+def test_a_reply_line_too_long_for_smtplib_is_a_refusal_not_a_crash_of_the_transport() -> None:
+    """smtplib words this refusal itself, with a text reason (500, "Line too long.") where a
+    server's reply is bytes: the transport reports the code and reason, as for any reply."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def greet_too_long() -> None:
+        connection, _address = listener.accept()
+        with connection:
+            connection.sendall(b"220 " + b"x" * 9000 + b"\r\n")  # smtplib reads 8192 at most
+            connection.recv(1024)  # until the client hangs up
+
+    server = threading.Thread(target=greet_too_long, daemon=True)
+    server.start()
+    transport = SmtpTransport("127.0.0.1", port, "ita-tracker@localhost", timeout=10)
+    try:
+        with pytest.raises(PermanentFailure, match=r"^500 Line too long\.$"):
+            transport.send(UNIT_MAIL, Message("subject", "text"))
+    finally:
+        server.join(timeout=10)
+        listener.close()
 
 
 # --- 7. webhook and Apprise ---------------------------------------------------------------------

@@ -99,14 +99,19 @@ class SmtpTransport:
                 client.send_message(email)
         except smtplib.SMTPRecipientsRefused as error:
             reasons = "; ".join(
-                f"{code} {text.decode(errors='replace')}"
-                for code, text in error.recipients.values()
+                f"{code} {_reply_text(text)}" for code, text in error.recipients.values()
             )
             raise PermanentFailure(f"recipient refused: {reasons}") from error
         except smtplib.SMTPResponseException as error:
-            reason = f"{error.smtp_code} {error.smtp_error.decode(errors='replace')}"
+            reason = f"{error.smtp_code} {_reply_text(error.smtp_error)}"
             if 500 <= error.smtp_code < 600:
                 raise PermanentFailure(reason) from error
             raise TemporaryFailure(reason) from error
         except (TimeoutError, OSError, smtplib.SMTPException) as error:
             raise TemporaryFailure(f"cannot reach {self.host}:{self.port}: {error}") from error
+
+
+def _reply_text(reply: bytes | str) -> str:
+    """A reply's reason as text: the server's bytes, or smtplib's own words ("Line too long.",
+    500) when it refuses a reply itself."""
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else reply
