@@ -110,9 +110,12 @@ def _list_row(line: Line, columns: dict[str, int], steps: list[Step]) -> None:
     title = _cell(line, columns, "step")
     match = re.fullmatch(r"[0-9๐-๙]{1,2}", arabic(number_text).strip(". ")) if number_text else None
     inline = _STEP_NUMBER.match(title)
-    if match is None and inline is None:
+    if match is not None:
+        number = int(arabic(number_text).strip(". "))
+    elif inline is not None:
+        number = int(arabic(inline.group(1)))
+    else:
         return
-    number = int(arabic(number_text).strip(". ")) if match else int(arabic(inline.group(1)))
     steps.append(
         Step(
             measure=0,

@@ -45,7 +45,10 @@ class _Measure:
 
 
 def read_measures(
-    reader: SheetReader, document: dict[str, Any], units: list[dict], series: list[dict]
+    reader: SheetReader,
+    document: dict[str, Any],
+    units: list[dict[str, Any]],
+    series: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
     """The measures of the measure sheet: the first sheet, other than the named ones, with a
     measure-table header in its first rows."""
@@ -113,7 +116,11 @@ def _check_title_lines(
 
 
 def _group_rows(
-    reader: SheetReader, sheet: str, rows: list[tuple[Any, ...]], header_at: int, index: dict
+    reader: SheetReader,
+    sheet: str,
+    rows: list[tuple[Any, ...]],
+    header_at: int,
+    index: dict[str, int],
 ) -> list[_Measure]:
     """The measures in number order, each with its title, items and rows of steps."""
     groups: dict[int, _Measure] = {}
@@ -137,7 +144,11 @@ def _group_rows(
 
 
 def _measure_of(
-    reader: SheetReader, groups: dict[int, _Measure], current: _Measure | None, values: dict, place
+    reader: SheetReader,
+    groups: dict[int, _Measure],
+    current: _Measure | None,
+    values: dict[str, Any],
+    place: str,
 ) -> _Measure:
     """The measure a row belongs to: its มาตรการที่; blank, the one above, unless the row gives
     another title (then the next number)."""
@@ -216,14 +227,14 @@ def _measure(
 
 def _numbered_tasks(reader: SheetReader, group: _Measure) -> list[tuple[dict[str, Any], str]]:
     """The measure's steps in number order; a step without a number takes the next one."""
-    tasks = []
+    tasks: list[tuple[dict[str, Any], str]] = []
     for values, place in group.tasks:
         match = _NUMBERED.fullmatch(values["task"])
         number = int(arabic(match.group(1))) if match else None
         title = (match.group(2) if match else values["task"]).strip()
         if not title:
             raise reader.fail(f"{place} column {_header_of('task')}", f"step {number} has no text")
-        task = {"number": number, "title": title}
+        task: dict[str, Any] = {"number": number, "title": title}
         task |= {key: values[key] for key in TASK_FIELDS if key in values}
         tasks.append((task, place))
     for task, _place in tasks:
@@ -233,7 +244,10 @@ def _numbered_tasks(reader: SheetReader, group: _Measure) -> list[tuple[dict[str
 
 
 def _check_names(
-    reader: SheetReader, task: dict[str, Any], place: str, context: tuple[dict, dict]
+    reader: SheetReader,
+    task: dict[str, Any],
+    place: str,
+    context: tuple[dict[str, int], dict[str, int]],
 ) -> None:
     """Each unit a step names is on the units sheet, its follow-up on the meetings sheet."""
     units, series = context

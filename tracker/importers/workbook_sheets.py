@@ -47,9 +47,11 @@ class SheetReader:
             )
         return sheet_rows(self.workbook[name], self.path)
 
-    def values(self, place: str, columns: tuple[Column, ...], cells: dict[str, Any]) -> dict:
+    def values(
+        self, place: str, columns: tuple[Column, ...], cells: dict[str, Any]
+    ) -> dict[str, Any]:
         """The fields of one row (blank cells left out); a bad or missing value fails."""
-        values = {}
+        values: dict[str, Any] = {}
         for column in columns:
             where = f"{place} column {column.header}"
             try:
@@ -86,7 +88,7 @@ def read_table(reader: SheetReader, table: Table, where: PathItems | None = None
     """The non-blank rows of a table sheet under its header row (row 1)."""
     rows = reader.rows(table.sheet)
     index = header_columns(reader, table.sheet, 1, rows[0] if rows else (), table.columns)
-    found = []
+    found: list[Row] = []
     for number, raw in enumerate(rows[1:], start=2):
         cells = {key: raw[i] if i < len(raw) else None for key, i in index.items()}
         if all(blank(value) for value in cells.values()):
