@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -105,8 +105,9 @@ class Settings(BaseSettings):
         return value
 
 
-def _read_file_variants() -> dict[str, str]:
-    values = {}
+def _read_file_variants() -> dict[str, Any]:
+    """The settings given as files (TRACKER_*_FILE): their text, for Settings to validate."""
+    values: dict[str, Any] = {}
     for name in ("database_url", "lang", "timezone", "now", "smtp_password", "smtp_username"):
         path = os.environ.get(f"TRACKER_{name.upper()}_FILE")
         if path:

@@ -12,7 +12,7 @@ import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import URL, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
@@ -21,6 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.errors import InvalidInput, SchemaTooNew, TrackerError
 from tracker.redact import mask_url
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 # The newest migration this version knows. tests/test_migrations.py checks it against the
 # Alembic scripts, so it cannot fall behind.
@@ -137,7 +140,7 @@ def current_revision(engine: Engine) -> str | None:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def alembic_config(engine: Engine) -> Any:
+def alembic_config(engine: Engine) -> Config:
     """An Alembic Config that runs this package's migrations on ``engine`` (no alembic.ini)."""
     from alembic.config import Config
 
@@ -262,5 +265,7 @@ def lock_for_update(session: Session) -> None:
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return
-    if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr, attr-defined]
+    dbapi_connection = connection.connection.dbapi_connection
+    assert dbapi_connection is not None  # None only once the connection is closed
+    if not dbapi_connection.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -14,8 +14,14 @@ def run_migrations() -> None:
     engine = config.attributes.get("engine")
     if engine is None:  # `alembic` run by hand: take the URL from the config
         from tracker.db import make_engine
+        from tracker.errors import InvalidInput
 
-        engine = make_engine(config.get_main_option("sqlalchemy.url"))
+        url = config.get_main_option("sqlalchemy.url")
+        if url is None:
+            raise InvalidInput(
+                "no sqlalchemy.url in the Alembic configuration: set it, or use `tracker db upgrade`"
+            )
+        engine = make_engine(url)
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:

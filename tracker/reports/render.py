@@ -12,16 +12,19 @@ import html
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from schedules import format_date
 from tracker.i18n import TASK_STATUS, label, t
+
+if TYPE_CHECKING:
+    import jinja2
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
 @cache
-def environment(*, escape: bool) -> Any:
+def environment(*, escape: bool) -> jinja2.Environment:
     """The environment of one escaping mode (see the module docstring)."""
     import jinja2
 

@@ -331,7 +331,10 @@ def _import_measure(ctx: _TaskContext, plan: Plan, position: int, doc: dict[str,
         ctx.report.count("measures")
     _assign(measure, "title", doc["title"], ctx.report, f"measure {position}")
     codes = doc.get("items", [])
-    items = [i for code in codes for i in plan.assessment.items if i.code == code] if codes else []
+    items: list[AssessmentItem] = []
+    if codes:
+        assert plan.assessment is not None  # a checked document's items are its assessment's
+        items = [i for code in codes for i in plan.assessment.items if i.code == code]
     # Items are kept in assessment order, so compare as sets: a document listing them in
     # another order is the same measure.
     if {i.code for i in measure.items} != set(codes):
@@ -343,7 +346,9 @@ def _import_measure(ctx: _TaskContext, plan: Plan, position: int, doc: dict[str,
         _import_task(ctx, measure, tasks.get(task_doc["number"]), task_doc)
 
 
-def _import_task(ctx: _TaskContext, measure: Measure, task: Task | None, doc: dict) -> None:
+def _import_task(
+    ctx: _TaskContext, measure: Measure, task: Task | None, doc: dict[str, Any]
+) -> None:
     units = sorted({ctx.units[lookup_key(name)] for name in doc.get("units", [])}, key=_by_id)
     follow_up = doc.get("follow_up")
     wanted: dict[str, Any] = {
