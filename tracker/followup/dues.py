@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import Table, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from schedules import DEFAULT_ZONE
 from schedules.followup import held
+from schedules.workdays import ThaiCalendar
 from tracker.errors import InvalidInput
 from tracker.followup.timing import MEETING_KINDS, lead_time, task_alerts
 from tracker.models import OPEN_STATUSES, Measure, MeetingDue, MeetingSeries, Task, Unit
@@ -35,7 +36,9 @@ PLAN_AHEAD = timedelta(days=60)
 PLAN_CHUNK = 500  # series planned per round trip: bounded bind parameters and memory
 
 
-def plan_meeting_dues(session: Session, now: datetime, calendar, zone: ZoneInfo = ZONE) -> int:  # type: ignore[no-untyped-def]
+def plan_meeting_dues(
+    session: Session, now: datetime, calendar: ThaiCalendar, zone: ZoneInfo = ZONE
+) -> int:
     """Plan every series not planned today; returns how many series were planned.
 
     The series are claimed in one statement: an UPDATE that sets ``dues_planned_on`` only
@@ -80,7 +83,7 @@ class _WantedDue:
 class _Planner:
     """Plans chunks of series for one day; remembers calendars shared by identical series."""
 
-    def __init__(self, calendar, today: date) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, calendar: ThaiCalendar, today: date) -> None:
         self.calendar = calendar
         self.first, self.last = today - PLAN_BACK, today + PLAN_AHEAD
         self._wanted: dict[tuple[object, ...], list[_WantedDue]] = {}
@@ -107,7 +110,9 @@ class _Planner:
         if new_rows:
             # Core, not the ORM's bulk insert: the ORM splits rows whose None columns differ
             # (a first meeting has no previous one) into separate statements.
-            session.execute(insert(MeetingDue.__table__), new_rows)  # one executemany
+            table = MeetingDue.__table__
+            assert isinstance(table, Table)  # a declarative model's own table
+            session.execute(insert(table), new_rows)  # one executemany
         session.flush()
 
     def _reconcile(

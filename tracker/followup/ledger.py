@@ -17,13 +17,16 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, CursorResult, Engine, Table, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.models import OutboxMessage, OutboxStatus
 from tracker.notify import Message, PermanentFailure, TemporaryFailure
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
 
 # Waits between attempts; after the last one a message is failed for good.
 BACKOFF = (
@@ -80,7 +83,7 @@ def enqueue_many(
     if not rows:
         return set()
     statement = (
-        _insert(session)(OutboxMessage.__table__)
+        _insert_outbox(session)
         .on_conflict_do_nothing(index_elements=["job", "occurrence", "recipient", "channel"])
         # RETURNING, not rowcount: it names which rows are new, and PostgreSQL reports -1
         # rows for an insert that returns them.
@@ -98,7 +101,9 @@ def enqueue_many(
     # inserting the same rows only ever waits behind the first. Sorting each batch would cut
     # that order at batch boundaries that differ between processes, and can deadlock.
     result = session.execute(statement, list(rows.values()))
-    inserted: set[LedgerKey] = {tuple(row) for row in result}  # type: ignore[misc]
+    inserted: set[LedgerKey] = {
+        (job, occurrence, recipient, channel) for job, occurrence, recipient, channel in result
+    }
     return inserted
 
 
@@ -136,13 +141,17 @@ def missed_reason(job: str) -> str:
     return MISSED_REASONS.get(job, "due while nothing ran; no longer useful")
 
 
-def _insert(session: Session) -> Callable[..., Any]:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+def _insert_outbox(session: Session) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into the outbox in the session's dialect, which has "on conflict do nothing"."""
+    table = OutboxMessage.__table__
+    assert isinstance(table, Table)  # a declarative model's own table
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
 
 
 def known_keys(session: Session, keys: Collection[LedgerKey]) -> set[LedgerKey]:
@@ -163,7 +172,7 @@ def known_keys(session: Session, keys: Collection[LedgerKey]) -> set[LedgerKey]:
                 OutboxMessage.occurrence.in_(occurrences[start : start + 500]),
             )
         )
-        found.update(key for key in (tuple(row) for row in rows) if key in wanted)  # type: ignore[misc]
+        found.update(key for key in (tuple(row) for row in rows) if key in wanted)
     return found
 
 
@@ -316,7 +325,8 @@ def _record(
 def _connection(factory: sessionmaker[Session]) -> AbstractContextManager[Connection]:
     """A Core transaction on the factory's engine: a dispatcher's two commits per message
     need no ORM session, and skipping it saves about a third of the CPU per message."""
-    return factory.kw["bind"].begin()
+    engine: Engine = factory.kw["bind"]  # open_database's sessionmaker(engine)
+    return engine.begin()
 
 
 def _fail_stale_claims(factory: sessionmaker[Session], now: datetime) -> int:
@@ -333,4 +343,5 @@ def _fail_stale_claims(factory: sessionmaker[Session], now: datetime) -> int:
                 "resent automatically: `tracker outbox retry ID` resends it",
             )
         )
+        assert isinstance(stale, CursorResult)  # what an UPDATE gives (its rowcount)
         return stale.rowcount

@@ -241,7 +241,8 @@ class MeetingContext:
             .options(selectinload(Task.units), selectinload(Task.measure))
             .order_by(Task.id)
         ):
-            tasks.setdefault(task.series_id, []).append(task)  # type: ignore[arg-type]
+            assert task.series_id is not None  # selected by its series
+            tasks.setdefault(task.series_id, []).append(task)
         units = units_by_organization(session, organization_ids)
         has_tasks = any(tasks.values())
         last_update = _last_updates(session, series_ids) if has_tasks else {}
@@ -251,7 +252,7 @@ class MeetingContext:
 def _last_updates(session: Session, series_ids: set[int]) -> dict[int, datetime]:
     """Each open task's last change by a unit, for the series of ``series_ids``."""
     return dict(
-        session.execute(  # type: ignore[arg-type]
+        session.execute(
             # A join, not an IN list of task ids: nationally that list would pass
             # PostgreSQL's 65,535 bind-parameter limit.
             select(TaskEvent.task_id, func.max(TaskEvent.at))
