@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -43,6 +43,9 @@ from schedules.workdays import ThaiCalendar
 from tracker.followup.timing import REMINDER, REPORT, lead_time
 from tracker.models import MeetingSeries
 from tracker.services.meetings import series_meetings
+
+if TYPE_CHECKING:
+    from uuid import UUID
 
 BANGKOK = "Asia/Bangkok"
 SWEEP_DEPLOYMENT = "ita-tracker-sweep"
@@ -193,7 +196,7 @@ def deploy(
     now: datetime | None = None,
     horizon_days: int = HORIZON_DAYS,
     work_pool: str = WORK_POOL,
-) -> list[Any]:
+) -> list[UUID]:
     """Register (or update) both deployments with schedules from the database; their ids.
 
     Without ``now`` the clock is TRACKER_NOW or the real time. Raises TrackerError when no
@@ -202,6 +205,7 @@ def deploy(
     """
     import httpx
     from prefect import deploy as prefect_deploy
+    from prefect.deployments.runner import RunnerDeployment
     from prefect.settings import PREFECT_API_URL
     from prefect.types.entrypoint import EntrypointType
 
@@ -229,6 +233,8 @@ def deploy(
         description="Queue and send every follow-up due: hourly, and at each report's moment.",
         entrypoint_type=EntrypointType.MODULE_PATH,
     )
+    # Prefect's calls return a coroutine only when called in an event loop; this is not one.
+    assert isinstance(sweep, RunnerDeployment)
     # With no reminder in the horizon the deployment is paused: Prefect keeps a deployment's
     # old schedules when it is given none, and those dates may no longer hold.
     reminders = meeting_reminders_flow.to_deployment(
@@ -239,13 +245,16 @@ def deploy(
         description="Remind each unit of its open tasks before each meeting.",
         entrypoint_type=EntrypointType.MODULE_PATH,
     )
-    return prefect_deploy(
+    assert isinstance(reminders, RunnerDeployment)
+    ids = prefect_deploy(
         sweep,
         reminders,
         work_pool_name=work_pool,
         print_next_steps_message=False,
         ignore_warnings=True,
     )
+    assert isinstance(ids, list)
+    return ids
 
 
 def load_plan(now: datetime | None, horizon_days: int) -> SchedulePlan:

@@ -111,7 +111,8 @@ def _run_in_flow(
     for job_id, result in results.items():
         counts = {k: v for k, v in result.items() if k not in ("job", "items") and v}
         logger.info("%s: %s", job_id, counts or "nothing to do")
-        for item in result.get("items") or []:  # type: ignore[union-attr]
+        items = result.get("items")  # a list (JobResult.items), in a result typed as objects
+        for item in items if isinstance(items, list) else []:
             logger.info("  %s", item)
     return results
 
