@@ -34,13 +34,14 @@ demo: install
 	@TRACKER_NOW=$(DEMO_NOW) $(BIN)/tracker outbox
 	@echo; echo "== The messages are files in $${XDG_DATA_HOME:-$$HOME/.local/share}/ita-tracker/outbox/"
 
-## Every check: lint, format, the import contract, then the test suite.
+## Every check: lint, format, the import contract, types, then the test suite.
 test: install lint pytest
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 pytest: install
 	$(BIN)/pytest -n auto
