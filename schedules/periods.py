@@ -122,8 +122,8 @@ class _Parser:
         if self.take("TO"):
             last = self.point()
         onward = self.take("ONWARD") is not None
-        if self.peek() is not None:
-            raise self.fail(f"unexpected {self.peek().text!r} after the period")  # type: ignore[union-attr]
+        if (extra := self.peek()) is not None:
+            raise self.fail(f"unexpected {extra.text!r} after the period")
         start, end = self.resolve(first, last)
         if onward or (since and last is None):
             return self.period(start, None)

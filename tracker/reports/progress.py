@@ -91,7 +91,8 @@ class PlanState:
             .options(contains_eager(Task.measure), selectinload(Task.units))
             .order_by(Task.series_id, Plan.fiscal_year, Measure.position, Task.number)
         ):
-            tasks[task.series_id].append(task)  # type: ignore[index]
+            assert task.series_id is not None  # selected by its series
+            tasks[task.series_id].append(task)
         events: dict[int, list[TaskEvent]] = {}
         for event in session.scalars(
             # A join, not an IN list of task ids: a national sweep has too many of them.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from tracker.errors import NotFound, Refused
@@ -64,4 +64,5 @@ def retry_all(
     result = session.execute(
         statement.values(status=OutboxStatus.PENDING, next_attempt_at=now, attempts=0)
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    assert isinstance(result, CursorResult)  # what an UPDATE gives (its rowcount)
+    return int(result.rowcount)
