@@ -62,7 +62,8 @@ def timed(label: str, func, rows: list[tuple[str, str]]) -> object:
 
 def bench_database(url: str, document: dict, rows: list[tuple[str, str]], name: str) -> None:
     from tracker.db import open_database, unit_of_work
-    from tracker.services.plans import export_plan, get_plan, import_plan
+    from tracker.services.plan_import import import_plan
+    from tracker.services.plans import export_plan, get_plan
     from tracker.services.tasks import TaskQuery, list_tasks
 
     factory = timed(f"{name}: create schema (migrations)", lambda: open_database(url), rows)
