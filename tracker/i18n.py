@@ -24,14 +24,6 @@ OUTBOX_STATUS: Labels = {
     "missed": ("เลยกำหนด ไม่ได้ส่ง", "missed"),
 }
 
-# The ledger's job of each message (tracker.followup): what kind of message it is.
-MESSAGE_KIND: Labels = {
-    "meeting-reminder": ("เตือนก่อนประชุม", "meeting reminder"),
-    "progress-report": ("รายงานความคืบหน้า", "progress report"),
-    "deadline-alert": ("เตือนกำหนดเสร็จ", "deadline alert"),
-    "overdue-digest": ("สรุปงานเกินกำหนด", "overdue digest"),
-}
-
 # The reasons stored with missed messages (tracker.followup.ledger.MISSED_REASONS), in words.
 MISSED_REASON: Labels = {
     "due while nothing ran; the meeting had passed": (
@@ -46,36 +38,6 @@ MISSED_REASON: Labels = {
         "ถึงกำหนดขณะที่ระบบไม่ได้ทำงาน และไม่เป็นประโยชน์แล้ว",
         "due while nothing ran; no longer useful",
     ),
-}
-
-# The catalogue's jobs (tracker.followup.catalogue.JOBS ids).
-JOB: Labels = {
-    "meeting-reminders": ("เตือนก่อนประชุม", "meeting reminders"),
-    "progress-reports": ("รายงานความคืบหน้า", "progress reports"),
-    "deadline-alerts": ("เตือนกำหนดเสร็จ", "deadline alerts"),
-    "overdue-digests": ("สรุปงานเกินกำหนด", "overdue digests"),
-    "dispatch": ("ส่งข้อความ", "dispatch"),
-}
-
-# What each job does, for `tracker jobs` (English as in the scheduler's catalogue).
-JOB_DESCRIPTION: Labels = {
-    "meeting-reminders": (
-        "สรุปงานถึงแต่ละหน่วยงานก่อนการประชุมแต่ละครั้ง",
-        "digest to each unit before each meeting",
-    ),
-    "progress-reports": (
-        "รายงานความคืบหน้าถึงฝ่ายเลขานุการก่อนการประชุมแต่ละครั้ง",
-        "progress report to the secretariat before each meeting",
-    ),
-    "deadline-alerts": (
-        "เตือนก่อนวันสิ้นสุดของขั้นตอน n วัน และเมื่อเกินกำหนด",
-        "alerts n days before a task's end and once overdue",
-    ),
-    "overdue-digests": (
-        "สรุปงานเกินกำหนดรายสัปดาห์ถึงหัวหน้าหน่วยงาน",
-        "weekly overdue digest to each unit's head",
-    ),
-    "dispatch": ("ส่งข้อความที่รอส่ง และส่งซ้ำที่ไม่สำเร็จ", "send what is queued, retry what failed"),
 }
 
 # What a job run did, counted (tracker.followup.jobs.JobResult).

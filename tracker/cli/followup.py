@@ -26,12 +26,12 @@ def register(cli: click.Group) -> None:
 
 
 def _print_items(app: AppContext, results: list[Any]) -> None:
-    from tracker.i18n import MESSAGE_KIND, label
+    from tracker.followup.catalogue import kind_label
 
     rows = [
         [
             str(item["due"])[:16].replace("T", " "),
-            label(MESSAGE_KIND, str(item["job"]), app.lang),
+            kind_label(str(item["job"]), app.lang),
             str(item["to"]),
             str(item["subject"]) + (app.t(" (เลยกำหนดแล้ว)", " (missed)") if item["missed"] else ""),
         ]
@@ -152,9 +152,8 @@ def jobs_group(ctx: click.Context, app: AppContext, as_json: bool) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from tracker.followup.catalogue import JOBS
+    from tracker.followup.catalogue import JOBS, job
     from tracker.followup.scheduler import next_runs
-    from tracker.i18n import JOB_DESCRIPTION, label
 
     upcoming = next_runs(app.settings.timezone, app.now)
     rows: list[_JobRow] = []
@@ -163,7 +162,7 @@ def jobs_group(ctx: click.Context, app: AppContext, as_json: bool) -> None:
         rows.append(
             {
                 "id": e.id,
-                "description": e.description,
+                "description": e.description[1],  # English in JSON, as scripts read it
                 "trigger": e.trigger,
                 "next_run": next_run.isoformat() if next_run else None,
             }
@@ -177,7 +176,7 @@ def jobs_group(ctx: click.Context, app: AppContext, as_json: bool) -> None:
         [
             [
                 r["id"],
-                label(JOB_DESCRIPTION, r["id"], app.lang),
+                app.t(*job(r["id"]).description),
                 r["trigger"],
                 (r["next_run"] or "")[:16].replace("T", " "),
             ]

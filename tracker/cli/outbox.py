@@ -46,7 +46,8 @@ def outbox_group(
 
 
 def _print_outbox(app: AppContext, rows: list[dict[str, object]]) -> None:
-    from tracker.i18n import MESSAGE_KIND, MISSED_REASON, OUTBOX_STATUS, label
+    from tracker.followup.catalogue import kind_label
+    from tracker.i18n import MISSED_REASON, OUTBOX_STATUS, label
 
     print_table(
         app.t("กล่องข้อความขาออก", "Outbox"),
@@ -63,7 +64,7 @@ def _print_outbox(app: AppContext, rows: list[dict[str, object]]) -> None:
                 str(r["id"]),
                 label(OUTBOX_STATUS, str(r["status"]), app.lang)
                 + (f" ×{r['attempts']}" if int(r["attempts"]) > 1 else ""),  # type: ignore[call-overload]
-                label(MESSAGE_KIND, str(r["job"]), app.lang),
+                kind_label(str(r["job"]), app.lang),
                 f"{r['channel']}: {r['recipient']}",
                 str(r["subject"]),
                 label(MISSED_REASON, str(r["last_error"] or ""), app.lang),

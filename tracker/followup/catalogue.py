@@ -25,6 +25,7 @@ from tracker.followup.jobs import (
 from tracker.followup.jobs.base import JobResult, Options
 from tracker.followup.ledger import Sender
 from tracker.followup.timing import REMINDER, REPORT
+from tracker.i18n import t
 
 
 @dataclass(frozen=True)
@@ -43,16 +44,22 @@ class JobRun:
 Moments = Callable[[Session, date, date, Options], set[datetime]]
 
 
-@dataclass(frozen=True)
+Words = tuple[str, str]  # (Thai, English)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Job:
     """A catalogued job. ``kind`` is the ledger's name for the messages it queues (None: it
-    queues none, it delivers); ``trigger`` is "interval:MINUTES" or "cron:<crontab fields>";
+    queues none, it delivers); ``name``, ``description`` and ``kind_words`` are what people
+    read in Thai and English; ``trigger`` is "interval:MINUTES" or "cron:<crontab fields>";
     ``moments`` gives every moment from one day to another at which it may have something
     due (None: it has work at any moment, and runs after the others)."""
 
     id: str
     kind: str | None
-    description: str
+    name: Words
+    description: Words
+    kind_words: Words | None  # what one of its messages is called
     trigger: str
     run: Callable[[JobRun], JobResult]
     moments: Moments | None = None
@@ -60,47 +67,73 @@ class Job:
 
 JOBS = (
     Job(
-        meeting_reminders.JOB,
-        REMINDER,
-        "digest to each unit before each meeting",
-        "interval:15",
-        lambda r: meeting_reminders.meeting_reminders(
+        id=meeting_reminders.JOB,
+        kind=REMINDER,
+        name=("เตือนก่อนประชุม", "meeting reminders"),
+        description=(
+            "สรุปงานถึงแต่ละหน่วยงานก่อนการประชุมแต่ละครั้ง",
+            "digest to each unit before each meeting",
+        ),
+        kind_words=("เตือนก่อนประชุม", "meeting reminder"),
+        trigger="interval:15",
+        run=lambda r: meeting_reminders.meeting_reminders(
             factory=r.factory, now=r.now, options=r.options
         ),
-        meeting_reminders.moments,
+        moments=meeting_reminders.moments,
     ),
     Job(
-        progress_reports.JOB,
-        REPORT,
-        "progress report to the secretariat before each meeting",
-        "interval:15",
-        lambda r: progress_reports.progress_reports(
+        id=progress_reports.JOB,
+        kind=REPORT,
+        name=("รายงานความคืบหน้า", "progress reports"),
+        description=(
+            "รายงานความคืบหน้าถึงฝ่ายเลขานุการก่อนการประชุมแต่ละครั้ง",
+            "progress report to the secretariat before each meeting",
+        ),
+        kind_words=("รายงานความคืบหน้า", "progress report"),
+        trigger="interval:15",
+        run=lambda r: progress_reports.progress_reports(
             factory=r.factory, now=r.now, options=r.options
         ),
-        progress_reports.moments,
+        moments=progress_reports.moments,
     ),
     Job(
-        deadline_alerts.JOB,
-        deadline_alerts.KIND,
-        "alerts n days before a task's end and once overdue",
-        "interval:30",
-        lambda r: deadline_alerts.deadline_alerts(factory=r.factory, now=r.now, options=r.options),
-        deadline_alerts.moments,
+        id=deadline_alerts.JOB,
+        kind=deadline_alerts.KIND,
+        name=("เตือนกำหนดเสร็จ", "deadline alerts"),
+        description=(
+            "เตือนก่อนวันสิ้นสุดของขั้นตอน n วัน และเมื่อเกินกำหนด",
+            "alerts n days before a task's end and once overdue",
+        ),
+        kind_words=("เตือนกำหนดเสร็จ", "deadline alert"),
+        trigger="interval:30",
+        run=lambda r: deadline_alerts.deadline_alerts(
+            factory=r.factory, now=r.now, options=r.options
+        ),
+        moments=deadline_alerts.moments,
     ),
     Job(
-        overdue_digests.JOB,
-        overdue_digests.KIND,
-        "weekly overdue digest to each unit's head",
-        "cron:5 8 * * mon",
-        lambda r: overdue_digests.overdue_digests(factory=r.factory, now=r.now, options=r.options),
-        overdue_digests.moments,
+        id=overdue_digests.JOB,
+        kind=overdue_digests.KIND,
+        name=("สรุปงานเกินกำหนด", "overdue digests"),
+        description=(
+            "สรุปงานเกินกำหนดรายสัปดาห์ถึงหัวหน้าหน่วยงาน",
+            "weekly overdue digest to each unit's head",
+        ),
+        kind_words=("สรุปงานเกินกำหนด", "overdue digest"),
+        trigger="cron:5 8 * * mon",
+        run=lambda r: overdue_digests.overdue_digests(
+            factory=r.factory, now=r.now, options=r.options
+        ),
+        moments=overdue_digests.moments,
     ),
     Job(
-        dispatch.JOB,
-        None,
-        "send what is queued, retry what failed",
-        "interval:1",
-        lambda r: dispatch.dispatch_outbox(
+        id=dispatch.JOB,
+        kind=None,
+        name=("ส่งข้อความ", "dispatch"),
+        description=("ส่งข้อความที่รอส่ง และส่งซ้ำที่ไม่สำเร็จ", "send what is queued, retry what failed"),
+        kind_words=None,
+        trigger="interval:1",
+        run=lambda r: dispatch.dispatch_outbox(
             factory=r.factory,
             now=r.now,
             options=r.options,
@@ -121,3 +154,11 @@ def job(job_id: str) -> Job:
         if entry.id == job_id:
             return entry
     raise NotFound(f"no job {job_id!r} (jobs: {', '.join(entry.id for entry in JOBS)})")
+
+
+def kind_label(kind: str, lang: str) -> str:
+    """What a message of ``kind`` is called in ``lang``; the kind itself when unknown."""
+    for entry in JOBS:
+        if entry.kind == kind and entry.kind_words is not None:
+            return t(lang, *entry.kind_words)
+    return kind

@@ -61,8 +61,9 @@ _STOPPING = threading.Event()
 def run_catalogued(job_id: str) -> None:
     """The callable APScheduler stores by reference: one job, at the real (or frozen) now."""
     from tracker.config import current_time, load_settings
+    from tracker.followup.catalogue import job
     from tracker.followup.runner import run_job
-    from tracker.i18n import JOB, JOB_COUNT, counts_line, label
+    from tracker.i18n import JOB_COUNT, counts_line, t
 
     settings = load_settings()
     result = run_job(
@@ -75,7 +76,7 @@ def run_catalogued(job_id: str) -> None:
     counts = {key: getattr(result, key) for key in JOB_COUNT}
     if any(counts.values()):  # a sweep with nothing to do says nothing (it runs every minute)
         done = counts_line(counts, settings.lang, only_some=True)
-        log.info("%s: %s", label(JOB, job_id, settings.lang), done)
+        log.info("%s: %s", t(settings.lang, *job(job_id).name), done)
 
 
 def _worker_name() -> str:
@@ -105,7 +106,7 @@ def build_scheduler(database_url: str, timezone: str, *, start_now: bool = False
             trigger=trigger_for(item, timezone),
             args=[item.id],
             id=item.id,
-            name=item.description,
+            name=item.description[1],
             replace_existing=True,
             **options,
         )
