@@ -319,6 +319,16 @@ def contact(channel: str, address: str) -> dict[str, str]:
             [{"channel": "email", "address": "secretariat"}],
             "exactly one @",
         ),
+        (
+            ("units", 0, "contacts"),
+            [{"channel": "fax", "address": "053-511-000"}],
+            "contacts[0].channel: channel 'fax' does not exist (channels: email, apprise",
+        ),
+        (
+            ("meeting_series", 0, "recipients"),
+            [{"channel": "E-mail", "address": "a@b.example"}],
+            "recipients[0].channel",
+        ),
     ],
     ids=[
         "be-iso-date",
@@ -330,6 +340,8 @@ def contact(channel: str, address: str) -> dict[str, str]:
         "ftp-webhook",
         "file-escaping-outbox",
         "bad-recipient",
+        "unknown-channel",
+        "misspelt-channel",
     ],
 )
 def test_a_likely_mistake_in_a_plan_is_named_at_its_field(guarded, tmp_path, path, value, words):

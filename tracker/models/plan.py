@@ -164,7 +164,7 @@ class UnitAlias(Base):
 
 
 class UnitContact(Base):
-    """Where a unit is reached: a channel ("email", "apprise", "webhook", "file") and an address.
+    """Where a unit is reached: a channel (a name in tracker.notify.CHANNELS) and an address.
 
     ``role`` is "unit" (the unit's own inbox: reminders, deadline alerts) or "head" (its head:
     the weekly overdue digest).

@@ -14,10 +14,15 @@ from tracker.notify import CHANNELS, transport_class
 MAX_ADDRESS_LENGTH = 500
 
 
-def check_address(channel: str, address: str) -> str:
-    """The address as stored (trimmed) if it is one ``channel`` can deliver to."""
+def check_channel(channel: str) -> None:
+    """Refuse a channel no transport is registered for (tracker.notify.TRANSPORTS)."""
     if channel not in CHANNELS:
         raise TextProblem(f"channel {channel!r} does not exist (channels: {', '.join(CHANNELS)})")
+
+
+def check_address(channel: str, address: str) -> str:
+    """The address as stored (trimmed) if it is one ``channel`` can deliver to."""
+    check_channel(channel)
     text = check_text(address).strip()
     if not text:
         raise TextProblem("is empty")

@@ -107,10 +107,17 @@ def _check_consistency(data: dict[str, Any], source: SourceMap) -> None:
 
 
 def _check_addresses(entries: list[dict[str, Any]], where: PathItems, source: SourceMap) -> None:
-    """Every contact's address is one its channel can deliver to (tracker.notify.addresses)."""
-    from tracker.notify.addresses import contact_problem
+    """Every contact names a registered channel (the schema only checks the spelling, so that
+    a new transport needs no schema edit) and an address that channel can deliver to
+    (tracker.notify.addresses)."""
+    from tracker.inputs import TextProblem
+    from tracker.notify.addresses import check_channel, contact_problem
 
     for index, entry in enumerate(entries):
+        try:
+            check_channel(entry["channel"])
+        except TextProblem as problem:
+            raise source.error((*where, index, "channel"), str(problem)) from None
         problem = contact_problem(entry["channel"], entry["address"])
         if problem is not None:
             raise source.error((*where, index, "address"), problem)
