@@ -109,3 +109,10 @@ def test_how_to_answer_is_a_parameter_a_web_front_end_can_fill_with_a_link():
     assert "<p>ตอบได้ที่ https://ita.example.go.th/u/กองคลัง#task-1</p>" in html
     _subject, alert, _html = m.deadline_alert("th", "กองคลัง", lines[0], "1d", link)
     assert "tracker" not in alert
+
+
+def test_a_context_name_that_hides_a_template_helper_is_refused():
+    from tracker.reports.render import render
+
+    with pytest.raises(TypeError, match=r"status would hide the template helper"):
+        render("reminder.txt.j2", escape=False, lang="th", status="done")

@@ -9,16 +9,21 @@
 | TRACKER_SMTP_HOST, _PORT, _FROM, _USERNAME, _PASSWORD, _STARTTLS | email delivery |
 | TRACKER_OUTBOX_DIR      | where the file channel writes messages (default: data dir) |
 | TRACKER_DEADLINE_ALERT_DAYS | days before a task's end to alert, e.g. "7,1"          |
+| TRACKER_<CHANNEL>_<FIELD> | a setting of a channel's transport (NotifySettings.channel) |
 
-Each also reads ``<NAME>_FILE`` (a file holding the value), for secrets kept out of the
-environment. Invalid values fail at start-up with the variable's name.
+Secrets and what may be kept in a mounted file also read ``<NAME>_FILE`` (a file holding the
+value): TRACKER_DATABASE_URL, _LANG, _TIMEZONE, _NOW, _SMTP_USERNAME, _SMTP_PASSWORD and every
+TRACKER_<CHANNEL>_<FIELD>. Invalid values fail at start-up with the variable's name and never
+its value.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,7 +32,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from schedules import DEFAULT_ZONE
 from tracker.errors import InvalidInput
-from tracker.notify import NotifySettings
+from tracker.notify import CHANNELS, NotifySettings
 
 APP_DIR_NAME = "ita-tracker"
 
@@ -42,7 +47,8 @@ class Settings(BaseSettings):
     # An empty variable (TRACKER_OUTBOX_DIR=) means unset, not "the current folder".
     model_config = SettingsConfigDict(env_prefix="TRACKER_", extra="ignore", env_ignore_empty=True)
 
-    database_url: str | None = None
+    # A URL may carry a password: kept out of repr (and so out of tracebacks and logs).
+    database_url: str | None = Field(default=None, repr=False)
     lang: Literal["th", "en"] = "th"
     timezone: str = DEFAULT_ZONE
     now: datetime | None = None
@@ -50,7 +56,7 @@ class Settings(BaseSettings):
     smtp_port: int = 25
     smtp_from: str = "ITA Tracker <ita-tracker@localhost>"
     smtp_username: str | None = None
-    smtp_password: str | None = None
+    smtp_password: str | None = Field(default=None, repr=False)
     smtp_starttls: bool = False
     send_timeout: float = 30.0
     # Messages sent at once by one dispatch (each its own claim, send and record): raise it
@@ -58,6 +64,8 @@ class Settings(BaseSettings):
     dispatch_threads: int = Field(default=1, ge=1, le=32)
     outbox_dir: Path | None = None
     deadline_alert_days: str = "7,1"
+    # TRACKER_<CHANNEL>_<FIELD> of every registered channel, gathered by load_settings.
+    channel_settings: dict[str, dict[str, str]] = Field(default_factory=dict, repr=False)
 
     def outbox_path(self) -> Path:
         """Where the file channel writes: TRACKER_OUTBOX_DIR, else next to the database."""
@@ -74,6 +82,12 @@ class Settings(BaseSettings):
             smtp_password=self.smtp_password,
             smtp_starttls=self.smtp_starttls,
             send_timeout=self.send_timeout,
+            channels=MappingProxyType(
+                {
+                    name: MappingProxyType(dict(fields))
+                    for name, fields in self.channel_settings.items()
+                }
+            ),
         )
 
     def alert_days(self) -> tuple[int, ...]:
@@ -105,26 +119,59 @@ class Settings(BaseSettings):
         return value
 
 
-def _read_file_variants() -> dict[str, Any]:
+FILE_SETTINGS = ("database_url", "lang", "timezone", "now", "smtp_password", "smtp_username")
+
+
+def _read_file_variants(environ: Mapping[str, str]) -> dict[str, Any]:
     """The settings given as files (TRACKER_*_FILE): their text, for Settings to validate."""
     values: dict[str, Any] = {}
-    for name in ("database_url", "lang", "timezone", "now", "smtp_password", "smtp_username"):
-        path = os.environ.get(f"TRACKER_{name.upper()}_FILE")
-        if path:
-            values[name] = Path(path).read_text(encoding="utf-8").strip()
+    for name in FILE_SETTINGS:
+        variable = f"TRACKER_{name.upper()}_FILE"
+        if environ.get(variable):
+            values[name] = _file_value(variable, environ[variable])
     return values
 
 
-def load_settings() -> Settings:
-    """Read the settings; a bad value is an InvalidInput naming the variable."""
+def channel_variables(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """``TRACKER_<CHANNEL>_<FIELD>`` of every registered channel, by channel then field (lower
+    case); ``..._<FIELD>_FILE`` gives the field the text of that file. A channel named
+    ``my-bot`` reads ``TRACKER_MY_BOT_*``."""
+    found: dict[str, dict[str, str]] = {}
+    for channel in CHANNELS:
+        prefix = "TRACKER_" + channel.upper().replace("-", "_") + "_"
+        for variable, value in sorted(environ.items()):
+            if not variable.startswith(prefix) or not value:
+                continue
+            name = variable.removeprefix(prefix).lower()
+            if name.endswith("_file"):
+                found.setdefault(channel, {})[name.removesuffix("_file")] = _file_value(
+                    variable, value
+                )
+            elif name:
+                found.setdefault(channel, {}).setdefault(name, value)
+    return found
+
+
+def _file_value(variable: str, path: str) -> str:
+    """The trimmed text of the file ``variable`` names; InvalidInput naming the variable (the
+    path is shown, never the file's content)."""
     try:
-        return Settings(**_read_file_variants())
+        return Path(path).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not UTF-8 text"
+        raise InvalidInput(f"{variable}: cannot read {path}: {reason}") from None
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment; a bad value is an InvalidInput naming the
+    variable. A ``_FILE`` variant wins over the plain variable."""
+    values = _read_file_variants(os.environ) | {"channel_settings": channel_variables(os.environ)}
+    try:
+        return Settings(**values)
     except ValidationError as error:
         first = error.errors()[0]
         variable = "TRACKER_" + str(first["loc"][0]).upper()
         raise InvalidInput(f"{variable}: {first['msg']}") from None
-    except OSError as error:
-        raise InvalidInput(f"cannot read a TRACKER_*_FILE: {error}") from None
 
 
 def database_url(settings: Settings, db_path: str | None) -> str:

@@ -1,6 +1,6 @@
 """Delivery: one small transport per channel behind ``send(address, message)``.
 
-Content is built elsewhere (tracker.messages, tracker.reports); this package only delivers a
+Content is built elsewhere (tracker.reports.messages); this package only delivers a
 rendered :class:`Message`. A transport raises :class:`TemporaryFailure` when trying again may
 work (a server down, a timeout) and :class:`PermanentFailure` when it cannot (a malformed
 address, a rejected recipient); the dispatcher retries the first with backoff and records the
@@ -9,9 +9,11 @@ second with the provider's reason.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Protocol
 
 
@@ -55,6 +57,18 @@ class NotifySettings:
     smtp_password: str | None = field(default=None, repr=False)
     smtp_starttls: bool = False
     send_timeout: float = 30.0
+    # Settings of any other channel, by channel then field: TRACKER_<CHANNEL>_<FIELD> (or
+    # ..._FILE) read at the edge for each registered channel, so a new transport reads its
+    # token or endpoint here and needs no edit to tracker.config. Hidden from repr: they are
+    # tokens as often as not.
+    channels: Mapping[str, Mapping[str, str]] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False
+    )
+
+    def channel(self, name: str) -> Mapping[str, str]:
+        """The ``TRACKER_<NAME>_*`` settings of channel ``name`` (field names lower case);
+        empty when none are set."""
+        return self.channels.get(name, MappingProxyType({}))
 
 
 # Each channel's transport, imported only when it is used. A transport class has

@@ -116,8 +116,8 @@ def _check_addresses(entries: list[dict[str, Any]], where: PathItems, source: So
     for index, entry in enumerate(entries):
         try:
             check_channel(entry["channel"])
-        except TextProblem as problem:
-            raise source.error((*where, index, "channel"), str(problem)) from None
+        except TextProblem as unknown:
+            raise source.error((*where, index, "channel"), str(unknown)) from None
         problem = contact_problem(entry["channel"], entry["address"])
         if problem is not None:
             raise source.error((*where, index, "address"), problem)

@@ -39,13 +39,16 @@ class TaskLine:
         return f"#{self.id} ({self.ref}) {title} [{period}, {self.percent}%]"
 
 
-def _when(moment: datetime, lang: str) -> str:
+def format_moment(moment: datetime, lang: str) -> str:
+    """A moment as a message shows it: the date in ``lang`` (BE in Thai) and the clock time."""
     return f"{format_date(moment.date(), lang)} {moment:%H:%M}"  # type: ignore[arg-type]
 
 
-def _html(
+def html_part(
     title: str, paragraphs: list[str], sections: list[tuple[str, list[str]]], lang: str
 ) -> str:
+    """The HTML alternative of a message (message.html.j2): a heading, paragraphs, then
+    titled lists; every value is escaped. A new job's builder uses it as the others do."""
     return render(
         "message.html.j2",
         escape=False,
@@ -79,7 +82,7 @@ def reminder(
     answer: Answer = cli_answer,
 ) -> tuple[str, str, str]:
     """The digest a unit gets before a meeting: its open tasks, by what needs attention."""
-    when = _when(meeting_start, lang)
+    when = format_moment(meeting_start, lang)
     subject = t(
         lang,
         f"[ITA] ขอรายงานความคืบหน้าก่อน{series} {when} น.",
@@ -101,7 +104,7 @@ def reminder(
     text = render(
         "reminder.txt.j2", escape=False, lang=lang, opening=opening, sections=sections, answer=hint
     )
-    return subject, text, _html(subject, [*opening, *hint], sections, lang)
+    return subject, text, html_part(subject, [*opening, *hint], sections, lang)
 
 
 def reminder_groups(
@@ -146,7 +149,7 @@ def deadline_alert(
     line = task.text(lang)
     text = render("alert.txt.j2", escape=False, lang=lang, unit=unit, task=line, answer=hint)
     paragraphs = [t(lang, f"เรียน {unit}", f"To: {unit}"), line, "", *hint]
-    return subject, text, _html(subject, paragraphs, [], lang)
+    return subject, text, html_part(subject, paragraphs, [], lang)
 
 
 def overdue_digest(lang: str, unit: str, tasks: list[TaskLine], week: str) -> tuple[str, str, str]:
@@ -159,4 +162,4 @@ def overdue_digest(lang: str, unit: str, tasks: list[TaskLine], week: str) -> tu
     lines = [task.text(lang) for task in tasks]
     heading = t(lang, "งานที่เกินกำหนด", "Overdue tasks")
     text = render("digest.txt.j2", escape=False, lang=lang, unit=unit, heading=heading, lines=lines)
-    return subject, text, _html(subject, [], [(heading, lines)], lang)
+    return subject, text, html_part(subject, [], [(heading, lines)], lang)

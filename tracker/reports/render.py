@@ -40,10 +40,15 @@ def environment(*, escape: bool) -> jinja2.Environment:
 
 
 def render(name: str, *, escape: bool, lang: str, **context: Any) -> str:
-    """Template ``name`` rendered with ``context`` and the helpers of ``lang``."""
-    return (
-        environment(escape=escape).get_template(name).render(lang=lang, **helpers(lang), **context)
-    )
+    """Template ``name`` rendered with ``context`` and the helpers of ``lang``. A context name
+    that would hide a helper (``t``, ``day``, ``status``) is a programming error, refused."""
+    given = helpers(lang)
+    hidden = sorted(set(context) & set(given))
+    if hidden:
+        raise TypeError(
+            f"render({name!r}): {', '.join(hidden)} would hide the template helper of that name"
+        )
+    return environment(escape=escape).get_template(name).render(lang=lang, **given, **context)
 
 
 def helpers(lang: str) -> dict[str, Any]:
