@@ -228,6 +228,35 @@ def test_a_weeks_overdue_digests_are_one_round_that_later_sweeps_only_count(
         factory.kw["bind"].dispose()
 
 
+def test_a_plan_imported_after_mondays_moment_waits_for_the_next_mondays_digest(
+    database_url: str,
+) -> None:
+    """The round is due at 08:00; a plan imported at 08:15, before any sweep ran, is not in
+    it (like every job, nothing is due before its plan existed) but is a week later."""
+    factory = seeded(database_url, 1)
+    late = seed_document()
+    late["organization"]["name"] = "องค์การบริหารส่วนจังหวัดที่นำเข้าสาย"
+    with unit_of_work(factory) as session:
+        import_plan(session, late, now=DIGEST_MOMENT.replace(minute=15), actor="test")
+
+    this_week = overdue_digests(factory, DIGEST_MOMENT, Options())
+    next_week = overdue_digests(factory, DIGEST_MOMENT + timedelta(days=7), Options())
+
+    assert this_week.queued == 1  # the plan imported on 1 Oct 2022 only
+    assert next_week.queued == 2
+    with factory() as session:
+        late_org = session.scalars(
+            select(Organization.id).where(Organization.name == late["organization"]["name"])
+        ).one()
+        weeks = session.scalars(
+            select(OutboxMessage.occurrence).where(
+                OutboxMessage.job == "overdue-digest", OutboxMessage.organization_id == late_org
+            )
+        ).all()
+    assert [week.rsplit("/", 1)[1] for week in weeks] == ["2023-W32"]  # 7 Aug, not 31 Jul
+    factory.kw["bind"].dispose()
+
+
 # --- the ledger's batched insert ----------------------------------------------------------------
 
 

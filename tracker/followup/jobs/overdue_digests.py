@@ -48,7 +48,12 @@ def overdue_digests(
         if result.already:
             return result
         recorder = Recorder(session, now, options, result)
-        overdue = (Task.end_date < due.date(), Task.status.in_(OPEN_STATUSES))
+        # Overdue on Monday's moment, in a plan that existed then (imported later: next week).
+        overdue = (
+            Task.end_date < due.date(),
+            Task.status.in_(OPEN_STATUSES),
+            Task.created_at <= due,
+        )
         organizations = session.scalars(
             select(Plan.organization_id)
             .distinct()
