@@ -290,6 +290,7 @@ def simulate_command(app: AppContext, start: date, end: date, outbox: Path, as_j
     """
     from tracker.errors import InvalidInput
     from tracker.followup.simulate import simulate
+    from tracker.i18n import OUTBOX_STATUS, label
     from tracker.services.plans import export_plan, list_plans
 
     if end < start:
@@ -300,8 +301,13 @@ def simulate_command(app: AppContext, start: date, end: date, outbox: Path, as_j
     if as_json:
         echo_json([e.__dict__ for e in events])
         return
+    missed = f"({label(OUTBOX_STATUS, 'missed', app.settings.lang)}) "
     print_lines(
-        [f"{e.due[:16].replace('T', ' ')}  {e.job:<16}  {e.to}  {e.subject}" for e in events]
+        [
+            f"{e.due[:16].replace('T', ' ')}  {e.job:<16}  {e.to}  {missed if e.missed else ''}"
+            f"{e.subject}"
+            for e in events
+        ]
     )
     click.echo(
         app.t(

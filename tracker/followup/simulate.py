@@ -25,13 +25,16 @@ from tracker.followup.runner import options_from
 
 @dataclass(frozen=True)
 class Event:
-    """One message a simulation sent: when it was due, its kind, to whom, and its file."""
+    """One message a simulation recorded: when it was due, its kind, to whom, its file, and
+    whether it was recorded as missed (due while nothing ran and no longer useful: never
+    sent, so no file)."""
 
     due: str
     job: str
     to: str
     subject: str
     file: str
+    missed: bool = False
 
 
 def simulate(
@@ -56,7 +59,14 @@ def simulate(
             queued = [item for job in JOBS for item in job.run(run).items]
             events += sorted(
                 (
-                    Event(i["due"], i["job"], i["to"], i["subject"], str(i["address"]))  # type: ignore[arg-type]
+                    Event(
+                        due=str(i["due"]),
+                        job=str(i["job"]),
+                        to=str(i["to"]),
+                        subject=str(i["subject"]),
+                        file=str(i["address"]),
+                        missed=bool(i["missed"]),
+                    )
                     for i in queued
                 ),
                 key=lambda e: (e.due, e.job, e.to),
