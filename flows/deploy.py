@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from schedules import DEFAULT_ZONE
 from schedules.followup import lead_moments
 from schedules.workdays import ThaiCalendar
 from tracker.followup.timing import REMINDER, REPORT, lead_time
@@ -47,7 +48,6 @@ from tracker.services.meetings import series_meetings
 if TYPE_CHECKING:
     from uuid import UUID
 
-BANGKOK = "Asia/Bangkok"
 SWEEP_DEPLOYMENT = "ita-tracker-sweep"
 REMINDERS_DEPLOYMENT = "ita-tracker-reminders"
 WORK_POOL = "ita-tracker"
@@ -55,7 +55,7 @@ HORIZON_DAYS = 120
 SWEEP_EVERY = timedelta(hours=1)
 # Hourly at hh:05 Bangkok time: just after anything due on the hour. A fixed anchor keeps the
 # sweep's times the same across deploys.
-SWEEP_ANCHOR = datetime(2026, 1, 1, 0, 5, tzinfo=ZoneInfo(BANGKOK))
+SWEEP_ANCHOR = datetime(2026, 1, 1, 0, 5, tzinfo=ZoneInfo(DEFAULT_ZONE))
 # Prefect refuses RRULE strings over 6,500 characters; one date takes 16.
 DATES_PER_RULE = 300
 TAGS = ["ita-tracker"]
@@ -127,7 +127,7 @@ def build_schedules(
         ):
             for meeting, due in lead_moments(meetings, lead_time(series, kind), calendar, zone):
                 if now < due <= end:
-                    moment = due.astimezone(ZoneInfo(BANGKOK))
+                    moment = due.astimezone(ZoneInfo(DEFAULT_ZONE))
                     found.append(DueMoment(job, series.id, series.name, meeting.date, moment))
     return SchedulePlan(
         start=now,
@@ -144,7 +144,7 @@ def _order(moment: DueMoment) -> tuple[datetime, int, date]:
 def rdate_rrules(moments: Iterable[datetime]) -> list[str]:
     """RRULE strings listing ``moments`` as RDATEs in Bangkok wall time, for a Prefect
     RRuleSchedule with ``timezone="Asia/Bangkok"``; several strings when there are many."""
-    zone = ZoneInfo(BANGKOK)
+    zone = ZoneInfo(DEFAULT_ZONE)
     local = sorted({m.astimezone(zone).replace(tzinfo=None) for m in moments})
     rules = []
     for index in range(0, len(local), DATES_PER_RULE):
@@ -161,13 +161,13 @@ def prefect_schedules(plan: SchedulePlan) -> dict[str, list[Any]]:
     """The Prefect schedules of each deployment, by deployment name."""
     from prefect.schedules import Interval, RRule
 
-    sweep = [Interval(SWEEP_EVERY, anchor_date=SWEEP_ANCHOR, timezone=BANGKOK, slug="hourly")]
+    sweep = [Interval(SWEEP_EVERY, anchor_date=SWEEP_ANCHOR, timezone=DEFAULT_ZONE, slug="hourly")]
     sweep += [
-        RRule(rule, timezone=BANGKOK, slug=f"{REPORT_JOB}-{number}")
+        RRule(rule, timezone=DEFAULT_ZONE, slug=f"{REPORT_JOB}-{number}")
         for number, rule in enumerate(plan.report_rrules(), 1)
     ]
     reminders = [
-        RRule(rule, timezone=BANGKOK, slug=f"{REMINDER_JOB}-{number}")
+        RRule(rule, timezone=DEFAULT_ZONE, slug=f"{REMINDER_JOB}-{number}")
         for number, rule in enumerate(plan.reminder_rrules(), 1)
     ]
     return {SWEEP_DEPLOYMENT: sweep, REMINDERS_DEPLOYMENT: reminders}
@@ -276,10 +276,10 @@ def load_plan(now: datetime | None, horizon_days: int) -> SchedulePlan:
 
 def describe(plan: SchedulePlan) -> list[str]:
     """The plan as lines for a person: every moment in Bangkok time, then the rules."""
-    zone = ZoneInfo(BANGKOK)
+    zone = ZoneInfo(DEFAULT_ZONE)
     lines = [
         f"Schedules from {_local(plan.start.astimezone(zone))} to "
-        f"{_local(plan.end.astimezone(zone))} ({BANGKOK})",
+        f"{_local(plan.end.astimezone(zone))} ({DEFAULT_ZONE})",
         "",
         f"{REMINDERS_DEPLOYMENT}: flows.flows.meeting_reminders_flow",
     ]
@@ -306,7 +306,7 @@ def _moment_lines(moments: Sequence[DueMoment], what: str) -> list[str]:
 
 
 def _rule_lines(rules: list[str]) -> list[str]:
-    return [f"  RRULE ({BANGKOK}): {rule.replace(chr(10), ' | ')}" for rule in rules]
+    return [f"  RRULE ({DEFAULT_ZONE}): {rule.replace(chr(10), ' | ')}" for rule in rules]
 
 
 def run(*, dry_run: bool, now: datetime | None, horizon_days: int, work_pool: str) -> list[str]:

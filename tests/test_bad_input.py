@@ -382,6 +382,23 @@ def test_a_contact_its_channel_cannot_use_is_refused(guarded, channel, address, 
 
 
 @pytest.mark.parametrize(
+    ("channel", "address", "shown", "secret"),
+    [
+        # An Apprise LINE token pasted without its scheme: only its length is shown.
+        ("apprise", "Xk9fQ2Lm7Tz", "the address (11 characters) is not an Apprise URL", "Xk9fQ"),
+        # A webhook's token lives in its path: the scheme and host are enough to find it.
+        ("webhook", "ftp://hooks.example/T0KEN-in-path", "ftp://hooks.example/… is not a", "T0KEN"),
+        ("webhook", "http://a b.example/T0KEN", "http://a/… is not a web link", "T0KEN"),
+    ],
+)
+def test_a_refused_delivery_address_is_not_echoed_whole(guarded, channel, address, shown, secret):
+    """A delivery address often is a credential: the error shows where it points, not it."""
+    line = refusal(guarded("units", "contact", "กองคลัง", channel, address))
+    assert shown in line
+    assert secret not in line
+
+
+@pytest.mark.parametrize(
     "evidence", ["javascript:alert(1)", "file:///etc/passwd", "www.example.go.th/x.pdf"]
 )
 def test_evidence_that_is_not_a_web_link_is_refused(guarded, evidence):

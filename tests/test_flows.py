@@ -37,7 +37,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from flows.deploy import (
-    BANGKOK,
     REMINDERS_DEPLOYMENT,
     SWEEP_DEPLOYMENT,
     SchedulePlan,
@@ -55,6 +54,7 @@ from tracker.services.plan_import import import_plan
 os.environ["DO_NOT_TRACK"] = "1"
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 
+BANGKOK = "Asia/Bangkok"  # the zone the deployments are written in
 BKK = ZoneInfo(BANGKOK)
 IMPORTED_AT = datetime(2026, 11, 25, 10, 0, tzinfo=BKK)  # a Wednesday, before all below
 SERIES = "ประชุมหัวหน้าส่วนราชการ"

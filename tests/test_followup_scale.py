@@ -262,14 +262,14 @@ def test_a_plan_imported_after_mondays_moment_waits_for_the_next_mondays_digest(
 
 def envelope(recipient: str, occurrence: str = "1/2023-08-02/1") -> Envelope:
     return Envelope(
-        "meeting-reminder",
-        occurrence,
-        recipient,
-        "email",
-        "เรื่อง",
-        "ข้อความ",
-        None,
-        datetime(2023, 7, 26, 9, 0, tzinfo=BKK),
+        job="meeting-reminder",
+        occurrence=occurrence,
+        recipient=recipient,
+        channel="email",
+        subject="เรื่อง",
+        text="ข้อความ",
+        html=None,
+        due_at=datetime(2023, 7, 26, 9, 0, tzinfo=BKK),
     )
 
 

@@ -2,7 +2,7 @@
 
 Start-up is kept cheap: this module imports only click. Settings, the database layer and
 Rich are imported by the commands that use them, and prefect never is (see
-tests/test_cli_startup.py).
+tests/test_cli_general.py, the start-up tests).
 """
 
 from __future__ import annotations

@@ -39,9 +39,10 @@ BACKOFF = (
 STALE_CLAIM = timedelta(minutes=15)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Envelope:
-    """One message to one recipient, as a job decides it: not yet in the ledger."""
+    """One message to one recipient, as a job decides it: not yet in the ledger. Built by
+    keyword only: eight fields of mostly str, where a swapped pair would still type-check."""
 
     job: str
     occurrence: str

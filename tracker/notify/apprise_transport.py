@@ -10,6 +10,7 @@ import re
 
 from tracker.inputs import TextProblem
 from tracker.notify import Message, NotifySettings, PermanentFailure, TemporaryFailure
+from tracker.redact import address_outline
 
 _APPRISE = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
 
@@ -25,7 +26,8 @@ class AppriseTransport:
         rest when it sends."""
         if not _APPRISE.fullmatch(text):
             raise TextProblem(
-                f"{text!r} is not an Apprise URL: write scheme://…, e.g. line://TOKEN/USER_ID"
+                f"{address_outline(text)} is not an Apprise URL: write scheme://…, "
+                "e.g. line://TOKEN/USER_ID"
             )
         return text
 

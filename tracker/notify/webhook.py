@@ -8,6 +8,7 @@ import urllib.request
 
 from tracker.inputs import TextProblem, check_web_url
 from tracker.notify import Message, NotifySettings, PermanentFailure, TemporaryFailure
+from tracker.redact import address_outline
 
 
 class WebhookTransport:
@@ -24,7 +25,7 @@ class WebhookTransport:
         try:
             return check_web_url(text)
         except TextProblem as problem:
-            raise TextProblem(f"{text!r} {problem}") from None
+            raise TextProblem(f"{address_outline(text)} {problem}") from None
 
     def send(self, address: str, message: Message) -> None:
         if not address.startswith(("http://", "https://")):

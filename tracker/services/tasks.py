@@ -20,7 +20,16 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker.db import lock_for_update
 from tracker.errors import InvalidInput, NotFound, Refused
-from tracker.models import Measure, Plan, Task, TaskEvent, TaskStatus, Unit, task_units
+from tracker.models import (
+    OPEN_STATUSES,
+    Measure,
+    Plan,
+    Task,
+    TaskEvent,
+    TaskStatus,
+    Unit,
+    task_units,
+)
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,7 @@ def list_tasks(session: Session, query: TaskQuery) -> list[Task]:
     if query.overdue:
         statement = statement.where(
             Task.end_date < query.as_of,
-            Task.status.in_([TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS]),
+            Task.status.in_(OPEN_STATUSES),
         )
     return list(session.scalars(statement))
 
