@@ -60,6 +60,15 @@ def test_a_new_channel_gets_its_settings_without_a_config_edit(monkeypatch, tmp_
     }
 
 
+def test_a_variable_belongs_to_the_channel_with_the_longest_fitting_prefix(monkeypatch):
+    monkeypatch.setattr("tracker.config.CHANNELS", (*CHANNELS, "line", "line-bot"))
+    environ = {"TRACKER_LINE_TOKEN": "for-line", "TRACKER_LINE_BOT_TOKEN": "for-the-bot"}
+    assert channel_variables(environ) == {
+        "line": {"token": "for-line"},
+        "line-bot": {"token": "for-the-bot"},
+    }
+
+
 def test_secrets_stay_out_of_the_settings_repr():
     settings = Settings(
         database_url="postgresql+psycopg://ita:pa55word@db/ita",

@@ -134,22 +134,32 @@ def _read_file_variants(environ: Mapping[str, str]) -> dict[str, Any]:
 
 def channel_variables(environ: Mapping[str, str]) -> dict[str, dict[str, str]]:
     """``TRACKER_<CHANNEL>_<FIELD>`` of every registered channel, by channel then field (lower
-    case); ``..._<FIELD>_FILE`` gives the field the text of that file. A channel named
-    ``my-bot`` reads ``TRACKER_MY_BOT_*``."""
-    found: dict[str, dict[str, str]] = {}
-    for channel in CHANNELS:
-        prefix = "TRACKER_" + channel.upper().replace("-", "_") + "_"
-        for variable, value in sorted(environ.items()):
-            if not variable.startswith(prefix) or not value:
-                continue
-            name = variable.removeprefix(prefix).lower()
-            if name.endswith("_file"):
-                found.setdefault(channel, {})[name.removesuffix("_file")] = _file_value(
-                    variable, value
-                )
-            elif name:
-                found.setdefault(channel, {}).setdefault(name, value)
-    return found
+    case); ``..._<FIELD>_FILE`` gives the field the text of that file, and wins over the plain
+    variable. A channel named ``my-bot`` reads ``TRACKER_MY_BOT_*``; when two channels' prefixes
+    both fit (``line`` and ``line-bot``), the variable belongs to the longer one."""
+    prefixes = sorted(
+        (("TRACKER_" + channel.upper().replace("-", "_") + "_", channel) for channel in CHANNELS),
+        key=lambda pair: -len(pair[0]),
+    )
+    plain: dict[str, dict[str, str]] = {}
+    from_files: dict[str, dict[str, str]] = {}
+    for variable, value in sorted(environ.items()):
+        owner = next((pair for pair in prefixes if variable.startswith(pair[0])), None)
+        if owner is None or not value:
+            continue
+        prefix, channel = owner
+        name = variable.removeprefix(prefix).lower()
+        if name.endswith("_file"):
+            from_files.setdefault(channel, {})[name.removesuffix("_file")] = _file_value(
+                variable, value
+            )
+        elif name:
+            plain.setdefault(channel, {})[name] = value
+    return {
+        channel: plain.get(channel, {}) | from_files.get(channel, {})
+        for channel in CHANNELS
+        if channel in plain or channel in from_files
+    }
 
 
 def _file_value(variable: str, path: str) -> str:

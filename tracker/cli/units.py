@@ -153,7 +153,7 @@ def contact_command(
     remove: bool,
     org_name: str | None,
 ) -> None:
-    """Add (or --remove) where a unit is reached: email, an Apprise URL, a webhook, a file.
+    """Add (or --remove) where a unit is reached: a CHANNEL (one of the choices) and an ADDRESS.
 
     One address per contact, so each failed delivery belongs to one recipient.
 
