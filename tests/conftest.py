@@ -27,6 +27,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.db import make_engine, open_database, upgrade
 
+# The support modules hold assertions of their own (refusal(), snapshot(), ...): have pytest
+# rewrite them as it does the test files, so a failure there shows the values compared.
+pytest.register_assert_rewrite(
+    *sorted(path.stem for path in Path(__file__).parent.glob("*_support.py"))
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 # The shared design folder lies beside the clone (CI puts it there); override for odd layouts.
 SHARED = Path(os.environ.get("ITA_TRACKER_SHARED", ROOT.parent / "shared"))

@@ -1,59 +1,35 @@
-"""Meeting calendars: a rule expanded over a window, with Thai holidays, changes made by hand,
-DST zones, ICS feeds, and the `tracker meetings` command.
+"""Meeting calendars: a rule expanded over a window, under each holiday policy, with changes made
+by hand and in DST zones, and the `tracker meetings` command (JSON output and its errors).
 
 Expected values come from ../shared/vectors/seed-expected.json (meetings_fy2566,
 holiday_meetings_fy2566), ../shared/design/domain.md section 3, ../shared/design/stack-notes.md
-and calendar reasoning written beside each case. Holidays of 2023 used by hand (from the
-`holidays` package's list for Thailand): Fri 28 Jul (the King's birthday), Mon 31 Jul (a special
-day off), Tue 1 Aug วันอาสาฬหบูชา, Wed 2 Aug วันเข้าพรรษา, Sat 12 Aug and Mon 14 Aug (Mother's
-Day and its day in lieu). Thursday 3 Aug 2023 is a working day.
-
-ICS feeds are read back with `vobject`, a reader independent of the `icalendar` writer.
+and calendar reasoning written beside each case. Wed 2 Aug 2023 is วันเข้าพรรษา (from the
+`holidays` package's list for Thailand); Thursday 3 Aug 2023 is a working day.
 """
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
-import vobject
-from conftest import SHARED
+from calendar_support import (
+    LENT_DAY,
+    MEETINGS_FY2566,
+    SEED_PHRASE,
+    SEED_RULE,
+    SERIES_NAME,
+    fy2566,
+    held,
+    seed_expected,
+    seed_meetings,
+)
 
-from schedules import fiscal_year_bounds, occurrences
-from schedules.ics import meetings_to_ics
+from schedules import occurrences
 from schedules.meetings import HolidayPolicy, SeriesRule, meeting_calendar
-from schedules.workdays import ThaiCalendar
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
-SEED_RULE = "FREQ=MONTHLY;BYDAY=1WE,3WE,5WE"
-SEED_PHRASE = "ทุกวันพุธ สัปดาห์ที่ ๑,๓ และ ๕ ของเดือน"
-SERIES_NAME = "ประชุมหัวหน้าส่วนราชการ"
-LENT_DAY = date(2023, 8, 2)
-STAMP = datetime(2023, 1, 1, 0, 0, tzinfo=UTC)
-
-
-def _seed_expected() -> dict:
-    return json.loads((SHARED / "vectors" / "seed-expected.json").read_text(encoding="utf-8"))
-
-
-MEETINGS_FY2566 = _seed_expected()["meetings_fy2566"]
-HOLIDAY_MEETINGS_FY2566 = _seed_expected()["holiday_meetings_fy2566"]
-
-
-def fy2566(policy: HolidayPolicy = HolidayPolicy.FLAG, **changes):
-    start, end = fiscal_year_bounds(2566)
-    return meeting_calendar(SeriesRule(SEED_RULE, policy=policy), start, end, **changes)
-
-
-def seed_meetings(start: date, end: date, **changes):
-    return meeting_calendar(SeriesRule(SEED_RULE), start, end, **changes)
-
-
-def held(meetings) -> list[str]:
-    return [m.date.isoformat() for m in meetings]
+HOLIDAY_MEETINGS_FY2566 = seed_expected()["holiday_meetings_fy2566"]
 
 
 # --- the seed series over FY2566 --------------------------------------------------------------
@@ -146,120 +122,6 @@ def test_the_cli_skips_the_lent_day_meeting(cli):
     rows = _cli_meetings(cli, "skip")
     assert [r["date"] for r in rows] == [d for d in MEETINGS_FY2566 if d != "2023-08-02"]
     assert all(r["holiday"] is None and r["moved_from"] is None for r in rows)
-
-
-# --- holidays and working days ----------------------------------------------------------------
-
-
-def test_holiday_names_are_thai_by_default():
-    calendar = ThaiCalendar()
-    assert calendar.holiday(LENT_DAY) == "วันเข้าพรรษา"
-    assert calendar.holiday(date(2023, 8, 1)) == "วันอาสาฬหบูชา"
-
-
-def test_holiday_names_are_english_when_asked():
-    calendar = ThaiCalendar(language="en_US")
-    assert calendar.holiday(LENT_DAY) == "Buddhist Lent Day"
-    assert calendar.holiday(date(2023, 8, 1)) == "Asarnha Bucha"
-
-
-def test_an_ordinary_day_and_a_plain_weekend_are_not_holidays():
-    calendar = ThaiCalendar()
-    assert calendar.holiday(date(2023, 8, 3)) is None
-    assert calendar.holiday(date(2023, 7, 29)) is None  # a Saturday
-
-
-def test_the_holidays_between_two_dates_are_the_late_july_cluster():
-    found = ThaiCalendar().holidays_between(date(2023, 7, 26), date(2023, 8, 3))
-    assert list(found) == [date(2023, 7, 28), date(2023, 7, 31), date(2023, 8, 1), LENT_DAY]
-    assert found[LENT_DAY] == "วันเข้าพรรษา"
-
-
-@pytest.mark.parametrize(
-    ("day", "working"),
-    [
-        (date(2023, 7, 26), True),  # Wednesday
-        (date(2023, 7, 27), True),  # Thursday
-        (date(2023, 7, 28), False),  # Friday, the King's birthday
-        (date(2023, 7, 29), False),  # Saturday
-        (date(2023, 7, 30), False),  # Sunday
-        (date(2023, 7, 31), False),  # Monday, special day off
-        (date(2023, 8, 1), False),  # Tuesday, Asalha Bucha
-        (date(2023, 8, 2), False),  # Wednesday, Buddhist Lent
-        (date(2023, 8, 3), True),  # Thursday
-    ],
-)
-def test_weekends_and_holidays_are_not_working_days(day, working):
-    assert ThaiCalendar().is_working_day(day) is working
-
-
-@pytest.mark.parametrize(
-    ("day", "expected"),
-    [
-        (date(2023, 7, 26), date(2023, 7, 27)),
-        (date(2023, 7, 27), date(2023, 8, 3)),  # across the whole cluster
-        (LENT_DAY, date(2023, 8, 3)),
-        (date(2023, 8, 4), date(2023, 8, 7)),  # Friday to Monday
-        (date(2023, 8, 11), date(2023, 8, 15)),  # weekend, then Mother's Day in lieu
-    ],
-)
-def test_the_next_working_day_is_strictly_after_and_skips_days_off(day, expected):
-    assert ThaiCalendar().next_working_day(day) == expected
-
-
-@pytest.mark.parametrize(
-    ("day", "count", "expected"),
-    [
-        (date(2023, 7, 26), 1, date(2023, 7, 27)),
-        (date(2023, 7, 26), 2, date(2023, 8, 3)),
-        (date(2023, 7, 27), 1, date(2023, 8, 3)),
-        (date(2023, 7, 26), 3, date(2023, 8, 4)),
-        (date(2023, 8, 3), -1, date(2023, 7, 27)),
-        (date(2023, 8, 3), -2, date(2023, 7, 26)),
-        (LENT_DAY, -2, date(2023, 7, 26)),  # the reminder case of the docstring
-        (LENT_DAY, -1, date(2023, 7, 27)),
-        (date(2023, 8, 7), -1, date(2023, 8, 4)),  # Monday back to Friday
-        (date(2023, 8, 4), 5, date(2023, 8, 11)),  # a full working week
-        (date(2023, 7, 26), 0, date(2023, 7, 26)),
-        (LENT_DAY, 0, LENT_DAY),  # zero stays put, even on a holiday
-        (date(2023, 7, 29), 0, date(2023, 7, 29)),  # and on a weekend
-    ],
-)
-def test_adding_working_days_counts_only_working_days(day, count, expected):
-    assert ThaiCalendar().add_working_days(day, count) == expected
-
-
-def test_a_local_holiday_is_a_day_off_with_its_name():
-    local = {date(2023, 8, 3): "วันสำคัญของจังหวัดแพร่"}
-    calendar = ThaiCalendar(extra=local)
-    assert calendar.holiday(date(2023, 8, 3)) == "วันสำคัญของจังหวัดแพร่"
-    assert not calendar.is_working_day(date(2023, 8, 3))
-    assert calendar.next_working_day(date(2023, 7, 27)) == date(2023, 8, 4)
-    assert calendar.add_working_days(date(2023, 8, 4), -1) == date(2023, 7, 27)
-    found = calendar.holidays_between(date(2023, 8, 1), date(2023, 8, 3))
-    assert found == {
-        date(2023, 8, 1): "วันอาสาฬหบูชา",
-        LENT_DAY: "วันเข้าพรรษา",
-        date(2023, 8, 3): "วันสำคัญของจังหวัดแพร่",
-    }
-    # The package's own calendar is untouched by another calendar's extra days.
-    assert ThaiCalendar().is_working_day(date(2023, 8, 3))
-
-
-def test_a_meeting_calendar_uses_the_local_holidays_it_is_given():
-    calendar = ThaiCalendar(extra={date(2023, 8, 3): "วันสำคัญของจังหวัดแพร่"})
-    rule = SeriesRule(SEED_RULE, policy=HolidayPolicy.MOVE)
-    meetings = meeting_calendar(rule, date(2023, 8, 1), date(2023, 8, 31), calendar=calendar)
-    assert held(meetings) == ["2023-08-04", "2023-08-16", "2023-08-30"]
-    assert meetings[0].moved_from == LENT_DAY
-
-
-def test_a_meeting_calendar_names_holidays_in_english_with_an_english_calendar():
-    meetings = seed_meetings(
-        date(2023, 8, 1), date(2023, 8, 31), calendar=ThaiCalendar(language="en_US")
-    )
-    assert meetings[0].date == LENT_DAY
-    assert meetings[0].holiday == "Buddhist Lent Day"
 
 
 # --- changes made by hand ---------------------------------------------------------------------
@@ -405,172 +267,6 @@ def test_a_monthly_new_york_meeting_keeps_nine_oclock_across_the_autumn_change()
     ]
     assert all(m.start.hour == 9 and m.start.weekday() == 2 for m in meetings)
     assert all(m.start.tzinfo == ZoneInfo("America/New_York") for m in meetings)
-
-
-# --- ICS feeds --------------------------------------------------------------------------------
-
-
-def read_ics(data: bytes):
-    """The VEVENTs of a feed, parsed by vobject."""
-    text = data.decode("utf-8")
-    calendar = vobject.readOne(text)
-    assert calendar.name == "VCALENDAR"
-    return list(getattr(calendar, "vevent_list", []))
-
-
-def uid_by_date(events) -> dict[date, str]:
-    return {e.dtstart.value.astimezone(BANGKOK).date(): e.uid.value for e in events}
-
-
-def export(meetings, stamp: datetime = STAMP, **kwargs) -> bytes:
-    return meetings_to_ics(meetings, series_name=SERIES_NAME, stamp=stamp, **kwargs)
-
-
-def test_the_ics_feed_of_fiscal_year_2566_reads_back_as_the_28_meetings():
-    meetings = fy2566()
-    data = export(meetings)
-    events = read_ics(data)
-    assert len(events) == 28
-    starts = [e.dtstart.value for e in events]
-    expected = [
-        datetime.combine(date.fromisoformat(d), time(9, 0), BANGKOK) for d in MEETINGS_FY2566
-    ]
-    assert sorted(starts) == expected  # the same instants
-    local = sorted(s.astimezone(BANGKOK) for s in starts)
-    assert [s.date().isoformat() for s in local] == MEETINGS_FY2566
-    assert {(s.hour, s.minute) for s in local} == {(9, 0)}
-    assert {e.summary.value for e in events} == {SERIES_NAME}
-
-
-def test_the_ics_feed_lists_explicit_events_and_no_rule():
-    data = export(fy2566())
-    events = read_ics(data)
-    assert all("rrule" not in e.contents for e in events)
-    assert b"RRULE" not in data
-    assert data.count(b"BEGIN:VEVENT") == 28
-
-
-def test_the_ics_feed_notes_the_holiday_of_the_lent_day_meeting():
-    events = read_ics(export(fy2566()))
-    by_date = {e.dtstart.value.astimezone(BANGKOK).date(): e for e in events}
-    assert "วันเข้าพรรษา" in by_date[LENT_DAY].description.value
-
-
-def test_ics_uids_are_unique_and_stable_across_exports():
-    meetings = fy2566()
-    first = read_ics(export(meetings))
-    second = read_ics(export(meetings, stamp=STAMP + timedelta(days=30)))
-    uids = [e.uid.value for e in first]
-    assert len(set(uids)) == 28
-    assert uid_by_date(first) == uid_by_date(second)
-
-
-def test_a_meeting_moved_by_hand_keeps_its_uid():
-    window = (date(2023, 7, 1), date(2023, 7, 31))
-    before = uid_by_date(read_ics(export(seed_meetings(*window))))
-    moved = seed_meetings(*window, moved={date(2023, 7, 19): date(2023, 7, 21)})
-    after = uid_by_date(read_ics(export(moved)))
-    assert set(after) == {date(2023, 7, 5), date(2023, 7, 21)}
-    assert after[date(2023, 7, 21)] == before[date(2023, 7, 19)]
-    assert after[date(2023, 7, 5)] == before[date(2023, 7, 5)]
-
-
-def test_a_meeting_moved_by_its_holiday_policy_keeps_its_uid():
-    flagged = uid_by_date(read_ics(export(fy2566(HolidayPolicy.FLAG))))
-    moved = uid_by_date(read_ics(export(fy2566(HolidayPolicy.MOVE))))
-    assert moved[date(2023, 8, 3)] == flagged[LENT_DAY]
-
-
-def test_two_series_never_share_a_uid():
-    meetings = seed_meetings(date(2023, 7, 1), date(2023, 7, 31))
-    one = read_ics(meetings_to_ics(meetings, series_name="ก", series_key="org/ก", stamp=STAMP))
-    two = read_ics(meetings_to_ics(meetings, series_name="ข", series_key="org/ข", stamp=STAMP))
-    assert not {e.uid.value for e in one} & {e.uid.value for e in two}
-
-
-def test_a_cancelled_meeting_is_a_cancelled_event():
-    meetings = seed_meetings(date(2023, 7, 1), date(2023, 7, 31), cancelled=[date(2023, 7, 19)])
-    events = read_ics(export(meetings))
-    status = {
-        e.dtstart.value.astimezone(BANGKOK).date(): (
-            e.status.value if "status" in e.contents else None
-        )
-        for e in events
-    }
-    assert status == {date(2023, 7, 5): None, date(2023, 7, 19): "CANCELLED"}
-
-
-def test_the_same_meetings_and_stamp_give_the_same_bytes():
-    assert export(fy2566(HolidayPolicy.MOVE)) == export(fy2566(HolidayPolicy.MOVE))
-
-
-def test_a_naive_stamp_is_refused():
-    with pytest.raises(ValueError, match="timezone"):
-        export(fy2566(), stamp=datetime(2023, 1, 1, 0, 0))
-
-
-def test_an_ics_feed_in_a_dst_zone_keeps_the_instants():
-    rule = SeriesRule("FREQ=WEEKLY;BYDAY=MO", timezone="Europe/London", at=time(10, 0))
-    meetings = meeting_calendar(rule, date(2023, 3, 13), date(2023, 4, 3))
-    events = read_ics(export(meetings))
-    utc = sorted(e.dtstart.value.astimezone(UTC) for e in events)
-    assert [s.isoformat() for s in utc] == [
-        "2023-03-13T10:00:00+00:00",
-        "2023-03-20T10:00:00+00:00",
-        "2023-03-27T09:00:00+00:00",
-        "2023-04-03T09:00:00+00:00",
-    ]
-
-
-def test_the_cli_prints_an_ics_feed_for_a_rule(cli):
-    result = cli(
-        "meetings", "--rule", SEED_PHRASE, "--from", "2023-07-01", "--to", "2023-08-31", "--ics"
-    )
-    assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("BEGIN:VCALENDAR")
-    events = read_ics(result.stdout.encode("utf-8"))
-    local = sorted(e.dtstart.value.astimezone(BANGKOK) for e in events)
-    assert [s.date().isoformat() for s in local] == [
-        "2023-07-05",
-        "2023-07-19",
-        "2023-08-02",
-        "2023-08-16",
-        "2023-08-30",
-    ]
-    assert {(s.hour, s.minute) for s in local} == {(9, 0)}
-    assert all("rrule" not in e.contents for e in events)
-
-
-# The demo plan's heads' meeting: 1st/3rd/5th Wednesdays at 09:30, 30 Dec 2026 cancelled.
-# Wednesdays of December 2026: 2, 9, 16, 23, 30; of January 2027: 6, 13, 20, 27.
-DEMO_MEETINGS = ["2026-12-02", "2026-12-16", "2026-12-30", "2027-01-06", "2027-01-20"]
-DEMO_WINDOW = ("--from", "2026-12-01", "--to", "2027-01-31")
-
-
-def test_the_demo_series_feed_marks_its_cancelled_meeting(demo_cli, tmp_path):
-    target = tmp_path / "heads.ics"
-    result = demo_cli("meetings", "--series", SERIES_NAME, *DEMO_WINDOW, "--ics", "-o", str(target))
-    assert result.exit_code == 0, result.stderr
-    events = read_ics(target.read_bytes())
-    by_date = {e.dtstart.value.astimezone(BANGKOK).date().isoformat(): e for e in events}
-    assert sorted(by_date) == DEMO_MEETINGS
-    assert by_date["2026-12-30"].status.value == "CANCELLED"
-    assert all("status" not in e.contents for d, e in by_date.items() if d != "2026-12-30")
-    assert {
-        (e.dtstart.value.astimezone(BANGKOK).hour, e.dtstart.value.astimezone(BANGKOK).minute)
-        for e in events
-    } == {(9, 30)}
-    assert {e.summary.value for e in events} == {SERIES_NAME}
-    assert len({e.uid.value for e in events}) == 5
-
-
-def test_the_demo_series_json_marks_its_cancelled_meeting(demo_cli):
-    result = demo_cli("meetings", "--series", SERIES_NAME, *DEMO_WINDOW, "--json")
-    assert result.exit_code == 0, result.stderr
-    rows = result.json()
-    assert [r["date"] for r in rows] == DEMO_MEETINGS
-    assert {r["date"] for r in rows if r["cancelled"]} == {"2026-12-30"}
-    assert rows[0]["start"] == "2026-12-02T09:30:00+07:00"
 
 
 # --- CLI errors -------------------------------------------------------------------------------

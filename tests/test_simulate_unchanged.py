@@ -5,7 +5,7 @@ Recorded at 761c687 (before the "one home for every rule" restructure): for the 
 FY2566 and the demo plan over FY2570, the SHA-256 of each message file and of the timeline
 printed (tests/expected/simulate.json; hashes, not texts, since the seed's words are not ours
 to copy). The counts were checked against the seed's calendar before (108 messages over
-FY2566, 28 of them progress reports: tests/test_followup_cli.py). A change that means to
+FY2566, 28 of them progress reports: tests/test_followup_simulate.py). A change that means to
 alter messages must say so and re-record this file in the same commit.
 
 Regenerate (only on purpose): `python tests/test_simulate_unchanged.py` from the clone.
