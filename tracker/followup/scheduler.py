@@ -18,6 +18,7 @@ import os
 import signal
 import socket
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -84,10 +85,12 @@ def _worker_name() -> str:
 
 
 def build_scheduler(database_url: str, timezone: str, *, start_now: bool = False) -> Any:
+    """A background scheduler holding every catalogued job (its loop runs in its own thread;
+    run_forever's main thread only waits, so a signal never lands inside APScheduler)."""
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.schedulers.background import BackgroundScheduler
 
-    scheduler = BlockingScheduler(
+    scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(url=database_url)},
         job_defaults={
             "coalesce": True,
@@ -113,6 +116,10 @@ def build_scheduler(database_url: str, timezone: str, *, start_now: bool = False
     return scheduler
 
 
+# How often the waiting main thread looks whether it was asked to stop.
+POLL_SECONDS = 0.2
+
+
 def run_forever(
     database_url: str,
     timezone: str,
@@ -124,17 +131,20 @@ def run_forever(
 
     On start every job runs once, in catalogue order (dispatch last), so whatever came due
     while nothing ran is caught up at once; then the triggers take over.
+
+    The signal handler only records the signal. Python runs a handler in the main thread
+    between two bytecodes, possibly while that thread holds a lock (a Condition inside
+    APScheduler's wake-up, a connection pool's mutex, a stream's buffer): a handler that shut
+    the scheduler down or logged from there could wait on that lock forever. The main thread
+    instead polls for the request, then stops the scheduler from ordinary code.
     """
     stopping = _STOPPING
     stopping.clear()
-    holder: dict[str, Any] = {}
+    signals: list[int] = []
 
     def stop(signum: int, _frame: object) -> None:
-        log.info("signal %s: finishing the current job, then stopping", signum)
-        stopping.set()
-        scheduler = holder.get("scheduler")
-        if scheduler is not None and scheduler.running:
-            scheduler.shutdown(wait=True)
+        signals.append(signum)  # no lock taken: see the docstring
+        stopping.set()  # read by a dispatch in progress (Event.set: no thread waits on it)
 
     # Handlers before anything else (and before saying we are ready): a SIGTERM at any point
     # from here on ends the run cleanly.
@@ -142,17 +152,25 @@ def run_forever(
     signal.signal(signal.SIGINT, stop)
     if on_ready is not None:
         on_ready()
-    scheduler = holder["scheduler"] = build_scheduler(database_url, timezone, start_now=False)
+    scheduler = build_scheduler(database_url, timezone, start_now=False)
     for item in JOBS:
-        if stopping.is_set():
-            return
+        if signals:
+            break
         run_catalogued(item.id)
-    if stopping.is_set():
-        return
-    if seconds is not None:
-        _stop_later(scheduler, seconds)
-    _say_when_running(scheduler)
-    scheduler.start()
+    if not signals:
+        _say_when_running(scheduler)
+        scheduler.start()
+        _wait_until_asked(signals, seconds)
+        scheduler.shutdown(wait=True)
+    if signals:
+        log.info("signal %s: finished the current job, stopped", signals[0])
+
+
+def _wait_until_asked(signals: list[int], seconds: float | None) -> None:
+    """Sleep in short steps until a signal was recorded or ``seconds`` (if given) passed."""
+    deadline = None if seconds is None else time.monotonic() + seconds
+    while not signals and (deadline is None or time.monotonic() < deadline):
+        time.sleep(POLL_SECONDS)
 
 
 def _say_when_running(scheduler: Any) -> None:
@@ -165,9 +183,3 @@ def _say_when_running(scheduler: Any) -> None:
     lang = load_settings().lang
     words = t(lang, "ตัวจัดตารางงานทำงานตามกำหนดแล้ว", "scheduler running: jobs follow their triggers")
     scheduler.add_listener(lambda _event: log.info(words), EVENT_SCHEDULER_STARTED)
-
-
-def _stop_later(scheduler: Any, seconds: float) -> None:
-    timer = threading.Timer(seconds, lambda: scheduler.shutdown(wait=True))
-    timer.daemon = True
-    timer.start()
