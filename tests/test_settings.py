@@ -78,3 +78,11 @@ def test_secrets_stay_out_of_the_settings_repr():
     shown = repr(settings) + str(settings)
     for secret in ("pa55word", "mail-pa55", "hook-t0ken"):
         assert secret not in shown
+
+
+def test_a_channel_file_that_is_not_utf8_is_named_without_its_bytes(tmp_path: Path):
+    token = tmp_path / "token"
+    token.write_bytes(b"\xff\xfesecret")
+    with pytest.raises(InvalidInput) as raised:
+        channel_variables({"TRACKER_WEBHOOK_TOKEN_FILE": str(token)})
+    assert str(raised.value) == f"TRACKER_WEBHOOK_TOKEN_FILE: cannot read {token}: not UTF-8 text"

@@ -167,9 +167,10 @@ def _file_value(variable: str, path: str) -> str:
     path is shown, never the file's content)."""
     try:
         return Path(path).read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or "not UTF-8 text"
-        raise InvalidInput(f"{variable}: cannot read {path}: {reason}") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{variable}: cannot read {path}: not UTF-8 text") from None
+    except OSError as error:
+        raise InvalidInput(f"{variable}: cannot read {path}: {error.strerror or error}") from None
 
 
 def load_settings() -> Settings:
