@@ -36,13 +36,9 @@ def snapshot(url: str) -> dict[str, list[str]]:
 
 
 def refusal(result, code: int = 2) -> str:  # type: ignore[no-untyped-def]
-    """The one stderr line of a refused command (no traceback, nothing on stdout)."""
-    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    return lines[0]
+    """The one stderr line of a refused command (conftest.Result.error_line)."""
+    line: str = result.error_line(code)
+    return line
 
 
 def demo() -> dict[str, Any]:

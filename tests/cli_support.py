@@ -66,12 +66,6 @@ def history(cli, task_id: int) -> list[dict]:
 
 
 def assert_one_line_error(result, code: int | None = None) -> str:
-    """A failure: non-zero exit (README: 2 for bad input, 1 for refused changes and unknown
-    ids and units), nothing on stdout, exactly one line on stderr."""
-    assert result.exit_code != 0, result.stdout
-    if code is not None:
-        assert result.exit_code == code, result.stderr
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
+    """A failure's one stderr line (conftest.Result.error_line)."""
+    line: str = result.error_line(code)
+    return line

@@ -159,6 +159,15 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
 
 
 @pytest.fixture
+def second_database_url(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[str]:
+    """Another fresh, migrated database of the same backend as ``database_url`` (to import
+    what one database exported, or to compare two sizes of the same work)."""
+    yield from fresh_database_url(backend, request, tmp_path / "second.db")
+
+
+@pytest.fixture
 def empty_database_url(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[str]:
@@ -189,6 +198,20 @@ class Result:
         import json
 
         return json.loads(self.stdout)
+
+    def error_line(self, code: int | None = None) -> str:
+        """The one line of a refused command (README: exit 2 for bad input, 1 for a refused
+        change or an unknown id): non-zero exit (``code`` when given), nothing on stdout, no
+        traceback, exactly one ``error: …`` line on stderr."""
+        assert self.exit_code != 0, self.stdout
+        if code is not None:
+            assert self.exit_code == code, (self.exit_code, self.stdout, self.stderr)
+        assert self.stdout == "", self.stdout
+        assert "Traceback" not in self.stderr, self.stderr
+        lines = self.stderr.strip().splitlines()
+        assert len(lines) == 1, self.stderr
+        assert lines[0].startswith("error: "), lines[0]
+        return lines[0]
 
 
 class Cli:

@@ -107,12 +107,9 @@ def squeeze(name: str) -> str:
 
 
 def one_line_error(result) -> str:  # type: ignore[no-untyped-def]
-    """A refusal: non-zero exit, nothing on stdout, exactly one line on stderr."""
-    assert result.exit_code != 0, result.stdout
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
+    """A refusal's one stderr line (conftest.Result.error_line)."""
+    line: str = result.error_line()
+    return line
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

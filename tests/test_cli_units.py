@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 import pytest
 import yaml
+from cli_support import assert_one_line_error, history, task
 from conftest import DEMO_PLAN, FROZEN_NOW
 
 PALAD = "สำนักปลัด"
@@ -53,28 +54,8 @@ def task_ids(cli, *args: str) -> list[int]:
     return [row["id"] for row in cli.ok("tasks", *args, "--json").json()]
 
 
-def task(cli, task_id: int) -> dict:
-    return cli.ok("tasks", "show", str(task_id), "--json").json()
-
-
-def history(cli, task_id: int) -> list[dict]:
-    return cli.ok("tasks", "history", str(task_id), "--json").json()
-
-
 def all_histories(cli) -> dict[int, list[dict]]:
     return {task_id: history(cli, task_id) for task_id in range(1, 9)}
-
-
-def assert_one_line_error(result, code: int | None = None) -> str:
-    """A failure: non-zero exit (README: 2 for bad input, 1 for refused changes and unknown
-    ids and units), nothing on stdout, exactly one line on stderr."""
-    assert result.exit_code != 0, result.stdout
-    if code is not None:
-        assert result.exit_code == code, result.stderr
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 # --- listing ---------------------------------------------------------------------------------

@@ -1,15 +1,7 @@
 """Follow-up through the real CLI: `tracker outbox`, its listing, filters and retries.
 
-The seed report (../shared/seeds/000_950678517d269ae1.txt) has its expected values in
-../shared/vectors/seed-expected.json: one meeting series (1st, 3rd and 5th Wednesday, 28
-meetings in FY2566), two units (the secretariat and the "every unit" group, which is never
-messaged itself) and seven tasks, all not started. Due moments are worked out in
-followup_cli_support.py from the `holidays` package (Thai public holidays), never from the
-product's calendar:
-
-- progress report: 1 working day before a meeting, 08:00 Bangkok;
-- meeting reminder: 2 working days before, 09:00 Bangkok, to each unit with open tasks
-  (started by the meeting day) at that meeting.
+The seed, its expected values and how the due moments are worked out (from the `holidays`
+package, never the product's calendar): followup_cli_support.py.
 """
 
 from __future__ import annotations

@@ -14,13 +14,11 @@ holidays) are checked against the `holidays` package in test_followup_delivery.p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from conftest import fresh_database_url
 from followup_support import (
     BKK,
     PLANNED_AT,
@@ -50,14 +48,6 @@ DIGEST_MOMENT = datetime(2023, 7, 31, 8, 30, tzinfo=BKK)  # a Monday: digests du
 ALERT_MOMENT = datetime(2022, 11, 29, 10, 0, tzinfo=BKK)
 
 _T = TypeVar("_T")
-
-
-@pytest.fixture
-def second_database_url(
-    backend: str, request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[str]:
-    """Another fresh, migrated database of the same backend as ``database_url``."""
-    yield from fresh_database_url(backend, request, tmp_path / "second.db")
 
 
 def counting(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from cli_support import history
 from import_support import (
     PERIOD_CELL,
     SECRETARIAT,
@@ -28,10 +29,6 @@ from import_support import (
 def tasks_by_number(cli) -> dict[int, dict[str, Any]]:
     rows = cli.ok("tasks", "--json").json()
     return {row["number"]: row for row in rows}
-
-
-def history(cli, task_id: int) -> list[dict[str, Any]]:
-    return cli.ok("tasks", "history", str(task_id), "--json").json()
 
 
 def remove_step(text: str, number: int) -> str:

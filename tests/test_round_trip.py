@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import DEMO_PLAN, fresh_database_url
+from conftest import DEMO_PLAN
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -381,25 +381,21 @@ PLANS = {
 }
 
 
-@pytest.fixture
-def fresh_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path):
-    """A second fresh database of this test's backend."""
-    yield from fresh_database_url(backend, request, tmp_path / "second.db")
-
-
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("name", sorted(PLANS))
 def test_export_import_export_is_the_identity_on_fixed_plans(
-    name, fmt, database_url, fresh_url, tmp_path
+    name, fmt, database_url, second_database_url, tmp_path
 ):
-    first, second = round_trip(PLANS[name], fmt, (database_url, fresh_url), tmp_path)
+    first, second = round_trip(PLANS[name], fmt, (database_url, second_database_url), tmp_path)
 
     assert second == first
     assert json.dumps(second, ensure_ascii=False) == json.dumps(first, ensure_ascii=False)
 
 
-def test_the_edge_plan_keeps_what_a_workbook_makes_hard(database_url, fresh_url, tmp_path):
-    _first, second = round_trip(EDGE_PLAN, "xlsx", (database_url, fresh_url), tmp_path)
+def test_the_edge_plan_keeps_what_a_workbook_makes_hard(
+    database_url, second_database_url, tmp_path
+):
+    _first, second = round_trip(EDGE_PLAN, "xlsx", (database_url, second_database_url), tmp_path)
 
     assert second["title"] == '=IMPORTXML("http://x.example")\nบรรทัดที่สอง'
     assert second["assessment"]["score"] == 0.30000000000000004

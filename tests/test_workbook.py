@@ -17,29 +17,11 @@ from typing import Any
 import openpyxl
 import pytest
 import yaml
-from conftest import DEMO_PLAN, SEED_REPORT, fresh_database_url
+from conftest import DEMO_PLAN, SEED_REPORT
+from workbook_support import MEASURE_SHEET, export_workbook, one_line_error
 
-MEASURE_SHEET = "แผน 2570"  # the demo plan's fiscal year
 TITLE = "มาตรการส่งเสริมคุณธรรมและความโปร่งใส ประจำปีงบประมาณ พ.ศ. ๒๕๗๐"
 SERIES = "ประชุมหัวหน้าส่วนราชการ"
-
-
-@pytest.fixture
-def fresh_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path):
-    """A second fresh database of this test's backend."""
-    yield from fresh_database_url(backend, request, tmp_path / "fresh.db")
-
-
-def export_workbook(cli, path: Path) -> Path:
-    cli.ok("export", "--format", "xlsx", "-o", str(path))
-    return path
-
-
-def one_line_error(result) -> str:  # type: ignore[no-untyped-def]
-    assert result.exit_code == 2, (result.exit_code, result.stdout, result.stderr)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 def task_row(sheet, measure: int, number: int) -> int:
@@ -73,7 +55,7 @@ def task(document: dict[str, Any], measure: int, number: int) -> dict[str, Any]:
 
 
 def test_the_demo_plan_through_a_workbook_into_a_fresh_database_is_the_same_document(
-    demo_cli, tmp_path, fresh_url
+    demo_cli, tmp_path, second_database_url
 ):
     demo_cli.ok("units", "contact", "กองคลัง", "email", "finance@example.go.th")
     demo_cli.ok("units", "contact", "กองคลัง", "email", "head@example.go.th", "--role", "head")
@@ -81,7 +63,7 @@ def test_the_demo_plan_through_a_workbook_into_a_fresh_database_is_the_same_docu
     before = demo_cli.ok("export").json()
     path = export_workbook(demo_cli, tmp_path / "plan.xlsx")
 
-    demo_cli.env(TRACKER_DATABASE_URL=fresh_url)
+    demo_cli.env(TRACKER_DATABASE_URL=second_database_url)
     report = demo_cli.ok("import", "--json", str(path)).json()
     after = demo_cli.ok("export").json()
 
@@ -142,13 +124,13 @@ def test_the_demo_plan_through_a_workbook_into_a_fresh_database_is_the_same_docu
     assert (again["changed"], again["changes"], again["notices"]) == (False, [], [])
 
 
-def test_a_reports_warnings_survive_the_workbook(cli, tmp_path, fresh_url):
+def test_a_reports_warnings_survive_the_workbook(cli, tmp_path, second_database_url):
     cli.ok("import", str(SEED_REPORT))
     before = cli.ok("export").json()
     assert before["warnings"], "the seed report's import notices things"
     path = export_workbook(cli, tmp_path / "seed.xlsx")
 
-    cli.env(TRACKER_DATABASE_URL=fresh_url)
+    cli.env(TRACKER_DATABASE_URL=second_database_url)
     report = cli.ok("import", "--json", str(path)).json()
 
     assert report["warnings"] == before["warnings"]
@@ -158,7 +140,9 @@ def test_a_reports_warnings_survive_the_workbook(cli, tmp_path, fresh_url):
 # --- a secretariat's edits ---------------------------------------------------------------------
 
 
-def test_an_edited_workbook_changes_exactly_what_was_edited(demo_cli, tmp_path, fresh_url):
+def test_an_edited_workbook_changes_exactly_what_was_edited(
+    demo_cli, tmp_path, second_database_url
+):
     before = demo_cli.ok("export").json()
     new_title = "จัดทำแนวปฏิบัติการขอยืมและขอใช้ทรัพย์สินของทางราชการ (ฉบับปรับปรุง)"
 
@@ -188,13 +172,13 @@ def test_an_edited_workbook_changes_exactly_what_was_edited(demo_cli, tmp_path, 
     task(expected, 1, 3)["units"] = ["กองคลัง", "กองช่าง"]
     assert demo_cli.ok("export").json() == expected
 
-    demo_cli.env(TRACKER_DATABASE_URL=fresh_url)  # a new database takes the status too
+    demo_cli.env(TRACKER_DATABASE_URL=second_database_url)  # a new database takes the status too
     demo_cli.ok("import", str(path))
     task(expected, 2, 1)["status"] = "in_progress"
     assert demo_cli.ok("export").json() == expected
 
 
-def test_edited_periods_dates_and_a_new_row_are_taken(demo_cli, tmp_path, fresh_url):
+def test_edited_periods_dates_and_a_new_row_are_taken(demo_cli, tmp_path, second_database_url):
     before = demo_cli.ok("export").json()
 
     def edit(workbook) -> None:  # type: ignore[no-untyped-def]
@@ -213,7 +197,7 @@ def test_edited_periods_dates_and_a_new_row_are_taken(demo_cli, tmp_path, fresh_
         sheet.cell(last, 10).value = openpyxl.utils.datetime.from_ISO8601("2027-01-31")
 
     path = edit_workbook(export_workbook(demo_cli, tmp_path / "plan.xlsx"), edit)
-    demo_cli.env(TRACKER_DATABASE_URL=fresh_url)
+    demo_cli.env(TRACKER_DATABASE_URL=second_database_url)
     demo_cli.ok("import", str(path))
 
     expected = copy.deepcopy(before)
@@ -234,9 +218,11 @@ def test_edited_periods_dates_and_a_new_row_are_taken(demo_cli, tmp_path, fresh_
     assert demo_cli.ok("export").json() == expected
 
 
-def test_org_and_fiscal_year_options_replace_the_workbooks_own(demo_cli, tmp_path, fresh_url):
+def test_org_and_fiscal_year_options_replace_the_workbooks_own(
+    demo_cli, tmp_path, second_database_url
+):
     path = export_workbook(demo_cli, tmp_path / "plan.xlsx")
-    demo_cli.env(TRACKER_DATABASE_URL=fresh_url)
+    demo_cli.env(TRACKER_DATABASE_URL=second_database_url)
 
     demo_cli.ok("import", "--org", "เทศบาลตำบลต้นแบบ", "--fiscal-year", "2571", str(path))
 
@@ -293,10 +279,10 @@ def _bad_time(workbook) -> None:  # type: ignore[no-untyped-def]
     ids=["blank-unit", "unknown-unit", "unknown-status", "done-at-60", "twice", "bad-time"],
 )
 def test_a_bad_cell_is_refused_naming_sheet_row_and_column(
-    demo_cli, tmp_path, fresh_url, edit, place, words
+    demo_cli, tmp_path, second_database_url, edit, place, words
 ):
     path = edit_workbook(export_workbook(demo_cli, tmp_path / "plan.xlsx"), edit)
-    demo_cli.env(TRACKER_DATABASE_URL=fresh_url)
+    demo_cli.env(TRACKER_DATABASE_URL=second_database_url)
 
     message = one_line_error(demo_cli("import", str(path)))
 
@@ -308,7 +294,9 @@ def test_a_bad_cell_is_refused_naming_sheet_row_and_column(
 # --- what the reader leaves alone, what the writer refuses --------------------------------------
 
 
-def test_a_sheet_of_ones_own_before_the_measure_sheet_is_left_alone(demo_cli, tmp_path, fresh_url):
+def test_a_sheet_of_ones_own_before_the_measure_sheet_is_left_alone(
+    demo_cli, tmp_path, second_database_url
+):
     before = demo_cli.ok("export").json()
 
     def edit(workbook) -> None:  # type: ignore[no-untyped-def]
@@ -316,7 +304,7 @@ def test_a_sheet_of_ones_own_before_the_measure_sheet_is_left_alone(demo_cli, tm
         notes.append(["ประชุมครั้งหน้า: ทบทวนขั้นตอนที่ ๓"])
 
     path = edit_workbook(export_workbook(demo_cli, tmp_path / "plan.xlsx"), edit)
-    demo_cli.env(TRACKER_DATABASE_URL=fresh_url)
+    demo_cli.env(TRACKER_DATABASE_URL=second_database_url)
     demo_cli.ok("import", str(path))
 
     assert demo_cli.ok("export").json() == before

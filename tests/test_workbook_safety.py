@@ -15,31 +15,10 @@ from typing import Any
 import openpyxl
 import pytest
 import yaml
-from conftest import fresh_database_url
+from workbook_support import MEASURE_SHEET, export_workbook, one_line_error
 
 from tracker.errors import InvalidInput
 from tracker.importers.spreadsheet import read_spreadsheet
-
-MEASURE_SHEET = "แผน 2570"  # the demo plan's fiscal year
-
-
-@pytest.fixture
-def fresh_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path):
-    """A second fresh database of this test's backend."""
-    yield from fresh_database_url(backend, request, tmp_path / "fresh.db")
-
-
-def export_workbook(cli, path: Path) -> Path:
-    cli.ok("export", "--format", "xlsx", "-o", str(path))
-    return path
-
-
-def one_line_error(result) -> str:  # type: ignore[no-untyped-def]
-    assert result.exit_code == 2, (result.exit_code, result.stdout, result.stderr)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
-
 
 # --- formulas ---------------------------------------------------------------------------------
 
@@ -78,7 +57,7 @@ def formula_plan() -> dict[str, Any]:
 
 
 def test_formula_looking_text_is_written_as_text_and_read_back_as_the_same_text(
-    cli, tmp_path, fresh_url
+    cli, tmp_path, second_database_url
 ):
     source = tmp_path / "plan.yaml"
     source.write_text(yaml.safe_dump(formula_plan(), allow_unicode=True), encoding="utf-8")
@@ -107,7 +86,7 @@ def test_formula_looking_text_is_written_as_text_and_read_back_as_the_same_text(
     assert (step.value, step.data_type) == (f"1. {FORMULAS['task']}", "s")
     assert texts[FORMULAS["note"]] == "ประชุมงดหรือเลื่อน"
 
-    cli.env(TRACKER_DATABASE_URL=fresh_url)
+    cli.env(TRACKER_DATABASE_URL=second_database_url)
     cli.ok("import", str(path))
     after = cli.ok("export").json()
     assert after == before
@@ -187,7 +166,9 @@ def test_a_zip_that_is_not_a_workbook_is_refused_in_one_line(cli, tmp_path):
     assert "not an Excel workbook" in message
 
 
-def test_a_workbook_with_a_corrupt_sheet_is_refused_in_one_line(demo_cli, tmp_path, fresh_url):
+def test_a_workbook_with_a_corrupt_sheet_is_refused_in_one_line(
+    demo_cli, tmp_path, second_database_url
+):
     path = export_workbook(demo_cli, tmp_path / "plan.xlsx")
     broken = tmp_path / "broken.xlsx"
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(broken, "w") as target:
@@ -196,7 +177,7 @@ def test_a_workbook_with_a_corrupt_sheet_is_refused_in_one_line(demo_cli, tmp_pa
             if member.filename == "xl/worksheets/sheet1.xml":
                 data = data[: len(data) // 2]  # cut off mid-element, as a failed copy would
             target.writestr(member, data)
-    demo_cli.env(TRACKER_DATABASE_URL=fresh_url)
+    demo_cli.env(TRACKER_DATABASE_URL=second_database_url)
 
     message = one_line_error(demo_cli("import", str(broken)))
 
