@@ -13,17 +13,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker.followup.dues import due_meeting_rows, plan_meeting_dues
 from tracker.followup.jobs.base import JobResult, Options
 from tracker.followup.jobs.recipients import slug, to_unit
 from tracker.followup.jobs.sweep import (
-    LOOKBACK,
     MeetingContext,
     Recorder,
-    chunks,
-    mark_done,
+    meeting_due_chunks,
     meeting_moments,
-    queued_between,
     sweep,
     task_line,
     tasks_by_unit,
@@ -45,16 +41,10 @@ def meeting_reminders(
     """
     result = JobResult(JOB)
     with sweep(factory, options) as session:
-        plan_meeting_dues(session, now, options.calendar, options.zone)
-        result.already += queued_between(session, REMINDER, now - LOOKBACK, now)
-        recorder = Recorder(session, now, options, result)
-        dues = due_meeting_rows(session, REMINDER, now, LOOKBACK)
-        for chunk in chunks(dues):
+        for recorder, chunk in meeting_due_chunks(session, REMINDER, now, options, result):
             context = MeetingContext.load(session, {d.series_id for d in chunk})
             for due in chunk:
                 _remind(context, due, now, options, recorder)
-            recorder.flush()
-            mark_done(session, chunk, now)
     return result
 
 

@@ -11,20 +11,15 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker.followup.dues import due_meeting_rows, plan_meeting_dues
 from tracker.followup.jobs.base import JobResult, Options
-from tracker.followup.jobs.recipients import series_destinations, slug
+from tracker.followup.jobs.recipients import slug, to_series
 from tracker.followup.jobs.sweep import (
-    LOOKBACK,
     Recorder,
-    chunks,
-    mark_done,
+    meeting_due_chunks,
     meeting_moments,
-    queued_between,
     series_with_recipients,
     sweep,
 )
-from tracker.followup.ledger import Envelope
 from tracker.followup.timing import REPORT
 from tracker.models import MeetingDue, MeetingSeries
 from tracker.reports.progress import PlanState, build_progress_report, render, subject
@@ -38,18 +33,12 @@ def progress_reports(
     """Queue each meeting's progress report to the series' recipients."""
     result = JobResult(JOB)
     with sweep(factory, options) as session:
-        plan_meeting_dues(session, now, options.calendar, options.zone)
-        result.already += queued_between(session, REPORT, now - LOOKBACK, now)
-        recorder = Recorder(session, now, options, result)
-        dues = due_meeting_rows(session, REPORT, now, LOOKBACK)
-        for chunk in chunks(dues):
+        for recorder, chunk in meeting_due_chunks(session, REPORT, now, options, result):
             series_ids = {d.series_id for d in chunk}
             series = series_with_recipients(session, series_ids)
             state = PlanState.load(session, series_ids)
             for due in chunk:
                 _report(session, series[due.series_id], state, due, now, options, recorder)
-            recorder.flush()
-            mark_done(session, chunk, now)
     return result
 
 
@@ -78,20 +67,16 @@ def _report(
         return
     title = subject(report, options.lang)
     text, html = render(report, "txt", options.lang), render(report, "html", options.lang)
-    fallback = f"{slug(report.organization)}/{due.meeting_date}/progress-report"
-    for channel, address in series_destinations(series, fallback, options):
-        envelope = Envelope(
-            job=REPORT,
-            occurrence=f"{series.id}/{due.meeting_date}",
-            recipient=address,
-            channel=channel,
-            subject=title,
-            text=text,
-            html=html,
-            due_at=due.due_at,
-            organization_id=series.organization_id,
-        )
-        recorder.add(envelope, missed=now >= due.meeting_start, who=series.name)
+    to_series(
+        recorder,
+        series,
+        kind=REPORT,
+        occurrence=f"{series.id}/{due.meeting_date}",
+        message=(title, text, html),
+        due=due.due_at,
+        missed=now >= due.meeting_start,
+        fallback=f"{slug(report.organization)}/{due.meeting_date}/progress-report",
+    )
 
 
 def moments(session: Session, start: date, end: date, options: Options) -> set[datetime]:

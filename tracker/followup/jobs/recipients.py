@@ -40,6 +40,9 @@ def slug(text: str) -> str:
     return re.sub(r"[^\w\u0e00-\u0e7f]+", "-", text).strip("-")[:60]
 
 
+Message = tuple[str, str, str | None]  # (subject, text, html)
+
+
 def to_unit(
     recorder: Recorder,
     unit: Unit,
@@ -47,15 +50,69 @@ def to_unit(
     role: str,
     kind: str,
     occurrence: str,
-    message: tuple[str, str, str | None],
+    message: Message,
     due: datetime,
     missed: bool,
     fallback: str,
 ) -> None:
-    """Record one (subject, text, html) message of ``kind`` to each of a unit's destinations
-    of ``role``: ``occurrence`` is what it is about, unique for its kind."""
+    """Record one message of ``kind`` to each of a unit's destinations of ``role``:
+    ``occurrence`` is what it is about, unique for its kind."""
+    _record_to_each(
+        recorder,
+        unit_destinations(unit, role, fallback, recorder.options),
+        kind=kind,
+        occurrence=occurrence,
+        message=message,
+        due=due,
+        missed=missed,
+        who=unit.name,
+        organization_id=unit.organization_id,
+        unit_id=unit.id,
+    )
+
+
+def to_series(
+    recorder: Recorder,
+    series: MeetingSeries,
+    *,
+    kind: str,
+    occurrence: str,
+    message: Message,
+    due: datetime,
+    missed: bool,
+    fallback: str,
+) -> None:
+    """Record one message of ``kind`` to each of a series' report recipients (the file
+    ``fallback`` when it has none)."""
+    _record_to_each(
+        recorder,
+        series_destinations(series, fallback, recorder.options),
+        kind=kind,
+        occurrence=occurrence,
+        message=message,
+        due=due,
+        missed=missed,
+        who=series.name,
+        organization_id=series.organization_id,
+        unit_id=None,
+    )
+
+
+def _record_to_each(
+    recorder: Recorder,
+    to: list[Destination],
+    *,
+    kind: str,
+    occurrence: str,
+    message: Message,
+    due: datetime,
+    missed: bool,
+    who: str,
+    organization_id: int,
+    unit_id: int | None,
+) -> None:
     subject, text, html = message
-    for channel, address in unit_destinations(unit, role, fallback, recorder.options):
+    for channel, address in to:
         envelope = Envelope(
             job=kind,
             occurrence=occurrence,
@@ -65,7 +122,7 @@ def to_unit(
             text=text,
             html=html,
             due_at=due,
-            organization_id=unit.organization_id,
-            unit_id=unit.id,
+            organization_id=organization_id,
+            unit_id=unit_id,
         )
-        recorder.add(envelope, missed=missed, who=unit.name)
+        recorder.add(envelope, missed=missed, who=who)

@@ -19,6 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from schedules.followup import lead_moments
+from tracker.followup.dues import due_meeting_rows, plan_meeting_dues
 from tracker.followup.jobs.base import JobResult, Options
 from tracker.followup.ledger import Envelope, LedgerKey, enqueue_many, known_keys, ledger_key
 from tracker.followup.timing import lead_time
@@ -80,6 +81,23 @@ def queued_between(session: Session, kind: str, first: datetime, last: datetime)
         )
         or 0
     )
+
+
+def meeting_due_chunks(
+    session: Session, kind: str, now: datetime, options: Options, result: JobResult
+) -> Iterator[tuple[Recorder, list[MeetingDue]]]:
+    """The round of a job due before meetings (``kind``: REMINDER or REPORT): plans every
+    series' dues up to ``now``, counts in ``result`` what earlier sweeps queued, then yields
+    the due rows SWEEP_CHUNK at a time with the recorder to add their messages to. After each
+    chunk its messages are written and its dues marked done (so a caller that leaves the loop
+    early writes nothing of the chunk it left)."""
+    plan_meeting_dues(session, now, options.calendar, options.zone)
+    result.already += queued_between(session, kind, now - LOOKBACK, now)
+    recorder = Recorder(session, now, options, result)
+    for chunk in chunks(due_meeting_rows(session, kind, now, LOOKBACK)):
+        yield recorder, chunk
+        recorder.flush()
+        mark_done(session, chunk, now)
 
 
 def mark_done(session: Session, dues: list[MeetingDue], now: datetime) -> None:
