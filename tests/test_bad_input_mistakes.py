@@ -62,7 +62,7 @@ def contact(channel: str, address: str) -> dict[str, str]:
         (
             ("units", 0, "contacts"),
             [{"channel": "fax", "address": "053-511-000"}],
-            "contacts[0].channel: channel 'fax' does not exist (channels: email, apprise",
+            "contacts[0].channel: channel 'fax' does not exist (channels: email, line, apprise",
         ),
         (
             ("meeting_series", 0, "recipients"),

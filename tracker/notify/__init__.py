@@ -19,10 +19,16 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True)
 class Message:
+    """A rendered message. ``key`` is its idempotency key (a UUID, stable for its ledger row
+    across every attempt): transports hand it to the receiver (e-mail ``Message-ID``, LINE's
+    ``X-Line-Retry-Key``, a webhook's ``Idempotency-Key``) so that a copy sent again after a
+    crash is recognisable as the same message. Empty for a message sent outside the ledger."""
+
     subject: str
     text: str
     html: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    key: str = ""
 
 
 class DeliveryFailure(Exception):
@@ -35,6 +41,12 @@ class TemporaryFailure(DeliveryFailure):
 
 class PermanentFailure(DeliveryFailure):
     """Trying again will not work: fix the address or the configuration."""
+
+
+class QuotaExhausted(PermanentFailure):
+    """The channel refuses every message until its quota renews (LINE's monthly limit): not
+    retried on this channel; the dispatcher sends the message to the unit's e-mail instead
+    when it has one."""
 
 
 class Transport(Protocol):
@@ -56,7 +68,15 @@ class NotifySettings:
     smtp_username: str | None = None
     smtp_password: str | None = field(default=None, repr=False)
     smtp_starttls: bool = False
-    send_timeout: float = 30.0
+    smtp_tls: bool = False  # implicit TLS from the first byte (port 465)
+    smtp_ca_file: Path | None = None  # CA bundle for a private mail server's certificate
+    smtp_allow_plain_login: bool = False  # a login without TLS: refused unless allowed
+    smtp_connect_timeout: float = 10.0  # connecting and each command before the message
+    smtp_data_timeout: float = 600.0  # the reply after the message (RFC 5321 4.5.3.2: 10 min)
+    send_timeout: float = 30.0  # an HTTP send (webhook, LINE): connect and reply
+    # Webhook and Apprise contacts on loopback, link-local or private addresses: refused
+    # unless allowed (a contact must not reach the tracker's own network by accident).
+    allow_private_destinations: bool = False
     # Settings of any other channel, by channel then field: TRACKER_<CHANNEL>_<FIELD> (or
     # ..._FILE) read at the edge for each registered channel, so a new transport reads its
     # token or endpoint here and needs no edit to tracker.config. Hidden from repr: they are
@@ -76,11 +96,14 @@ class NotifySettings:
 # tracker.inputs.TextProblem) and ``send``. A new channel is one module and one line here.
 TRANSPORTS = {
     "email": "tracker.notify.smtp:SmtpTransport",
+    "line": "tracker.notify.line:LineTransport",
     "apprise": "tracker.notify.apprise_transport:AppriseTransport",
     "webhook": "tracker.notify.webhook:WebhookTransport",
     "file": "tracker.notify.file:FileTransport",
 }
 CHANNELS = tuple(TRANSPORTS)
+# Where a message goes when its channel refused it for good: a unit's e-mail contacts.
+FALLBACK_CHANNEL = "email"
 
 
 def transport_class(channel: str) -> type[Any]:
