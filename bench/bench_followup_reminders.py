@@ -36,10 +36,10 @@ from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from schedules.workdays import ThaiCalendar
+from tracker.followup.dispatcher import dispatch
 from tracker.followup.dues import plan_meeting_dues
 from tracker.followup.jobs.meeting_reminders import meeting_reminders
 from tracker.followup.jobs.sweep import LOOKBACK
-from tracker.followup.ledger import dispatch
 from tracker.models import MeetingDue, UTCDateTime
 
 FLOOR_SQL = """

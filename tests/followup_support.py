@@ -40,6 +40,7 @@ from schedules.workdays import ThaiCalendar
 from tracker.config import Settings
 from tracker.db import open_database, unit_of_work
 from tracker.followup.catalogue import JOBS, JobRun
+from tracker.followup.dispatcher import DeliveryPolicy
 from tracker.followup.dues import plan_meeting_dues
 from tracker.followup.jobs import JobResult, Options
 from tracker.followup.jobs import deadline_alerts as alerts_job
@@ -186,7 +187,7 @@ def dispatch_outbox(
         send=lambda: send,
         worker=worker,
         should_stop=should_stop,
-        threads=threads,
+        delivery=DeliveryPolicy(threads=threads),
     )
 
 

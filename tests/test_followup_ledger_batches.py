@@ -26,8 +26,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.db import unit_of_work
+from tracker.followup.dispatcher import dispatch
 from tracker.followup.jobs import Options
-from tracker.followup.ledger import BACKOFF, Envelope, dispatch, enqueue_many, ledger_key
+from tracker.followup.ledger import BACKOFF, Envelope, enqueue_many, ledger_key
 from tracker.models import Organization, OutboxMessage, OutboxStatus, Unit, UnitContact
 from tracker.notify import Message, TemporaryFailure
 from tracker.services.plan_import import import_plan

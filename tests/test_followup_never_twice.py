@@ -11,6 +11,7 @@ threads or a send interrupted by a crash must never queue or send a message twic
 from __future__ import annotations
 
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -31,12 +32,13 @@ from followup_support import (
     smtp_fixture,  # noqa: F401
     snapshot,
 )
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.db import unit_of_work
 from tracker.followup.delivery import make_sender
 from tracker.followup.jobs import JobResult
-from tracker.models import OutboxMessage, OutboxStatus
+from tracker.models import AttemptOutcome, OutboxAttempt, OutboxMessage, OutboxStatus
 
 
 def add_desks(factory: sessionmaker[Session], unit_id: int, count: int) -> list[str]:
@@ -193,10 +195,10 @@ def test_two_schedulers_at_once_queue_each_message_once_and_send_it_once(
     assert sum(r.missed for r in queued) == 2 * len(addresses) + 2
 
 
-# --- a stale claim -------------------------------------------------------------------------------
+# --- a claim whose lease ran out -------------------------------------------------------------
 
 
-def test_a_send_interrupted_by_a_crash_is_failed_with_a_reason_and_not_resent(
+def test_a_send_interrupted_by_a_crash_is_sent_again_with_the_same_key_once_its_lease_ends(
     session_factory: sessionmaker[Session], seed: Seed, smtp: SmtpServer, tmp_path: Path
 ) -> None:
     add_contact(session_factory, seed.unit_id, "email", UNIT_MAIL)
@@ -205,27 +207,48 @@ def test_a_send_interrupted_by_a_crash_is_failed_with_a_reason_and_not_resent(
     crashed, in_flight = pending  # the reminder, the digest
     now = REMINDER_MOMENT + timedelta(minutes=30)
     with unit_of_work(session_factory) as session:
-        for row_id, age in ((crashed.id, 20), (in_flight.id, 5)):
+        # What a dispatcher killed mid-send leaves: the claim (its token, its lease) and an
+        # attempt still "sending". One lease ended 5 minutes ago, one ends in 15 minutes.
+        for row_id, claimed in ((crashed.id, now - timedelta(minutes=20)), (in_flight.id, now)):
             row = session.get(OutboxMessage, row_id)
             assert row is not None
-            row.status, row.claimed_by = OutboxStatus.SENDING, "crashed-worker"
-            row.claimed_at = now - timedelta(minutes=age)
+            token = str(uuid.uuid4())
+            row.status, row.claimed_by, row.claim_token = OutboxStatus.SENDING, "dead:1", token
+            row.claimed_at, row.lease_until = claimed, claimed + timedelta(minutes=15)
+            session.add(
+                OutboxAttempt(
+                    message_id=row_id,
+                    claim_token=token,
+                    worker="dead:1",
+                    started_at=claimed,
+                    lease_until=claimed + timedelta(minutes=15),
+                )
+            )
     send = make_sender(smtp.settings(tmp_path / "outbox").notify())
 
     result = dispatch_outbox(session_factory, now, send, worker="test")
 
     rows = {m.id: m for m in outbox(session_factory)}
-    assert result.failed == 1
-    assert result.sent == 0
-    assert rows[crashed.id].status is OutboxStatus.FAILED
-    assert rows[crashed.id].last_error
-    assert "interrupted" in rows[crashed.id].last_error
-    assert rows[crashed.id].sent_at is None
-    assert rows[in_flight.id].status is OutboxStatus.SENDING  # another worker may be sending
-    assert smtp.mails == []
+    assert (result.sent, result.failed) == (1, 0)
+    again = rows[crashed.id]
+    assert (again.status, again.interruptions, again.attempts) == (OutboxStatus.SENT, 1, 2)
+    assert rows[in_flight.id].status is OutboxStatus.SENDING  # its lease holds: not touched
+    (mail,) = smtp.mails
+    # The From of the tests' settings is ita-tracker@localhost: the key at its domain.
+    assert mail.message["Message-ID"] == f"<{again.idempotency_key}@localhost>"
+    with session_factory() as session:
+        history = session.scalars(
+            select(OutboxAttempt)
+            .where(OutboxAttempt.message_id == crashed.id)
+            .order_by(OutboxAttempt.id)
+        ).all()
+        assert [(a.worker, a.outcome) for a in history] == [
+            ("dead:1", AttemptOutcome.INTERRUPTED),
+            ("test", AttemptOutcome.SENT),
+        ]
 
-    dispatch_outbox(session_factory, now + timedelta(hours=1), send, worker="test")
+    dispatch_outbox(session_factory, now + timedelta(minutes=16), send, worker="test")
     rows = {m.id: m for m in outbox(session_factory)}
-    assert rows[crashed.id].status is OutboxStatus.FAILED
-    assert rows[in_flight.id].status is OutboxStatus.FAILED
-    assert smtp.mails == []
+    assert rows[in_flight.id].status is OutboxStatus.SENT
+    assert rows[in_flight.id].interruptions == 1
+    assert len(smtp.mails) == 2  # each once here: the dead worker's copies never left

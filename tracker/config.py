@@ -27,7 +27,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from schedules import DEFAULT_ZONE
@@ -58,10 +58,24 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: str | None = Field(default=None, repr=False)
     smtp_starttls: bool = False
-    send_timeout: float = 30.0
+    smtp_tls: bool = False
+    smtp_ca_file: Path | None = None
+    smtp_allow_plain_login: bool = False
+    smtp_connect_timeout: float = Field(default=10.0, gt=0, le=3600)
+    smtp_data_timeout: float = Field(default=600.0, gt=0, le=3600)
+    send_timeout: float = Field(default=30.0, gt=0, le=3600)
+    allow_private_destinations: bool = False
     # Messages sent at once by one dispatch (each its own claim, send and record): raise it
     # when a national round's sends wait on SMTP or HTTP round trips.
-    dispatch_threads: int = Field(default=1, ge=1, le=32)
+    # Messages sent at once to one destination (a mail server, a webhook host, LINE);
+    # destinations are sent to side by side (tracker.followup.dispatcher).
+    dispatch_threads: int = Field(default=4, ge=1, le=32)
+    # How long a claim holds a message: past it, a dispatch takes it to have been
+    # interrupted (a crash) and sends it again with the same idempotency key. Longer than
+    # any send may take (see _lease_outlasts_sends).
+    send_lease_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
+    breaker_failures: int = Field(default=3, ge=1, le=1000)
+    breaker_cooldown_minutes: float = Field(default=5.0, gt=0, le=24 * 60)
     outbox_dir: Path | None = None
     deadline_alert_days: str = "7,1"
     # TRACKER_<CHANNEL>_<FIELD> of every registered channel, gathered by load_settings.
@@ -81,7 +95,13 @@ class Settings(BaseSettings):
             smtp_username=self.smtp_username,
             smtp_password=self.smtp_password,
             smtp_starttls=self.smtp_starttls,
+            smtp_tls=self.smtp_tls,
+            smtp_ca_file=self.smtp_ca_file,
+            smtp_allow_plain_login=self.smtp_allow_plain_login,
+            smtp_connect_timeout=self.smtp_connect_timeout,
+            smtp_data_timeout=self.smtp_data_timeout,
             send_timeout=self.send_timeout,
+            allow_private_destinations=self.allow_private_destinations,
             channels=MappingProxyType(
                 {
                     name: MappingProxyType(dict(fields))
@@ -110,6 +130,19 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown timezone {value!r}") from None
         return value
+
+    @model_validator(mode="after")
+    def _lease_outlasts_sends(self) -> Settings:
+        """A lease shorter than a send could take would let a second dispatcher resend a
+        message still being sent: refuse it."""
+        longest = max(self.smtp_connect_timeout * 5 + self.smtp_data_timeout, self.send_timeout)
+        if self.send_lease_minutes * 60 <= longest:
+            raise ValueError(
+                f"TRACKER_SEND_LEASE_MINUTES ({self.send_lease_minutes:g}) must be longer than "
+                f"the longest send ({longest:g} s: 5 x TRACKER_SMTP_CONNECT_TIMEOUT + "
+                "TRACKER_SMTP_DATA_TIMEOUT, or TRACKER_SEND_TIMEOUT)"
+            )
+        return self
 
     @field_validator("now")
     @classmethod
@@ -181,6 +214,8 @@ def load_settings() -> Settings:
         return Settings(**values)
     except ValidationError as error:
         first = error.errors()[0]
+        if not first["loc"]:  # a rule across settings: its message names the variables
+            raise InvalidInput(str(first["msg"]).removeprefix("Value error, ")) from None
         variable = "TRACKER_" + str(first["loc"][0]).upper()
         raise InvalidInput(f"{variable}: {first['msg']}") from None
 

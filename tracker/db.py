@@ -16,10 +16,18 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import URL, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DBAPIError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
-from tracker.errors import InvalidInput, SchemaTooNew, TrackerError
+from tracker.errors import DatabaseUnavailable, InvalidInput, SchemaTooNew
 from tracker.redact import mask_url
 
 if TYPE_CHECKING:
@@ -27,8 +35,8 @@ if TYPE_CHECKING:
 
 # The newest migration this version knows. tests/test_migrations.py checks it against the
 # Alembic scripts, so it cannot fall behind.
-HEAD_REVISION = "0004"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
+HEAD_REVISION = "0005"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -174,32 +182,94 @@ def ensure_schema(engine: Engine) -> str | None:
     try:
         found = current_revision(engine)
     except OperationalError as error:  # cannot connect, locked, no permission: exit 1
-        raise TrackerError(f"cannot open database {url}: {_reason(error)}") from error
+        raise DatabaseUnavailable(f"cannot open database {url}: {_reason(error)}") from error
     except DatabaseError as error:  # "file is not a database": the path is wrong
         raise InvalidInput(f"cannot open database {url}: {_reason(error)}") from error
-    if found is None:
-        _refuse_foreign_tables(engine, url)
     if found == HEAD_REVISION:
         return found
-    if found is not None and found not in KNOWN_REVISIONS:
-        raise SchemaTooNew(
-            f"database {engine.url.render_as_string(hide_password=True)} has schema revision "
-            f"{found!r}, newer than this ITA Tracker knows ({HEAD_REVISION!r}): "
-            "upgrade ITA Tracker to use it"
-        )
-    upgrade(engine)
+    _refuse_newer(found, url)
+    with _migration_lock(engine):
+        # Another process may have migrated while this one waited for the lock.
+        found = current_revision(engine)
+        if found is None:
+            _refuse_foreign_tables(engine, url)
+        _refuse_newer(found, url)
+        if found != HEAD_REVISION:
+            upgrade(engine)
     return found
 
 
+def _refuse_newer(found: str | None, url: str) -> None:
+    if found is not None and found not in KNOWN_REVISIONS:
+        raise SchemaTooNew(
+            f"database {url} has schema revision {found!r}, newer than this ITA Tracker "
+            f"knows ({HEAD_REVISION!r}): upgrade ITA Tracker to use it"
+        )
+
+
+# Any fixed number: every ITA Tracker process migrating one PostgreSQL database takes it.
+_MIGRATION_LOCK_ID = 0x17A7_0001
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """Only one process migrates a database at a time; the others wait, then find it
+    migrated (two `tracker run` starting together on a new database, say). PostgreSQL: a
+    session advisory lock; SQLite: an exclusive lock on a file beside the database (where
+    the platform has ``fcntl``)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:id)"), {"id": _MIGRATION_LOCK_ID})
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(
+                    text("SELECT pg_advisory_unlock(:id)"), {"id": _MIGRATION_LOCK_ID}
+                )
+                connection.commit()
+        return
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield
+        return
+    with _file_lock(Path(database).expanduser().with_name(Path(database).name + ".migrating")):
+        yield
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # Windows: one process at a time is the user's to keep
+        yield
+        return
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def unreachable(error: BaseException) -> str | None:
-    """Why the database could not be used, when ``error`` is that (cannot connect, locked,
-    no permission): the first line of the driver's reason, any password masked; else None."""
-    if isinstance(error, OperationalError):
+    """Why the database could not be used, when ``error`` is that (cannot connect, down or
+    restarting, locked, no permission: trying again later may work): one line, the first of
+    the driver's reason, any password masked; else None."""
+    if isinstance(error, DatabaseUnavailable):
+        return str(error)
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return f"the connection was lost: {_reason(error)}"
+    if isinstance(error, OperationalError | InterfaceError):
         return _reason(error)
+    if isinstance(error, DisconnectionError | PoolTimeout):
+        return mask_url(
+            str(error).strip().splitlines()[0] if str(error).strip() else "no connection"
+        )
     return None
 
 
-def _reason(error: DatabaseError) -> str:
+def _reason(error: DBAPIError) -> str:
     return mask_url((str(error.orig).strip().splitlines() or ["unknown error"])[0])
 
 

@@ -42,5 +42,10 @@ class InvalidInput(TrackerError):
     """Malformed input: a file, a date, a number out of range."""
 
 
+class DatabaseUnavailable(TrackerError):
+    """The database cannot be reached right now (down, restarting, locked): trying again
+    later may work, unlike every other TrackerError."""
+
+
 class SchemaTooNew(TrackerError):
     """The database was written by a newer version of ITA Tracker."""

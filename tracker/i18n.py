@@ -24,6 +24,16 @@ OUTBOX_STATUS: Labels = {
     "missed": ("เลยกำหนด ไม่ได้ส่ง", "missed"),
 }
 
+# What one attempt at sending came to (tracker.models.AttemptOutcome).
+ATTEMPT_OUTCOME: Labels = {
+    "sending": ("กำลังส่ง", "sending"),
+    "sent": ("ส่งแล้ว", "sent"),
+    "retrying": ("ไม่สำเร็จ จะส่งซ้ำ", "failed, to retry"),
+    "failed": ("ส่งไม่สำเร็จ", "failed"),
+    "interrupted": ("ขาดตอน (ระบบหยุดกลางคัน)", "interrupted (the sender stopped)"),
+    "superseded": ("ผลมาช้า ไม่นับ", "late, not counted"),
+}
+
 # The reasons stored with missed messages (tracker.followup.ledger.MISSED_REASONS), in words.
 MISSED_REASON: Labels = {
     "due while nothing ran; the meeting had passed": (

@@ -10,7 +10,7 @@ and the web API to come): plain dicts of plain values (ISO dates, English identi
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from schedules import fiscal_year_bounds, format_span
@@ -19,12 +19,14 @@ from tracker.models import (
     Assessment,
     Measure,
     MeetingSeries,
+    OutboxAttempt,
     OutboxMessage,
     Plan,
     Task,
     TaskEvent,
     Unit,
 )
+from tracker.redact import mask_address, mask_secrets
 
 # --- plan documents -----------------------------------------------------------------------
 
@@ -61,7 +63,9 @@ def unit_document(unit: Unit) -> dict[str, Any]:
         "aliases": [a.name for a in unit.aliases],
         "all_units": unit.all_units,
         "contacts": [
-            {"channel": c.channel, "address": c.address, "role": c.role} for c in unit.contacts
+            {"channel": c.channel, "address": c.address, "role": c.role}
+            | ({"fallback": True} if c.fallback else {})
+            for c in unit.contacts
         ],
     }
 
@@ -157,7 +161,10 @@ def unit_row(unit: Unit, task_count: int) -> dict[str, Any]:
         "name": unit.name,
         "aliases": [a.name for a in unit.aliases],
         "all_units": unit.all_units,
-        "contacts": [{"channel": c.channel, "address": c.address} for c in unit.contacts],
+        "contacts": [
+            {"channel": c.channel, "address": mask_address(c.channel, c.address)}
+            for c in unit.contacts
+        ],
         "tasks": task_count,
     }
 
@@ -172,7 +179,10 @@ def series_row(series: MeetingSeries) -> dict[str, Any]:
         "reminder_time": series.reminder_time.strftime("%H:%M"),
         "report_days": series.report_days,
         "report_time": series.report_time.strftime("%H:%M"),
-        "recipients": [{"channel": r.channel, "address": r.address} for r in series.recipients],
+        "recipients": [
+            {"channel": r.channel, "address": mask_address(r.channel, r.address)}
+            for r in series.recipients
+        ],
     }
 
 
@@ -192,20 +202,47 @@ def meeting_row(series_name: str, meeting: MeetingDay, place: str | None = None)
 
 
 def outbox_row(message: OutboxMessage) -> dict[str, Any]:
-    """A ledger row as `tracker outbox --json` lists it."""
+    """A ledger row as `tracker outbox --json` lists it: the recipient as it may be shown
+    (a webhook's or an Apprise URL's token masked), the reason with any secret masked."""
     return {
         "id": message.id,
         "job": message.job,
         "occurrence": message.occurrence,
         "channel": message.channel,
-        "recipient": message.recipient,
+        "recipient": mask_address(message.channel, message.recipient),
         "subject": message.subject,
         "status": message.status.value,
         "attempts": message.attempts,
+        "interruptions": message.interruptions,
         "due_at": message.due_at.isoformat(),
         "sent_at": message.sent_at.isoformat() if message.sent_at else None,
-        "last_error": message.last_error,
+        "lease_until": _iso(message.lease_until) if message.status.value == "sending" else None,
+        "idempotency_key": message.idempotency_key,
+        "fallback_of": message.fallback_of,
+        "last_error": mask_secrets(message.last_error) if message.last_error else None,
     }
+
+
+def outbox_detail(message: OutboxMessage, attempts: list[OutboxAttempt]) -> dict[str, Any]:
+    """One ledger row with its text and every attempt, as `tracker outbox show ID` gives it."""
+    return outbox_row(message) | {
+        "text": message.body_text,
+        "attempt_history": [
+            {
+                "worker": a.worker,
+                "started_at": a.started_at.isoformat(),
+                "lease_until": a.lease_until.isoformat(),
+                "finished_at": _iso(a.finished_at),
+                "outcome": a.outcome.value,
+                "error": mask_secrets(a.error) if a.error else None,
+            }
+            for a in attempts
+        ],
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def found_summary(document: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -128,6 +128,12 @@ class AppContext:
         from zoneinfo import ZoneInfo
 
         return self.now.astimezone(ZoneInfo(self.settings.timezone)).date()
+
+    def start_of(self, day: date) -> datetime:
+        """The first instant of ``day`` in the configured zone (UTC-aware)."""
+        from zoneinfo import ZoneInfo
+
+        return datetime.combine(day, time(0), tzinfo=ZoneInfo(self.settings.timezone))
 
     # --- output ----------------------------------------------------------------------------
 

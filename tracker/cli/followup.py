@@ -228,8 +228,10 @@ def jobs_run_command(
 def run_command(app: AppContext, seconds: float | None) -> None:
     """Start the embedded scheduler: reminders, reports, alerts and delivery, in this process.
 
-    No server needed: jobs are stored in the tracker's own database. SIGTERM or Ctrl-C
-    finishes the job in progress and stops.
+    No server needed: the jobs come from the catalogue and the outbox ledger in the
+    tracker's own database remembers what was sent. A database that is down or restarting
+    is waited for (one log line per try). SIGTERM or Ctrl-C finishes the job in progress
+    and stops.
 
     \b
     Example:
@@ -238,14 +240,19 @@ def run_command(app: AppContext, seconds: float | None) -> None:
     """
     from tracker.followup.scheduler import run_forever
 
-    app.session_factory()  # migrate first, and fail early on a bad database
     _log_on_the_products_clock(app)
 
     def ready() -> None:
         started = app.t("เริ่มตัวจัดตารางงาน", "scheduler started")
         click.echo(f"{started} ({app.shown_database_url})")
 
-    run_forever(app.database_url, app.settings.timezone, seconds=seconds, on_ready=ready)
+    run_forever(
+        app.settings.timezone,
+        seconds=seconds,
+        on_ready=ready,
+        # Migrate first, and fail early on a bad database; one that is down is waited for.
+        prepare=app.session_factory,
+    )
     click.echo(app.t("หยุดตัวจัดตารางงานแล้ว", "scheduler stopped"))
 
 

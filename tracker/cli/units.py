@@ -141,6 +141,12 @@ def merge_command(app: AppContext, source: str, target: str, org_name: str | Non
     show_default=True,
     help="unit: reminders and alerts; head: the weekly overdue digest.",
 )
+@click.option(
+    "--fallback",
+    is_flag=True,
+    help="An e-mail contact used only when another channel refused a message for good "
+    "(LINE's monthly quota).",
+)
 @click.option("--remove", is_flag=True, help="Remove this contact instead.")
 @ORG_OPTION
 @pass_app
@@ -150,6 +156,7 @@ def contact_command(
     channel: str,
     address: str,
     role: str,
+    fallback: bool,
     remove: bool,
     org_name: str | None,
 ) -> None:
@@ -160,9 +167,12 @@ def contact_command(
     \b
     Example:
       tracker units contact "กองคลัง" email finance@example.go.th
-      tracker units contact "กองคลัง" apprise "line://TOKEN/USERID"
+      tracker units contact "กองคลัง" line U0123456789abcdef0123456789abcdef
+      tracker units contact "กองคลัง" apprise "tgram://BOTTOKEN/CHATID"
       tracker units contact "กองคลัง" email director@example.go.th --role head
+      tracker units contact "กองคลัง" email finance@example.go.th --fallback
     """
+    from tracker.redact import mask_address
     from tracker.services.organizations import get_organization
     from tracker.services.units import add_contact, get_unit, remove_contact
 
@@ -171,8 +181,12 @@ def contact_command(
         if remove:
             remove_contact(session, unit, channel, address)
         else:
-            add_contact(session, unit, channel, address, role=role)
-        contacts = [f"{c.channel}: {c.address} ({c.role})" for c in unit.contacts]
+            add_contact(session, unit, channel, address, role=role, fallback=fallback)
+        contacts = [
+            f"{c.channel}: {mask_address(c.channel, c.address)} "
+            f"({c.role}{app.t(', สำรอง', ', fallback') if c.fallback else ''})"
+            for c in unit.contacts
+        ]
         click.echo(
             f"{unit.name}: " + ("; ".join(contacts) or app.t("ไม่มีช่องทางติดต่อ", "no contacts"))
         )

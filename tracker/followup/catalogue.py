@@ -9,12 +9,13 @@ moments each job names. A new job is one module in tracker/followup/jobs/ and on
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.errors import NotFound
+from tracker.followup.dispatcher import DeliveryPolicy
 from tracker.followup.jobs import (
     deadline_alerts,
     dispatch,
@@ -38,7 +39,8 @@ class JobRun:
     worker: str  # who claims messages, as the ledger shows it
     sender: Callable[[], Sender]  # makes the sender (dispatch only asks for it)
     should_stop: Callable[[], bool] | None = None
-    threads: int = 1
+    delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
+    clock: Callable[[], datetime] | None = None  # the time of each claim (default: now)
 
 
 Moments = Callable[[Session, date, date, Options], set[datetime]]
@@ -140,7 +142,8 @@ JOBS = (
             send=r.sender,
             worker=r.worker,
             should_stop=r.should_stop,
-            threads=r.threads,
+            delivery=r.delivery,
+            clock=r.clock,
         ),
     ),
 )

@@ -15,7 +15,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 
-from tracker.followup.ledger import Sender
 from tracker.notify import Message, NotifySettings, Transport, transport_for
 
 FILE = "file"
@@ -39,21 +38,36 @@ def _in_folder(channel: str, address: str, message_path: str) -> Destination:
     return channel, address
 
 
-def make_sender(settings: NotifySettings, *, force_file: bool = False) -> Sender:
-    """A thread-safe ``send(channel, address, message)`` for the dispatcher (see the module)."""
-    transports: dict[str, Transport] = {}
-    lock = threading.Lock()  # a dispatch may send from several threads at once
+def make_sender(settings: NotifySettings, *, force_file: bool = False) -> ChannelSender:
+    """A thread-safe sender for the dispatcher (see the module)."""
+    return ChannelSender(settings, force_file=force_file)
 
-    def transport(channel: str) -> Transport:
-        with lock:
-            if channel not in transports:
-                transports[channel] = transport_for(channel, settings)
-            return transports[channel]
 
-    def send(channel: str, address: str, message: Message) -> None:
-        if force_file and channel != FILE:
-            transport(FILE).send(f"{channel}/{address}", message)
+class ChannelSender:
+    """``send(channel, address, message)`` through each channel's transport, made once per
+    run; ``lane(channel, address)`` names the server a message goes to (the transport's
+    ``lane``, else the channel), which the dispatcher keeps apart from the others."""
+
+    def __init__(self, settings: NotifySettings, *, force_file: bool = False) -> None:
+        self.settings, self.force_file = settings, force_file
+        self._transports: dict[str, Transport] = {}
+        self._lock = threading.Lock()  # a dispatch sends from several threads at once
+
+    def _transport(self, channel: str) -> Transport:
+        with self._lock:
+            if channel not in self._transports:
+                self._transports[channel] = transport_for(channel, self.settings)
+            return self._transports[channel]
+
+    def __call__(self, channel: str, address: str, message: Message) -> None:
+        if self.force_file and channel != FILE:
+            self._transport(FILE).send(f"{channel}/{address}", message)
         else:
-            transport(channel).send(address, message)
+            self._transport(channel).send(address, message)
 
-    return send
+    def lane(self, channel: str, address: str) -> str:
+        if self.force_file:
+            return FILE
+        transport = self._transport(channel)
+        lane = getattr(transport, "lane", None)
+        return str(lane(address)) if callable(lane) else channel

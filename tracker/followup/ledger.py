@@ -1,29 +1,26 @@
-"""The outbox ledger: record a message before it is sent, claim it, record what happened.
+"""The outbox ledger: every message recorded before it is sent.
 
 Never twice: a row is unique per (job, occurrence, recipient, channel) and inserted with
-"on conflict do nothing", so every second attempt to queue the same message is a no-op; a
-dispatcher claims a row with a conditional UPDATE (pending -> sending) committed before the
-send, so a second dispatcher changes zero rows and moves on. Never lost: a failed send stays
-in the ledger, pending with backoff while it may still work, failed with the provider's
-reason when it cannot; a send interrupted by a crash is marked failed rather than resent,
-since it may have gone out (tracker.services.outbox.retry resends it on purpose).
+"on conflict do nothing", so every second attempt to queue the same message is a no-op. Each
+row carries an idempotency key derived from that ledger key (:func:`idempotency_key`), which
+every attempt hands to the receiver, so a copy sent again after a crash is recognisable as
+the same message. Claiming, leases and outcomes are tracker.followup.claims; sending is
+tracker.followup.dispatcher.
 """
 
 from __future__ import annotations
 
-import threading
+import uuid
 from collections.abc import Callable, Collection
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, CursorResult, Engine, Table, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Connection, Table, select
+from sqlalchemy.orm import Session
 
 from tracker.models import OutboxMessage, OutboxStatus
-from tracker.notify import Message, PermanentFailure, TemporaryFailure
+from tracker.notify import Message
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects import postgresql, sqlite
@@ -36,7 +33,8 @@ BACKOFF = (
     timedelta(hours=2),
     timedelta(hours=12),
 )
-STALE_CLAIM = timedelta(minutes=15)
+
+Sender = Callable[[str, str, Message], None]  # (channel, address, message)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,6 +52,8 @@ class Envelope:
     due_at: datetime
     organization_id: int | None = None
     unit_id: int | None = None
+    role: str | None = None  # the unit contact role it goes to ("unit", "head")
+    fallback_of: int | None = None  # the row this one stands in for (an e-mail fallback)
 
 
 LedgerKey = tuple[str, str, str, str]  # (job, occurrence, recipient, channel): unique
@@ -61,6 +61,17 @@ LedgerKey = tuple[str, str, str, str]  # (job, occurrence, recipient, channel): 
 
 def ledger_key(envelope: Envelope) -> LedgerKey:
     return (envelope.job, envelope.occurrence, envelope.recipient, envelope.channel)
+
+
+# Fixed for good: changing it would give every future row of an old occurrence a new key.
+_KEY_NAMESPACE = uuid.UUID("6f1c9a52-3c1e-4f0b-9a57-1d1b3b6c2e40")
+
+
+def idempotency_key(key: LedgerKey) -> str:
+    """The idempotency key of the ledger row ``key``: a UUID (version 5) of its four parts,
+    so it is the same for every attempt and every process, and a UUID where a receiver
+    insists on one (LINE's ``X-Line-Retry-Key``)."""
+    return str(uuid.uuid5(_KEY_NAMESPACE, "\x1f".join(key)))
 
 
 def enqueue(session: Session, envelope: Envelope, now: datetime, *, missed: bool = False) -> bool:
@@ -72,7 +83,7 @@ def enqueue(session: Session, envelope: Envelope, now: datetime, *, missed: bool
 
 
 def enqueue_many(
-    session: Session, items: list[tuple[Envelope, bool]], now: datetime
+    session: Session | Connection, items: list[tuple[Envelope, bool]], now: datetime
 ) -> set[LedgerKey]:
     """Record many (envelope, missed) messages, a multi-row INSERT per chunk; returns the
     keys of the rows this call inserted. A key already in the ledger, or repeated in
@@ -84,7 +95,7 @@ def enqueue_many(
     if not rows:
         return set()
     statement = (
-        _insert_outbox(session)
+        _insert_outbox(_dialect_name(session))
         .on_conflict_do_nothing(index_elements=["job", "occurrence", "recipient", "channel"])
         # RETURNING, not rowcount: it names which rows are new, and PostgreSQL reports -1
         # rows for an insert that returns them.
@@ -110,6 +121,10 @@ def enqueue_many(
 
 def _row(envelope: Envelope, now: datetime, missed: bool) -> dict[str, Any]:
     return {
+        "idempotency_key": idempotency_key(ledger_key(envelope)),
+        "role": envelope.role,
+        "fallback_of": envelope.fallback_of,
+        "interruptions": 0,
         "job": envelope.job,
         "occurrence": envelope.occurrence,
         "recipient": envelope.recipient,
@@ -142,11 +157,15 @@ def missed_reason(job: str) -> str:
     return MISSED_REASONS.get(job, "due while nothing ran; no longer useful")
 
 
-def _insert_outbox(session: Session) -> postgresql.Insert | sqlite.Insert:
-    """An INSERT into the outbox in the session's dialect, which has "on conflict do nothing"."""
+def _dialect_name(bind: Session | Connection) -> str:
+    return (bind.get_bind() if isinstance(bind, Session) else bind).dialect.name
+
+
+def _insert_outbox(dialect: str) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into the outbox in ``dialect``, which has "on conflict do nothing"."""
     table = OutboxMessage.__table__
     assert isinstance(table, Table)  # a declarative model's own table
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
         return postgresql_insert(table)
@@ -175,174 +194,3 @@ def known_keys(session: Session, keys: Collection[LedgerKey]) -> set[LedgerKey]:
         )
         found.update(key for key in (tuple(row) for row in rows) if key in wanted)
     return found
-
-
-@dataclass
-class DispatchResult:
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
-    interrupted: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return dict(self.__dict__)
-
-
-Sender = Callable[[str, str, Message], None]  # (channel, address, message)
-Outcome = Literal["sent", "retrying", "failed"]  # what a send did: a DispatchResult field
-
-
-def dispatch(
-    factory: sessionmaker[Session],
-    now: datetime,
-    send: Sender,
-    *,
-    worker: str,
-    batch: int = 500,
-    should_stop: Callable[[], bool] | None = None,
-    threads: int = 1,
-) -> DispatchResult:
-    """Send every message that is pending and due at ``now``, each claim and each outcome
-    its own commit, until none is left (or ``should_stop()`` says so, between messages).
-
-    Due messages are read ``batch`` at a time and sent by ``threads`` threads at once (each
-    message claimed, sent and recorded by one thread; ``send`` must be thread-safe then).
-    The loop ends: every message it reads leaves the due set, sent, failed, claimed by
-    another dispatcher, or retried no sooner than ``now`` plus a backoff.
-    """
-    result = DispatchResult()
-    result.interrupted = _fail_stale_claims(factory, now)
-    lock = threading.Lock()
-
-    def send_one(message_id: int) -> None:
-        if should_stop is not None and should_stop():
-            return
-        claimed = _claim(factory, message_id, now, worker)
-        if claimed is not None:
-            outcome = _deliver(factory, claimed, now, send)
-            with lock:
-                setattr(result, outcome, getattr(result, outcome) + 1)
-
-    with ThreadPoolExecutor(threads, thread_name_prefix="dispatch") as pool:
-        while True:
-            due = _due_messages(factory, now, batch)
-            list(pool.map(send_one, due))  # waits for the batch; re-raises a failure
-            if len(due) < batch or (should_stop is not None and should_stop()):
-                return result
-
-
-def _due_messages(factory: sessionmaker[Session], now: datetime, batch: int) -> list[int]:
-    with factory() as session:
-        return list(
-            session.scalars(
-                select(OutboxMessage.id)
-                .where(
-                    OutboxMessage.status == OutboxStatus.PENDING,
-                    OutboxMessage.next_attempt_at <= now,
-                )
-                .order_by(OutboxMessage.due_at, OutboxMessage.id)
-                .limit(batch)
-            )
-        )
-
-
-@dataclass(frozen=True)
-class _Claimed:
-    """A message this dispatcher holds (status sending): what it needs to send and record."""
-
-    id: int
-    channel: str
-    recipient: str
-    message: Message
-    attempts: int  # before this one
-
-
-def _claim(
-    factory: sessionmaker[Session], message_id: int, now: datetime, worker: str
-) -> _Claimed | None:
-    """pending -> sending, committed before the send; None if another dispatcher has it.
-
-    One UPDATE … RETURNING both claims the row and reads what to send."""
-    with _connection(factory) as connection:
-        row = connection.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
-            .values(status=OutboxStatus.SENDING, claimed_at=now, claimed_by=worker)
-            .returning(
-                OutboxMessage.channel,
-                OutboxMessage.recipient,
-                OutboxMessage.subject,
-                OutboxMessage.body_text,
-                OutboxMessage.body_html,
-                OutboxMessage.attempts,
-            )
-        ).first()
-    if row is None:
-        return None
-    channel, recipient, subject, text, html, attempts = row
-    return _Claimed(message_id, channel, recipient, Message(subject, text, html), attempts)
-
-
-def _deliver(
-    factory: sessionmaker[Session], claimed: _Claimed, now: datetime, send: Sender
-) -> Outcome:
-    """Send a claimed message and record the outcome: "sent", "retrying" or "failed"."""
-    error: Exception | None = None
-    try:
-        send(claimed.channel, claimed.recipient, claimed.message)
-    except (TemporaryFailure, PermanentFailure) as failure:
-        error = failure
-    except Exception as unexpected:  # a bug in a transport: visible, and retried like a failure
-        error = TemporaryFailure(f"{type(unexpected).__name__}: {unexpected}")
-    return _record(factory, claimed, now, error)
-
-
-def _record(
-    factory: sessionmaker[Session], claimed: _Claimed, now: datetime, error: Exception | None
-) -> Outcome:
-    """The outcome, in one UPDATE committed after the send; its name in DispatchResult."""
-    attempts = claimed.attempts + 1
-    values: dict[str, Any] = {"attempts": attempts, "claimed_by": None}
-    if error is None:
-        values.update(status=OutboxStatus.SENT, sent_at=now, last_error=None)
-        outcome: Outcome = "sent"
-    elif isinstance(error, PermanentFailure) or attempts > len(BACKOFF):
-        values.update(status=OutboxStatus.FAILED, last_error=str(error))
-        outcome = "failed"
-    else:
-        values.update(
-            status=OutboxStatus.PENDING,
-            last_error=str(error),
-            next_attempt_at=now + BACKOFF[attempts - 1],
-        )
-        outcome = "retrying"
-    with _connection(factory) as connection:
-        connection.execute(
-            update(OutboxMessage).where(OutboxMessage.id == claimed.id).values(**values)
-        )
-    return outcome
-
-
-def _connection(factory: sessionmaker[Session]) -> AbstractContextManager[Connection]:
-    """A Core transaction on the factory's engine: a dispatcher's two commits per message
-    need no ORM session, and skipping it saves about a third of the CPU per message."""
-    engine: Engine = factory.kw["bind"]  # open_database's sessionmaker(engine)
-    return engine.begin()
-
-
-def _fail_stale_claims(factory: sessionmaker[Session], now: datetime) -> int:
-    with factory() as session, session.begin():
-        stale = session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.status == OutboxStatus.SENDING,
-                OutboxMessage.claimed_at < now - STALE_CLAIM,
-            )
-            .values(
-                status=OutboxStatus.FAILED,
-                last_error="interrupted while sending; it may have gone out, so it is not "
-                "resent automatically: `tracker outbox retry ID` resends it",
-            )
-        )
-        assert isinstance(stale, CursorResult)  # what an UPDATE gives (its rowcount)
-        return stale.rowcount

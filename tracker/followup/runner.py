@@ -4,7 +4,7 @@ scheduler and the Prefect flows share."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.config import Settings
 from tracker.followup.catalogue import JobRun, job
+from tracker.followup.dispatcher import BreakerPolicy, DeliveryPolicy
 from tracker.followup.jobs.base import JobResult, Options
 
 
@@ -37,6 +38,19 @@ def options_from(settings: Settings, *, force_file: bool = False, dry_run: bool 
     )
 
 
+def delivery_policy(settings: Settings) -> DeliveryPolicy:
+    """How dispatches send, from TRACKER_DISPATCH_THREADS, _SEND_LEASE_MINUTES and
+    _BREAKER_FAILURES / _BREAKER_COOLDOWN_MINUTES."""
+    return DeliveryPolicy(
+        threads=settings.dispatch_threads,
+        lease=timedelta(minutes=settings.send_lease_minutes),
+        breaker=BreakerPolicy(
+            failures=settings.breaker_failures,
+            cooldown=timedelta(minutes=settings.breaker_cooldown_minutes),
+        ),
+    )
+
+
 def run_job(
     job_id: str,
     settings: Settings,
@@ -53,7 +67,7 @@ def run_job(
     would be queued and records and sends nothing; ``force_file`` delivers everything to
     files (in ``outbox_dir``, else TRACKER_OUTBOX_DIR); ``should_stop`` lets a dispatch end
     between two messages."""
-    from tracker.config import database_url
+    from tracker.config import current_time, database_url
     from tracker.followup.delivery import make_sender
 
     entry = job(job_id)
@@ -64,6 +78,9 @@ def run_job(
         worker=worker,
         sender=lambda: make_sender(settings.notify(outbox_dir=outbox_dir), force_file=force_file),
         should_stop=should_stop,
-        threads=settings.dispatch_threads,
+        delivery=delivery_policy(settings),
+        # Each claim is stamped with the time it is made (TRACKER_NOW's frozen one, if set),
+        # so a lease is counted from the claim, not from the start of a long dispatch.
+        clock=lambda: current_time(settings) if settings.now is None else now,
     )
     return entry.run(run)

@@ -1,14 +1,19 @@
 """The embedded scheduler: APScheduler in the `tracker run` process, no server to install.
 
-The jobs of tracker.followup.catalogue, with their stable ids, stored in the same database
-(SQLAlchemyJobStore, table ``apscheduler_jobs``) with ``replace_existing``, ``coalesce`` (one
-run after downtime, not one per missed tick), ``max_instances=1`` and a misfire grace of a
-working day, so a laptop that slept still catches up once. Catching up is safe because the
-jobs decide what is due from meeting dates and record every message in the outbox ledger:
-a reminder is sent at most once, or recorded as missed when its meeting has passed.
+The jobs of tracker.followup.catalogue, with their stable ids, held in memory: they come from
+the catalogue at each start, and the outbox ledger is the only memory. Nothing is stored in
+(or read back from) a job table, so nobody who can write to the database can make
+`tracker run` execute code, and two `tracker run` starting together share nothing but the
+ledger, which makes the second harmless (it sends nothing twice; it runs the sweeps twice).
+On start every job runs once (the catch-up), then the triggers take over with ``coalesce``
+and ``max_instances=1``; catching up is safe because the jobs decide what is due from
+meeting dates and record every message in the ledger.
 
-Only this module and the CLI import apscheduler. One `tracker run` per database: a second
-process is harmless to the ledger (it sends nothing twice) but would run the sweeps twice.
+A database that is down or restarting never ends the run: the job says so in one log line
+and tries again (the catch-up with a backoff, a scheduled job at its next run). Only what
+cannot heal ends it with one clear line: a schema newer than this version, bad settings.
+
+Only this module and the CLI import apscheduler.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from tracker.followup.catalogue import JOBS, Job
@@ -28,6 +34,8 @@ from tracker.followup.catalogue import JOBS, Job
 log = logging.getLogger("tracker.scheduler")
 
 MISFIRE_GRACE_SECONDS = 8 * 3600
+# Waits between two tries of the start-up catch-up while the database is unavailable.
+RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS = 1.0, 60.0
 
 
 def trigger_for(item: Job, timezone: str, start: datetime | None = None) -> Any:
@@ -57,10 +65,37 @@ def next_runs(timezone: str, now: datetime) -> dict[str, datetime | None]:
 # Set by SIGTERM/SIGINT in run_forever: a dispatch in progress ends after its current message
 # (the queued rest stays pending for the next run) instead of draining the whole outbox first.
 _STOPPING = threading.Event()
+# A scheduled job's error that cannot heal by waiting, kept for run_forever to raise.
+_fatal: list[BaseException] = []
+
+
+def _fatal_errors() -> tuple[type[BaseException], ...]:
+    """What ends the run (the CLI says it in one line): a database written by a newer
+    version, settings that are wrong. Waiting would not mend either."""
+    from tracker.errors import InvalidInput, SchemaTooNew
+
+    return (SchemaTooNew, InvalidInput)
 
 
 def run_catalogued(job_id: str) -> None:
-    """The callable APScheduler stores by reference: one job, at the real (or frozen) now."""
+    """The callable a trigger runs: one job, at the real (or frozen) now. A database that is
+    unavailable is one log line (the next run tries again); what cannot heal stops the
+    scheduler (see :func:`_fatal_errors`); any other error is logged with its traceback."""
+    try:
+        _run_once(job_id)
+    except _fatal_errors() as error:
+        _fatal.append(error)
+        _STOPPING.set()
+    except Exception as error:
+        reason = unavailable_reason(error)
+        if reason is None:
+            log.exception("%s failed", job_id)
+        else:
+            log.warning("%s: %s; tried again at its next run", job_id, reason)
+
+
+def _run_once(job_id: str) -> None:
+    """Run one job now and log what it did (a sweep with nothing to do says nothing)."""
     from tracker.config import current_time, load_settings
     from tracker.followup.catalogue import job
     from tracker.followup.runner import run_job
@@ -80,18 +115,51 @@ def run_catalogued(job_id: str) -> None:
         log.info("%s: %s", t(settings.lang, *job(job_id).name), done)
 
 
+def unavailable_reason(error: BaseException) -> str | None:
+    """Why the database could not be used, when trying again later may work; else None."""
+    from tracker.db import unreachable
+
+    return unreachable(error)
+
+
+def retry_while_unavailable(
+    action: Callable[[], object], what: str, stopped: Callable[[], bool]
+) -> bool:
+    """Run ``action`` until it works, waiting (1 s, doubling to 60 s) while the database is
+    unavailable, each failed try one log line; False if ``stopped()`` came first. Other
+    errors are raised."""
+    delay = RETRY_FIRST_SECONDS
+    while not stopped():
+        try:
+            action()
+            return True
+        except Exception as error:
+            reason = unavailable_reason(error)
+            if reason is None:
+                raise
+            log.warning("%s: %s; trying again in %g s", what, reason, delay)
+            _sleep_unless(stopped, delay)
+            delay = min(delay * 2, RETRY_MAX_SECONDS)
+    return False
+
+
+def _sleep_unless(stopped: Callable[[], bool], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not stopped() and time.monotonic() < deadline:
+        time.sleep(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
+
+
 def _worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def build_scheduler(database_url: str, timezone: str, *, start_now: bool = False) -> Any:
-    """A background scheduler holding every catalogued job (its loop runs in its own thread;
-    run_forever's main thread only waits, so a signal never lands inside APScheduler)."""
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+def build_scheduler(timezone: str, *, start_now: bool = False) -> Any:
+    """A background scheduler holding every catalogued job in memory (its loop runs in its
+    own thread; run_forever's main thread only waits, so a signal never lands inside
+    APScheduler)."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
     scheduler = BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(url=database_url)},
         job_defaults={
             "coalesce": True,
             "max_instances": 1,
@@ -105,12 +173,11 @@ def build_scheduler(database_url: str, timezone: str, *, start_now: bool = False
         if first is not None:
             options["next_run_time"] = first
         scheduler.add_job(
-            "tracker.followup.scheduler:run_catalogued",
+            run_catalogued,
             trigger=trigger_for(item, timezone),
             args=[item.id],
             id=item.id,
             name=item.description[1],
-            replace_existing=True,
             **options,
         )
     return scheduler
@@ -121,16 +188,20 @@ POLL_SECONDS = 0.2
 
 
 def run_forever(
-    database_url: str,
     timezone: str,
     *,
     seconds: float | None = None,
     on_ready: Callable[[], None] | None = None,
+    prepare: Callable[[], object] | None = None,
 ) -> None:
     """Run the catalogue until SIGTERM/SIGINT (or for ``seconds``), finishing the current job.
 
-    On start every job runs once, in catalogue order (dispatch last), so whatever came due
-    while nothing ran is caught up at once; then the triggers take over.
+    ``prepare`` (opening and migrating the database) runs first, and is tried again while
+    the database is unavailable. Then every job runs once, in catalogue order (dispatch
+    last), so whatever came due while nothing ran is caught up at once, each job tried again
+    with a backoff while the database is unavailable; then the triggers take over. A
+    SchemaTooNew or InvalidInput from a job ends the run: it is raised here, after the
+    scheduler has stopped.
 
     The signal handler only records the signal. Python runs a handler in the main thread
     between two bytecodes, possibly while that thread holds a lock (a Condition inside
@@ -138,6 +209,7 @@ def run_forever(
     the scheduler down or logged from there could wait on that lock forever. The main thread
     instead polls for the request, then stops the scheduler from ordinary code.
     """
+    _fatal.clear()
     stopping = _STOPPING
     stopping.clear()
     signals: list[int] = []
@@ -150,26 +222,40 @@ def run_forever(
     # from here on ends the run cleanly.
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    if prepare is not None and not retry_while_unavailable(prepare, "database", stopping.is_set):
+        return
     if on_ready is not None:
         on_ready()
-    scheduler = build_scheduler(database_url, timezone, start_now=False)
-    for item in JOBS:
-        if signals:
-            break
-        run_catalogued(item.id)
-    if not signals:
+    _catch_up(stopping.is_set)
+    if not stopping.is_set():
+        scheduler = build_scheduler(timezone, start_now=False)
         _say_when_running(scheduler)
         scheduler.start()
-        _wait_until_asked(signals, seconds)
+        _wait_until_asked(stopping.is_set, seconds)
         scheduler.shutdown(wait=True)
+    if _fatal:
+        raise _fatal[0]
     if signals:
         log.info("signal %s: finished the current job, stopped", signals[0])
 
 
-def _wait_until_asked(signals: list[int], seconds: float | None) -> None:
-    """Sleep in short steps until a signal was recorded or ``seconds`` (if given) passed."""
+def _catch_up(stopped: Callable[[], bool]) -> None:
+    """Every job once, in catalogue order, each retried while the database is unavailable;
+    a job that fails otherwise is logged and the next one runs."""
+    for item in JOBS:
+        try:
+            retry_while_unavailable(partial(_run_once, item.id), item.id, stopped)
+        except _fatal_errors():
+            raise
+        except Exception:
+            log.exception("%s failed", item.id)
+
+
+def _wait_until_asked(stopped: Callable[[], bool], seconds: float | None) -> None:
+    """Sleep in short steps until asked to stop (a signal, a fatal error) or ``seconds``
+    (if given) passed."""
     deadline = None if seconds is None else time.monotonic() + seconds
-    while not signals and (deadline is None or time.monotonic() < deadline):
+    while not stopped() and (deadline is None or time.monotonic() < deadline):
         time.sleep(POLL_SECONDS)
 
 

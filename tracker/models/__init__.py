@@ -24,7 +24,13 @@ from tracker.models.base import (
     Tool,
     UTCDateTime,
 )
-from tracker.models.ledger import MeetingDue, OutboxMessage, OutboxStatus
+from tracker.models.ledger import (
+    AttemptOutcome,
+    MeetingDue,
+    OutboxAttempt,
+    OutboxMessage,
+    OutboxStatus,
+)
 from tracker.models.plan import (
     Assessment,
     AssessmentItem,
@@ -50,6 +56,7 @@ __all__ = [
     "OPEN_STATUSES",
     "Assessment",
     "AssessmentItem",
+    "AttemptOutcome",
     "AuditLogIsAppendOnly",
     "Base",
     "HolidayPolicy",
@@ -59,6 +66,7 @@ __all__ = [
     "MeetingDue",
     "MeetingSeries",
     "Organization",
+    "OutboxAttempt",
     "OutboxMessage",
     "OutboxStatus",
     "Plan",

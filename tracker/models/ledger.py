@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import uuid
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
@@ -14,7 +15,7 @@ from tracker.models.plan import MeetingSeries
 
 class OutboxStatus(enum.StrEnum):
     PENDING = "pending"  # to send (again, once next_attempt_at has passed)
-    SENDING = "sending"  # claimed by one dispatcher
+    SENDING = "sending"  # claimed by one dispatcher, until its lease ends
     SENT = "sent"
     FAILED = "failed"  # permanent failure, or out of retries: shown by `tracker outbox --failed`
     MISSED = "missed"  # its moment passed while nothing ran (a meeting already held)
@@ -58,6 +59,49 @@ class OutboxMessage(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(120))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # The ledger gives every row it queues a key derived from its ledger key
+    # (tracker.followup.ledger.idempotency_key); a row made any other way gets a random one.
+    idempotency_key: Mapped[str] = mapped_column(
+        String(36), unique=True, default=lambda: str(uuid.uuid4())
+    )
+    claim_token: Mapped[str | None] = mapped_column(String(36))  # the current claim's
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the claim ends then
+    interruptions: Mapped[int] = mapped_column(Integer, default=0)  # leases that ran out
+    role: Mapped[str | None] = mapped_column(String(20))  # the unit contact role it went to
+    # A message sent by e-mail because its first channel refused (LINE's quota): the row
+    # it stands in for.
+    fallback_of: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+
+
+class AttemptOutcome(enum.StrEnum):
+    SENDING = "sending"  # started, no outcome yet (the dispatcher is on it, or died)
+    SENT = "sent"
+    RETRYING = "retrying"  # a temporary failure: tried again after a backoff
+    FAILED = "failed"  # a permanent failure, or the last of the retries
+    INTERRUPTED = "interrupted"  # its lease ran out first: the process died or stalled
+    SUPERSEDED = "superseded"  # its outcome came after the lease had passed to another
+
+
+class OutboxAttempt(Base):
+    """One try at sending one outbox message: recorded when it is claimed (outcome
+    "sending") and closed with what happened, so `tracker outbox show ID` can tell every
+    attempt, its worker, its times and its reason; an attempt left "sending" past its lease
+    is closed as interrupted by the next dispatch."""
+
+    __tablename__ = "outbox_attempts"
+    __table_args__ = (Index("ix_outbox_attempts_message", "message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"))
+    claim_token: Mapped[str] = mapped_column(String(36), unique=True)
+    worker: Mapped[str] = mapped_column(String(120))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[AttemptOutcome] = mapped_column(
+        str_enum(AttemptOutcome, "attempt_outcome"), default=AttemptOutcome.SENDING
+    )
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class MeetingDue(Base):

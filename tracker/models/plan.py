@@ -22,6 +22,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -143,6 +144,16 @@ class Unit(Base):
         back_populates="unit", order_by="UnitContact.id", cascade="all, delete-orphan"
     )
 
+    def contacts_of(self, role: str, *, fallback: bool = False) -> list[UnitContact]:
+        """The contacts a message for ``role`` goes to: those of that role, and for a head
+        without contacts of its own, the unit's own ("unit") contacts. Fallback contacts
+        are left out, unless ``fallback``: then they are the ones wanted."""
+        usable = [c for c in self.contacts if c.fallback == fallback]
+        found = [c for c in usable if c.role == role]
+        if not found and role == "head":
+            found = [c for c in usable if c.role == "unit"]
+        return found
+
 
 class UnitAlias(Base):
     """Another name a unit goes by (a merged unit's old name, a spelling variant).
@@ -167,7 +178,9 @@ class UnitContact(Base):
     """Where a unit is reached: a channel (a name in tracker.notify.CHANNELS) and an address.
 
     ``role`` is "unit" (the unit's own inbox: reminders, deadline alerts) or "head" (its head:
-    the weekly overdue digest).
+    the weekly overdue digest). A ``fallback`` contact (an e-mail address) gets nothing of its
+    own: it receives a message only when another channel of the unit refused it for good
+    (LINE's monthly quota used up, a LINE user who blocked the account).
     """
 
     __tablename__ = "unit_contacts"
@@ -178,6 +191,7 @@ class UnitContact(Base):
     channel: Mapped[str] = mapped_column(String(30))
     address: Mapped[str] = mapped_column(Text)
     role: Mapped[str] = mapped_column(String(20), default="unit", server_default="unit")
+    fallback: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     unit: Mapped[Unit] = relationship(back_populates="contacts")
 

@@ -195,12 +195,15 @@ def _import_units(
             report.count("units")
         _assign(unit, "all_units", doc.get("all_units", False), report, f"unit {unit.name}")
         added = [a for a in doc.get("aliases", []) if add_alias(session, unit, a) is not None]
-        known = {(c.channel, c.address): c.role for c in unit.contacts}
+        known = {(c.channel, c.address): (c.role, c.fallback) for c in unit.contacts}
         for contact in doc.get("contacts", []):
             key, role = (contact["channel"], contact["address"]), contact.get("role", "unit")
-            if known.get(key) != role:
-                add_contact(session, unit, *key, role=role)
-                added.append(contact["address"] + ("" if role == "unit" else f" ({role})"))
+            fallback = contact.get("fallback", False)
+            if known.get(key) != (role, fallback):
+                add_contact(session, unit, *key, role=role, fallback=fallback)
+                notes = [role] if role != "unit" else []
+                notes += ["fallback"] if fallback else []
+                added.append(contact["address"] + (f" ({', '.join(notes)})" if notes else ""))
         if added and not is_new:
             report.changes.append(f"unit {unit.name}: added {', '.join(map(repr, added))}")
 

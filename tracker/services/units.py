@@ -17,6 +17,7 @@ from tracker.models import (
     UnitContact,
     task_units,
 )
+from tracker.notify import FALLBACK_CHANNEL
 from tracker.textkey import lookup_key
 
 
@@ -198,21 +199,34 @@ CONTACT_ROLES = ("unit", "head")  # reminders and alerts; the weekly overdue dig
 
 
 def add_contact(
-    session: Session, unit: Unit, channel: str, address: str, *, role: str = "unit"
+    session: Session,
+    unit: Unit,
+    channel: str,
+    address: str,
+    *,
+    role: str = "unit",
+    fallback: bool = False,
 ) -> UnitContact:
     """Record where a unit is reached; an address its channel cannot deliver to is refused.
+    A ``fallback`` contact (e-mail only) gets a message only when another channel refused it
+    for good.
 
-    The same (channel, address) twice is one contact, given the newest ``role``.
+    The same (channel, address) twice is one contact, given the newest ``role`` and
+    ``fallback``.
     """
     address = checked_address(channel, address)
     if role not in CONTACT_ROLES:
         raise InvalidInput(f"role {role!r} is not a contact role ({', '.join(CONTACT_ROLES)})")
+    if fallback and channel != FALLBACK_CHANNEL:
+        raise InvalidInput(
+            f"only an {FALLBACK_CHANNEL} contact can be a fallback, not a {channel} one"
+        )
     for contact in unit.contacts:
         if (contact.channel, contact.address) == (channel, address):
-            contact.role = role
+            contact.role, contact.fallback = role, fallback
             session.flush()
             return contact
-    contact = UnitContact(channel=channel, address=address, role=role)
+    contact = UnitContact(channel=channel, address=address, role=role, fallback=fallback)
     unit.contacts.append(contact)
     session.flush()
     return contact

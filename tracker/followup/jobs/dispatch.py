@@ -11,8 +11,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from tracker.followup.dispatcher import DeliveryPolicy, dispatch
 from tracker.followup.jobs.base import JobResult, Options
-from tracker.followup.ledger import Sender, dispatch
+from tracker.followup.ledger import Sender
 
 JOB = "dispatch"
 
@@ -25,18 +26,29 @@ def dispatch_outbox(
     send: Callable[[], Sender],
     worker: str,
     should_stop: Callable[[], bool] | None = None,
-    threads: int = 1,
+    delivery: DeliveryPolicy | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> JobResult:
-    """Send everything queued and due (until ``should_stop()``, checked between messages),
-    ``threads`` at once; ``send()`` makes the sender for this run."""
+    """Send everything queued and due (until ``should_stop()``, checked between messages)
+    as ``delivery`` says; ``send()`` makes the sender for this run, ``clock()`` stamps each
+    claim. Messages deferred by an open circuit count as retrying."""
     if options.dry_run:
         return JobResult(JOB)
+    policy = delivery or DeliveryPolicy()
     outcome = dispatch(
-        factory, now, send(), worker=worker, should_stop=should_stop, threads=threads
+        factory,
+        now,
+        send(),
+        worker=worker,
+        should_stop=should_stop,
+        threads=policy.threads,
+        clock=clock,
+        lease=policy.lease,
+        breaker=policy.breaker,
     )
     return JobResult(
         JOB,
         sent=outcome.sent,
-        retrying=outcome.retrying,
-        failed=outcome.failed + outcome.interrupted,
+        retrying=outcome.retrying + outcome.deferred,
+        failed=outcome.failed,
     )

@@ -20,10 +20,7 @@ if TYPE_CHECKING:
 def unit_destinations(unit: Unit, role: str, fallback: str, options: Options) -> list[Destination]:
     """A unit's contacts of ``role`` (a head falls back to the unit's own contacts), or the
     file ``fallback`` when it has none."""
-    contacts = [c for c in unit.contacts if c.role == role]
-    if not contacts and role == "head":
-        contacts = [c for c in unit.contacts if c.role == "unit"]
-    pairs = [(c.channel, c.address) for c in contacts]
+    pairs = [(c.channel, c.address) for c in unit.contacts_of(role)]
     return destinations(pairs, fallback, force_file=options.force_file)
 
 
@@ -68,6 +65,7 @@ def to_unit(
         who=unit.name,
         organization_id=unit.organization_id,
         unit_id=unit.id,
+        role=role,
     )
 
 
@@ -95,6 +93,7 @@ def to_series(
         who=series.name,
         organization_id=series.organization_id,
         unit_id=None,
+        role=None,
     )
 
 
@@ -110,6 +109,7 @@ def _record_to_each(
     who: str,
     organization_id: int,
     unit_id: int | None,
+    role: str | None,
 ) -> None:
     subject, text, html = message
     for channel, address in to:
@@ -124,5 +124,6 @@ def _record_to_each(
             due_at=due,
             organization_id=organization_id,
             unit_id=unit_id,
+            role=role,
         )
         recorder.add(envelope, missed=missed, who=who)

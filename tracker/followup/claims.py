@@ -1,0 +1,355 @@
+"""Claims, leases and outcomes: how one dispatcher holds one outbox message while it sends it.
+
+- :func:`claim` moves a row pending -> sending with a claim token of its own and a lease
+  (its own time plus ``lease``), and opens an attempt in ``outbox_attempts``, in one commit
+  before the send: a second dispatcher changes zero rows and moves on.
+- :func:`record` writes the outcome only while the row still holds that token (``WHERE
+  claim_token = :token``), so a dispatcher whose lease ran out, and whose message another
+  dispatcher took over, can never overwrite the newer outcome: its attempt is closed as
+  superseded instead.
+- :func:`recover_expired` puts a message whose lease ran out (the process died, or stalled
+  longer than any send may take) back in the queue, to be sent again with the same
+  idempotency key; its attempt is closed as interrupted. Each interruption counts as an
+  attempt, so a message that kills its sender every time ends failed, not in a loop.
+- :func:`defer` pushes a due message back without trying it (a circuit breaker is open).
+
+Every function takes its engine and the time from the caller: ``clock()`` is read at the
+moment of the claim or the outcome, not at the start of the dispatch.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    CursorResult,
+    Engine,
+    and_,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from tracker.followup.ledger import BACKOFF, Envelope, enqueue_many
+from tracker.models import AttemptOutcome, OutboxAttempt, OutboxMessage, OutboxStatus, Unit
+from tracker.notify import FALLBACK_CHANNEL, Message, PermanentFailure
+from tracker.redact import mask_url
+
+DEFAULT_LEASE = timedelta(minutes=15)
+
+Clock = Callable[[], datetime]
+# What recording an outcome did: a DispatchResult field.
+Outcome = Literal["sent", "retrying", "failed", "superseded"]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A message this dispatcher holds (status sending, its token): what it needs to send
+    it, to record the outcome, and to fall back to e-mail."""
+
+    id: int
+    token: str
+    channel: str
+    recipient: str
+    message: Message  # with the row's idempotency key
+    attempts: int  # before this one
+    job: str
+    occurrence: str
+    due_at: datetime
+    organization_id: int | None
+    unit_id: int | None
+    role: str | None
+
+
+def claim(
+    engine: Engine,
+    message_id: int,
+    now: datetime,
+    *,
+    worker: str,
+    clock: Clock,
+    lease: timedelta = DEFAULT_LEASE,
+) -> Claim | None:
+    """pending (and due at ``now``) -> sending, with a new token and a lease from
+    ``clock()``; its attempt opened in the same commit. None if another dispatcher has it,
+    or it is no longer due."""
+    token = str(uuid.uuid4())
+    started = clock()
+    with engine.begin() as connection:
+        row = connection.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .values(
+                status=OutboxStatus.SENDING,
+                claimed_at=started,
+                claimed_by=worker,
+                claim_token=token,
+                lease_until=started + lease,
+            )
+            .returning(
+                OutboxMessage.channel,
+                OutboxMessage.recipient,
+                OutboxMessage.subject,
+                OutboxMessage.body_text,
+                OutboxMessage.body_html,
+                OutboxMessage.idempotency_key,
+                OutboxMessage.attempts,
+                OutboxMessage.job,
+                OutboxMessage.occurrence,
+                OutboxMessage.due_at,
+                OutboxMessage.organization_id,
+                OutboxMessage.unit_id,
+                OutboxMessage.role,
+            )
+        ).first()
+        if row is None:
+            return None
+        connection.execute(
+            insert(OutboxAttempt).values(
+                message_id=message_id,
+                claim_token=token,
+                worker=worker,
+                started_at=started,
+                lease_until=started + lease,
+                outcome=AttemptOutcome.SENDING.value,
+            )
+        )
+    (channel, recipient, subject, text, html, key, attempts, *rest) = row
+    job, occurrence, due_at, organization_id, unit_id, role = rest
+    return Claim(
+        id=message_id,
+        token=token,
+        channel=channel,
+        recipient=recipient,
+        message=Message(subject, text, html, key=key),
+        attempts=attempts,
+        job=job,
+        occurrence=occurrence,
+        due_at=due_at,
+        organization_id=organization_id,
+        unit_id=unit_id,
+        role=role,
+    )
+
+
+def record(engine: Engine, held: Claim, error: Exception | None, *, clock: Clock) -> Outcome:
+    """The outcome of sending ``held`` (``error`` None: sent), written only while the row
+    still holds its token; "superseded" when it no longer does (nothing written to the
+    message then, and the attempt says what this late outcome was)."""
+    finished = clock()
+    attempts = held.attempts + 1
+    values: dict[str, Any] = {
+        "attempts": attempts,
+        "claimed_by": None,
+        "claim_token": None,
+        "lease_until": None,
+    }
+    reason = None if error is None else mask_url(str(error))
+    outcome: Outcome
+    if error is None:
+        values.update(status=OutboxStatus.SENT, sent_at=finished, last_error=None)
+        outcome = "sent"
+    elif isinstance(error, PermanentFailure) or attempts > len(BACKOFF):
+        outcome = "failed"
+    else:
+        values.update(
+            status=OutboxStatus.PENDING,
+            last_error=reason,
+            next_attempt_at=finished + BACKOFF[attempts - 1],
+        )
+        outcome = "retrying"
+    if outcome == "failed":
+        values.update(status=OutboxStatus.FAILED, last_error=reason)
+    with engine.begin() as connection:
+        written = connection.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == held.id,
+                OutboxMessage.claim_token == held.token,
+                OutboxMessage.status == OutboxStatus.SENDING,
+            )
+            .values(**values)
+        )
+        assert isinstance(written, CursorResult)  # what an UPDATE gives (its rowcount)
+        if written.rowcount == 0:
+            _close_attempt(
+                connection,
+                held.token,
+                finished,
+                AttemptOutcome.SUPERSEDED,
+                f"{_late(outcome, reason)} after its lease had ended; the message had been "
+                "taken over or changed meanwhile, so this outcome was not recorded",
+            )
+            return "superseded"
+        if isinstance(error, PermanentFailure) and held.channel != FALLBACK_CHANNEL:
+            reason = f"{reason}; {_fall_back_to_email(connection, held, finished)}"
+            connection.execute(
+                update(OutboxMessage).where(OutboxMessage.id == held.id).values(last_error=reason)
+            )
+        _close_attempt(connection, held.token, finished, AttemptOutcome(outcome), reason)
+    return outcome
+
+
+def _late(outcome: Outcome, reason: str | None) -> str:
+    return "sent" if outcome == "sent" else f"{outcome} ({reason})"
+
+
+def _close_attempt(
+    connection: Connection,
+    token: str,
+    finished: datetime,
+    outcome: AttemptOutcome,
+    error: str | None,
+) -> None:
+    connection.execute(
+        update(OutboxAttempt)
+        .where(OutboxAttempt.claim_token == token)
+        .values(finished_at=finished, outcome=outcome, error=error)
+    )
+
+
+def _fall_back_to_email(connection: Connection, held: Claim, now: datetime) -> str:
+    """Queue ``held`` to its unit's fallback e-mail contacts of the same role (its channel
+    refused it for good: LINE's monthly quota used up, a user who blocked the account); the
+    words that say so in its reason."""
+    addresses = _fallback_addresses(connection, held)
+    if not addresses:
+        return "the unit has no fallback e-mail contact"
+    envelopes = [
+        Envelope(
+            job=held.job,
+            occurrence=held.occurrence,
+            recipient=address,
+            channel=FALLBACK_CHANNEL,
+            subject=held.message.subject,
+            text=held.message.text,
+            html=held.message.html,
+            due_at=held.due_at,
+            organization_id=held.organization_id,
+            unit_id=held.unit_id,
+            role=held.role,
+            fallback_of=held.id,
+        )
+        for address in addresses
+    ]
+    enqueue_many(connection, [(envelope, False) for envelope in envelopes], now)
+    return f"queued by e-mail instead, to {', '.join(addresses)}"
+
+
+def _fallback_addresses(connection: Connection, held: Claim) -> list[str]:
+    if held.unit_id is None or held.role is None:
+        return []
+    with Session(bind=connection) as session:
+        unit = session.get(Unit, held.unit_id)
+        if unit is None:
+            return []
+        contacts = unit.contacts_of(held.role, fallback=True)
+        return [c.address for c in contacts if c.channel == FALLBACK_CHANNEL]
+
+
+def recover_expired(engine: Engine, *, clock: Clock, lease: timedelta = DEFAULT_LEASE) -> int:
+    """Put every message whose lease has ended back in the queue (or fail it, past its
+    last retry), closing its attempt as interrupted; how many. A row claimed without a
+    lease (by a version before leases) holds one of ``lease`` from its claim."""
+    at = clock()
+    with engine.begin() as connection:
+        expired = connection.execute(
+            select(
+                OutboxMessage.id,
+                OutboxMessage.claim_token,
+                OutboxMessage.claimed_by,
+                OutboxMessage.lease_until,
+                OutboxMessage.attempts,
+                OutboxMessage.claimed_at,
+            ).where(
+                OutboxMessage.status == OutboxStatus.SENDING,
+                or_(
+                    OutboxMessage.lease_until < at,
+                    and_(OutboxMessage.lease_until.is_(None), _claimed_before(at - lease)),
+                ),
+            )
+        ).all()
+        for message_id, token, worker, lease_until, attempts, claimed_at in expired:
+            ended = lease_until or (claimed_at + lease if claimed_at else at)
+            _requeue_interrupted(connection, message_id, token, worker, ended, attempts, at)
+    return len(expired)
+
+
+def _claimed_before(moment: datetime) -> ColumnElement[bool]:
+    return or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < moment)
+
+
+def _requeue_interrupted(
+    connection: Connection,
+    message_id: int,
+    token: str | None,
+    worker: str | None,
+    lease_until: datetime,
+    attempts: int,
+    at: datetime,
+) -> None:
+    what = (
+        f"interrupted while sending (by {worker or 'a dispatcher'}; its lease ended "
+        f"{lease_until:%Y-%m-%d %H:%M} UTC)"
+    )
+    values: dict[str, Any] = {
+        "attempts": attempts + 1,
+        "claimed_by": None,
+        "claim_token": None,
+        "lease_until": None,
+        "interruptions": OutboxMessage.interruptions + 1,
+    }
+    if attempts + 1 > len(BACKOFF):
+        values.update(
+            status=OutboxStatus.FAILED,
+            last_error=f"{what}; out of retries: `tracker outbox retry {message_id}` sends "
+            "it again with the same key",
+        )
+    else:
+        values.update(
+            status=OutboxStatus.PENDING,
+            next_attempt_at=at,
+            last_error=f"{what}; sent again with the same idempotency key",
+        )
+    connection.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.claim_token.is_(None)
+            if token is None
+            else OutboxMessage.claim_token == token,
+        )
+        .values(**values)
+    )
+    if token is not None:
+        _close_attempt(connection, token, at, AttemptOutcome.INTERRUPTED, what)
+
+
+def defer(engine: Engine, message_id: int, now: datetime, until: datetime, reason: str) -> bool:
+    """Push a pending, due message back to ``until`` without trying it (no attempt counted);
+    False when it was no longer pending and due."""
+    with engine.begin() as connection:
+        moved = connection.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .values(next_attempt_at=until, last_error=reason)
+        )
+        assert isinstance(moved, CursorResult)
+        return bool(moved.rowcount)
