@@ -180,3 +180,13 @@ def seed_cli_fixture(cli, outbox_dir: Path):  # type: ignore[no-untyped-def]
     )
     cli.ok("import", str(SEED), "--merge-similar-units")
     return cli
+
+
+@pytest.fixture(name="mixed_outbox")
+def mixed_outbox_fixture(seed_cli):  # type: ignore[no-untyped-def]
+    """At 08:30 on 27 Jul 2023 with the unit reachable only by email (no SMTP configured):
+    the 2 Aug reminder and the week's digest fail, the 2 Aug report (no recipients: a file)
+    is sent, and what was due before the 5 and 19 Jul meetings is missed."""
+    seed_cli.ok("units", "contact", secretariat(seed_cli), "email", "x@example.go.th")
+    seed_cli.ok("remind", "--now", "2023-07-27T08:30+07:00")
+    return seed_cli

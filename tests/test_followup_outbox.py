@@ -9,29 +9,18 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
 from followup_cli_support import (
     AUG_2,
     MEETINGS,
     message_file,
+    mixed_outbox_fixture,  # noqa: F401
     one_line_error,
     outbox,
     outbox_dir_fixture,  # noqa: F401
-    secretariat,
     seed_cli_fixture,  # noqa: F401
 )
 
 # --- tracker outbox ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def mixed_outbox(seed_cli):  # type: ignore[no-untyped-def]
-    """At 08:30 on 27 Jul 2023 with the unit reachable only by email (no SMTP configured):
-    the 2 Aug reminder and the week's digest fail, the 2 Aug report (no recipients: a file)
-    is sent, and what was due before the 5 and 19 Jul meetings is missed."""
-    seed_cli.ok("units", "contact", secretariat(seed_cli), "email", "x@example.go.th")
-    seed_cli.ok("remind", "--now", "2023-07-27T08:30+07:00")
-    return seed_cli
 
 
 def test_outbox_lists_messages_newest_first_and_filters_by_status(

@@ -24,6 +24,7 @@ import yaml
 from conftest import DEMO_PLAN
 from followup_cli_support import (
     BANGKOK,
+    JOB_IDS,
     bangkok,
     listed_task_ids,
     message_file,
@@ -34,6 +35,7 @@ from followup_cli_support import (
     working_days_before,
 )
 from sqlalchemy import create_engine, inspect
+from sqlalchemy.engine import make_url
 
 
 @pytest.fixture
@@ -220,3 +222,95 @@ def test_tracker_run_stops_cleanly_on_sigterm_as_soon_as_it_says_it_started(
 
     assert code == 0, scheduler.seen
     assert "หยุดตัวจัดตารางงานแล้ว" in after
+
+
+def test_tracker_run_shows_the_database_without_its_password(
+    cli, backend: str, database_url: str, in_process_scheduler
+) -> None:
+    # PostgreSQL here trusts every local connection, so a password in the URL is accepted
+    # and ignored: enough to see that it is never printed.
+    url = make_url(database_url)
+    if backend == "postgresql":
+        url = url.set(password="hunter2-secret")
+    cli.env(TRACKER_DATABASE_URL=url.render_as_string(hide_password=False), TRACKER_LANG="en")
+
+    started = cli.ok("run", "--for", "1")
+
+    assert "hunter2-secret" not in started.stdout + started.stderr
+    (line,) = [x for x in started.stdout.splitlines() if x.startswith("scheduler started")]
+    if backend == "postgresql":
+        assert f"{url.username}:***@{url.host}" in line
+    else:
+        assert str(url.database) in line
+
+
+def test_tracker_run_waits_for_a_database_that_is_not_there_yet_then_runs(
+    monkeypatch, in_process_scheduler
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy.exc import OperationalError
+
+    from tracker.followup import scheduler
+
+    tries: list[str] = []
+    ran: list[str] = []
+
+    def prepare() -> None:
+        tries.append("open")
+        if len(tries) < 3:
+            raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(scheduler, "RETRY_FIRST_SECONDS", 0.01)
+    monkeypatch.setattr(scheduler, "_run_once", ran.append)
+    monkeypatch.setattr(scheduler, "build_scheduler", lambda *_a, **_k: _IdleScheduler())
+
+    scheduler.run_forever("Asia/Bangkok", seconds=0.1, prepare=prepare)
+
+    assert tries == ["open", "open", "open"]
+    assert ran == list(JOB_IDS)  # the catch-up, once the database answered
+
+
+def test_a_job_that_finds_the_database_down_is_retried_and_the_run_goes_on(
+    monkeypatch, in_process_scheduler, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy.exc import OperationalError
+
+    from tracker.errors import SchemaTooNew
+    from tracker.followup import scheduler
+
+    failures = {"dispatch": 2}
+    ran: list[str] = []
+
+    def run_once(job_id: str) -> None:
+        if failures.get(job_id, 0) > 0:
+            failures[job_id] -= 1
+            raise OperationalError("UPDATE outbox", {}, Exception("server closed the connection"))
+        ran.append(job_id)
+
+    monkeypatch.setattr(scheduler, "RETRY_FIRST_SECONDS", 0.01)
+    monkeypatch.setattr(scheduler, "_run_once", run_once)
+    monkeypatch.setattr(scheduler, "build_scheduler", lambda *_a, **_k: _IdleScheduler())
+
+    with caplog.at_level("WARNING", logger="tracker.scheduler"):
+        scheduler.run_forever("Asia/Bangkok", seconds=0.1)
+
+    assert ran == list(JOB_IDS)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 2
+    assert all("server closed the connection" in w and "trying again" in w for w in warnings)
+
+    def too_new(_job_id: str) -> None:
+        raise SchemaTooNew("database has schema revision '9999'")
+
+    monkeypatch.setattr(scheduler, "_run_once", too_new)
+    with pytest.raises(SchemaTooNew):
+        scheduler.run_forever("Asia/Bangkok", seconds=0.1)
+
+
+class _IdleScheduler:
+    """Stands in for APScheduler where a test is about the catch-up only."""
+
+    def add_listener(self, *_args: object) -> None: ...
+
+    def start(self) -> None: ...
+
+    def shutdown(self, wait: bool = True) -> None: ...

@@ -41,12 +41,16 @@ WEB_SCHEMES: Mapping[str, int] = MappingProxyType(
 
 HIDDEN = "***"
 
-_URL_PASSWORD = re.compile(r"(\w[\w+.-]*://[^:/@\s]*:)[^@\s]*@")
+# The password runs to the authority's last "@" (one typed unencoded may hold an "@").
+_URL_PASSWORD = re.compile(r"(\w[\w+.-]*://[^:/@\s]*:)[^/?#\s]*@")
+# libpq also takes a password as a query parameter (…/db?password=…, sslpassword=…).
+_QUERY_PASSWORD = re.compile(r"([?&](?:ssl)?password=)[^&#\s]*", re.IGNORECASE)
 
 
 def mask_url(text: str) -> str:
-    """``text`` with the password of any ``scheme://user:password@host`` in it as ``***``."""
-    return _URL_PASSWORD.sub(r"\1***@", text)
+    """``text`` with the password of any ``scheme://user:password@host`` in it, and any
+    ``password=`` query parameter, as ``***``."""
+    return _QUERY_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1***@", text))
 
 
 @dataclass(frozen=True)
