@@ -6,7 +6,14 @@
 | TRACKER_LANG            | ``th`` (default) or ``en``: language of dates and messages  |
 | TRACKER_TIMEZONE        | zone "today" and "overdue" are judged in (Asia/Bangkok)    |
 | TRACKER_NOW             | freeze the clock (ISO datetime): for demos, tests, replays |
-| TRACKER_SMTP_HOST, _PORT, _FROM, _USERNAME, _PASSWORD, _STARTTLS | email delivery |
+| TRACKER_SMTP_HOST, _PORT, _FROM, _USERNAME, _PASSWORD | email delivery |
+| TRACKER_SMTP_STARTTLS, _TLS, _CA_FILE, _ALLOW_PLAIN_LOGIN | email's TLS (verified) |
+| TRACKER_SMTP_CONNECT_TIMEOUT, _DATA_TIMEOUT | seconds per reply; for the reply to the message |
+| TRACKER_SEND_TIMEOUT    | seconds an HTTP send (webhook, LINE) may take               |
+| TRACKER_ALLOW_PRIVATE_DESTINATIONS | webhook/Apprise contacts may reach private addresses |
+| TRACKER_DISPATCH_THREADS | messages at once per destination                          |
+| TRACKER_SEND_LEASE_MINUTES | how long a claim holds a message (longer than any send)  |
+| TRACKER_BREAKER_FAILURES, _BREAKER_COOLDOWN_MINUTES | a destination's circuit breaker |
 | TRACKER_OUTBOX_DIR      | where the file channel writes messages (default: data dir) |
 | TRACKER_DEADLINE_ALERT_DAYS | days before a task's end to alert, e.g. "7,1"          |
 | TRACKER_<CHANNEL>_<FIELD> | a setting of a channel's transport (NotifySettings.channel) |
