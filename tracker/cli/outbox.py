@@ -146,7 +146,7 @@ def outbox_show_command(app: AppContext, message_id: int, as_json: bool) -> None
 
 def _print_detail(app: AppContext, detail: dict[str, object]) -> None:
     from tracker.followup.catalogue import kind_label
-    from tracker.i18n import ATTEMPT_OUTCOME, label
+    from tracker.i18n import ATTEMPT_OUTCOME, MISSED_REASON, label
 
     def when(text: object) -> str:
         return app.format_time(datetime.fromisoformat(str(text))) if text else "-"
@@ -164,11 +164,16 @@ def _print_detail(app: AppContext, detail: dict[str, object]) -> None:
     if detail["fallback_of"]:
         facts.append((app.t("ส่งแทนข้อความ", "instead of message"), str(detail["fallback_of"])))
     if detail["last_error"]:
-        facts.append((app.t("เหตุผล", "reason"), str(detail["last_error"])))
+        reason = label(MISSED_REASON, str(detail["last_error"]), app.lang)
+        facts.append((app.t("เหตุผล", "reason"), reason))
+    click.echo(app.t(f"ข้อความ {detail['id']}", f"message {detail['id']}"))
     for name, value in facts:
-        click.echo(f"{name}: {value}")
+        click.echo(f"  {name}: {value}")
     attempts = detail["attempt_history"]
     assert isinstance(attempts, list)
+    if not attempts:
+        click.echo(app.t("ยังไม่เคยส่ง", "no attempt at sending it yet"))
+        return
     print_table(
         app.t("การส่งแต่ละครั้ง", "Attempts"),
         [
