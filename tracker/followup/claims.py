@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 from tracker.followup.ledger import BACKOFF, Envelope, enqueue_many
 from tracker.models import AttemptOutcome, OutboxAttempt, OutboxMessage, OutboxStatus, Unit
 from tracker.notify import FALLBACK_CHANNEL, Message, PermanentFailure
-from tracker.redact import mask_url
+from tracker.redact import mask_secrets
 
 DEFAULT_LEASE = timedelta(minutes=15)
 
@@ -156,7 +156,7 @@ def record(engine: Engine, held: Claim, error: Exception | None, *, clock: Clock
         "claim_token": None,
         "lease_until": None,
     }
-    reason = None if error is None else mask_url(str(error))
+    reason = None if error is None else mask_secrets(str(error))
     outcome: Outcome
     if error is None:
         values.update(status=OutboxStatus.SENT, sent_at=finished, last_error=None)
