@@ -94,19 +94,20 @@ def test_a_claim_is_stamped_by_the_clock_at_the_claim_not_by_the_dispatch_start(
     stored = row(session_factory, message_id)
     assert stored.status is OutboxStatus.SENDING
     assert (stored.claimed_at, stored.lease_until) == (claimed_at, claimed_at + DEFAULT_LEASE)
-    assert stored.claim_token == held.token
-    (attempt,) = attempts(session_factory, message_id)
-    assert (attempt.worker, attempt.outcome, attempt.started_at) == (
-        "w1",
-        AttemptOutcome.SENDING,
-        claimed_at,
-    )
+    assert (stored.claim_token, stored.claimed_by) == (held.token, "w1")
+    assert attempts(session_factory, message_id) == []  # written with its outcome, after
     # Its lease runs 15 minutes from the claim (to T0 + 55), not from the dispatch's start:
     # another dispatcher finding it at T0 + 20, or T0 + 54, leaves it alone.
     db = engine(session_factory)
     for later in (T0 + timedelta(minutes=20), T0 + timedelta(minutes=54)):
         assert claims.recover_expired(db, clock=lambda at=later: at) == 0
     assert claims.recover_expired(db, clock=lambda: T0 + timedelta(minutes=56)) == 1
+    (interrupted,) = attempts(session_factory, message_id)
+    assert (interrupted.worker, interrupted.outcome) == ("w1", AttemptOutcome.INTERRUPTED)
+    assert (interrupted.started_at, interrupted.lease_until) == (
+        claimed_at,
+        claimed_at + DEFAULT_LEASE,
+    )
     again = T0 + timedelta(minutes=56)
     assert claims.claim(db, message_id, again, worker="w2", clock=lambda: again) is not None
 
@@ -155,6 +156,7 @@ def test_a_second_claim_of_a_held_message_changes_nothing(
     assert claims.claim(db, message_id, T0, worker="b", clock=lambda: T0) is None
     assert claims.recover_expired(db, clock=lambda: T0 + DEFAULT_LEASE) == 0  # not yet over
     assert row(session_factory, message_id).claimed_by == "a"
+    assert claims.record(db, first, None, clock=lambda: T0) == "sent"
     assert len(attempts(session_factory, message_id)) == 1
 
 

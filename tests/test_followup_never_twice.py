@@ -207,23 +207,14 @@ def test_a_send_interrupted_by_a_crash_is_sent_again_with_the_same_key_once_its_
     crashed, in_flight = pending  # the reminder, the digest
     now = REMINDER_MOMENT + timedelta(minutes=30)
     with unit_of_work(session_factory) as session:
-        # What a dispatcher killed mid-send leaves: the claim (its token, its lease) and an
-        # attempt still "sending". One lease ended 5 minutes ago, one ends in 15 minutes.
+        # What a dispatcher killed mid-send leaves: its claim (token, worker, time, lease) on
+        # the row. One lease ended 5 minutes ago, one ends in 15 minutes.
         for row_id, claimed in ((crashed.id, now - timedelta(minutes=20)), (in_flight.id, now)):
             row = session.get(OutboxMessage, row_id)
             assert row is not None
             token = str(uuid.uuid4())
             row.status, row.claimed_by, row.claim_token = OutboxStatus.SENDING, "dead:1", token
             row.claimed_at, row.lease_until = claimed, claimed + timedelta(minutes=15)
-            session.add(
-                OutboxAttempt(
-                    message_id=row_id,
-                    claim_token=token,
-                    worker="dead:1",
-                    started_at=claimed,
-                    lease_until=claimed + timedelta(minutes=15),
-                )
-            )
     send = make_sender(smtp.settings(tmp_path / "outbox").notify())
 
     result = dispatch_outbox(session_factory, now, send, worker="test")

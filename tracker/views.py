@@ -225,20 +225,29 @@ def outbox_row(message: OutboxMessage) -> dict[str, Any]:
 
 def outbox_detail(message: OutboxMessage, attempts: list[OutboxAttempt]) -> dict[str, Any]:
     """One ledger row with its text and every attempt, as `tracker outbox show ID` gives it."""
-    return outbox_row(message) | {
-        "text": message.body_text,
-        "attempt_history": [
+    history = [
+        {
+            "worker": a.worker,
+            "started_at": a.started_at.isoformat(),
+            "lease_until": a.lease_until.isoformat(),
+            "finished_at": _iso(a.finished_at),
+            "outcome": a.outcome.value,
+            "error": mask_secrets(a.error) if a.error else None,
+        }
+        for a in attempts
+    ]
+    if message.status.value == "sending":  # the claim in progress, from the message's row
+        history.append(
             {
-                "worker": a.worker,
-                "started_at": a.started_at.isoformat(),
-                "lease_until": a.lease_until.isoformat(),
-                "finished_at": _iso(a.finished_at),
-                "outcome": a.outcome.value,
-                "error": mask_secrets(a.error) if a.error else None,
+                "worker": message.claimed_by,
+                "started_at": _iso(message.claimed_at),
+                "lease_until": _iso(message.lease_until),
+                "finished_at": None,
+                "outcome": "sending",
+                "error": None,
             }
-            for a in attempts
-        ],
-    }
+        )
+    return outbox_row(message) | {"text": message.body_text, "attempt_history": history}
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -74,7 +74,7 @@ class OutboxMessage(Base):
 
 
 class AttemptOutcome(enum.StrEnum):
-    SENDING = "sending"  # started, no outcome yet (the dispatcher is on it, or died)
+    SENDING = "sending"  # the current claim, as views show it (never stored)
     SENT = "sent"
     RETRYING = "retrying"  # a temporary failure: tried again after a backoff
     FAILED = "failed"  # a permanent failure, or the last of the retries
@@ -83,10 +83,10 @@ class AttemptOutcome(enum.StrEnum):
 
 
 class OutboxAttempt(Base):
-    """One try at sending one outbox message: recorded when it is claimed (outcome
-    "sending") and closed with what happened, so `tracker outbox show ID` can tell every
-    attempt, its worker, its times and its reason; an attempt left "sending" past its lease
-    is closed as interrupted by the next dispatch."""
+    """One try at sending one outbox message, written with its outcome once there is one
+    (the claim itself is on the message's row: its token, worker, time and lease), so
+    `tracker outbox show ID` can tell every attempt, its worker, its times and its reason. A
+    claim whose lease ended is written as interrupted by the dispatch that finds it."""
 
     __tablename__ = "outbox_attempts"
     __table_args__ = (Index("ix_outbox_attempts_message", "message_id"),)
