@@ -14,6 +14,7 @@ import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import threading
 from datetime import date, datetime, timedelta
@@ -314,3 +315,20 @@ class _IdleScheduler:
     def start(self) -> None: ...
 
     def shutdown(self, wait: bool = True) -> None: ...
+
+
+def test_tracker_run_for_a_while_gives_up_on_a_database_that_never_answers(
+    cli, in_process_scheduler
+) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    cli.env(TRACKER_DATABASE_URL=f"postgresql+psycopg://postgres:pw-42@127.0.0.1:{port}/x")
+
+    refused = cli("run", "--for", "1")
+
+    assert refused.exit_code == 1
+    assert (
+        refused.stderr.strip().splitlines()[-1] == "error: the database did not answer within 1 s"
+    )
+    assert "pw-42" not in refused.stdout + refused.stderr

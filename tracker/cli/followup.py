@@ -222,7 +222,8 @@ def jobs_run_command(
     "seconds",
     type=click.FloatRange(1, 366 * 24 * 3600),
     metavar="SECONDS",
-    help="Stop after this long (default: run until SIGTERM or Ctrl-C).",
+    help="Stop this long after catching up (default: run until SIGTERM or Ctrl-C); a "
+    "database that does not answer is waited for this long at most.",
 )
 @pass_app
 def run_command(app: AppContext, seconds: float | None) -> None:

@@ -194,10 +194,12 @@ def run_forever(
     on_ready: Callable[[], None] | None = None,
     prepare: Callable[[], object] | None = None,
 ) -> None:
-    """Run the catalogue until SIGTERM/SIGINT (or for ``seconds``), finishing the current job.
+    """Run the catalogue until SIGTERM/SIGINT (or for ``seconds`` after the catch-up),
+    finishing the current job.
 
     ``prepare`` (opening and migrating the database) runs first, and is tried again while
-    the database is unavailable. Then every job runs once, in catalogue order (dispatch
+    the database is unavailable (for at most ``seconds``, if given: then DatabaseUnavailable
+    is raised). Then every job runs once, in catalogue order (dispatch
     last), so whatever came due while nothing ran is caught up at once, each job tried again
     with a backoff while the database is unavailable; then the triggers take over. A
     SchemaTooNew or InvalidInput from a job ends the run: it is raised here, after the
@@ -222,8 +224,14 @@ def run_forever(
     # from here on ends the run cleanly.
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    if prepare is not None and not retry_while_unavailable(prepare, "database", stopping.is_set):
-        return
+    if prepare is not None and not retry_while_unavailable(
+        prepare, "database", _until(stopping.is_set, seconds)
+    ):
+        if signals:
+            return
+        from tracker.errors import DatabaseUnavailable
+
+        raise DatabaseUnavailable(f"the database did not answer within {seconds:g} s")
     if on_ready is not None:
         on_ready()
     _catch_up(stopping.is_set)
@@ -237,6 +245,14 @@ def run_forever(
         raise _fatal[0]
     if signals:
         log.info("signal %s: finished the current job, stopped", signals[0])
+
+
+def _until(stopped: Callable[[], bool], seconds: float | None) -> Callable[[], bool]:
+    """``stopped``, or true as well once ``seconds`` (if given) have passed from now."""
+    if seconds is None:
+        return stopped
+    deadline = time.monotonic() + seconds
+    return lambda: stopped() or time.monotonic() >= deadline
 
 
 def _catch_up(stopped: Callable[[], bool]) -> None:
@@ -254,8 +270,8 @@ def _catch_up(stopped: Callable[[], bool]) -> None:
 def _wait_until_asked(stopped: Callable[[], bool], seconds: float | None) -> None:
     """Sleep in short steps until asked to stop (a signal, a fatal error) or ``seconds``
     (if given) passed."""
-    deadline = None if seconds is None else time.monotonic() + seconds
-    while not stopped() and (deadline is None or time.monotonic() < deadline):
+    done = _until(stopped, seconds)
+    while not done():
         time.sleep(POLL_SECONDS)
 
 
