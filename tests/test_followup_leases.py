@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.db import unit_of_work
 from tracker.followup import claims
-from tracker.followup.claims import DEFAULT_LEASE
+from tracker.followup.claims import DEFAULT_LEASE, MAX_INTERRUPTIONS
 from tracker.followup.dispatcher import dispatch
 from tracker.followup.ledger import BACKOFF, Envelope, enqueue_many, idempotency_key
 from tracker.models import AttemptOutcome, OutboxAttempt, OutboxMessage, OutboxStatus
@@ -166,7 +166,7 @@ def test_a_message_that_kills_its_sender_every_time_ends_failed_not_in_a_loop(
     message_id = queue_one(session_factory)
     db = engine(session_factory)
     moment = T0
-    for _ in range(len(BACKOFF) + 1):
+    for _ in range(MAX_INTERRUPTIONS):
         held = claims.claim(db, message_id, moment, worker="doomed", clock=lambda at=moment: at)
         assert held is not None, "requeued after each interruption until out of retries"
         moment = moment + DEFAULT_LEASE + timedelta(seconds=1)
@@ -174,7 +174,8 @@ def test_a_message_that_kills_its_sender_every_time_ends_failed_not_in_a_loop(
 
     stored = row(session_factory, message_id)
     assert stored.status is OutboxStatus.FAILED
-    assert stored.interruptions == len(BACKOFF) + 1
+    assert stored.interruptions == MAX_INTERRUPTIONS
+    assert stored.attempts == MAX_INTERRUPTIONS
     assert stored.last_error
     assert f"tracker outbox retry {message_id}" in stored.last_error
     outcomes = {a.outcome for a in attempts(session_factory, message_id)}
@@ -217,3 +218,24 @@ def test_an_outcome_is_recorded_once_the_database_answers_again(
     assert result.sent == 1
     assert len(sent) == 1  # sent once; only the write of its outcome was tried three times
     assert row(session_factory, message_id).status is OutboxStatus.SENT
+
+
+def test_interruptions_do_not_use_up_the_retries_of_temporary_failures(
+    session_factory: sessionmaker[Session],
+) -> None:
+    message_id = queue_one(session_factory)
+    db = engine(session_factory)
+    moment = T0
+    for _ in range(3):  # three crashes that had nothing to do with the message
+        assert claims.claim(db, message_id, moment, worker="w", clock=lambda at=moment: at)
+        moment = moment + DEFAULT_LEASE + timedelta(seconds=1)
+        assert claims.recover_expired(db, clock=lambda at=moment: at) == 1
+
+    held = claims.claim(db, message_id, moment, worker="w", clock=lambda at=moment: at)
+    assert held is not None
+    outcome = claims.record(db, held, TemporaryFailure("421 busy"), clock=lambda: moment)
+
+    assert outcome == "retrying"  # its first failure: the first wait of the backoff
+    stored = row(session_factory, message_id)
+    assert (stored.attempts, stored.interruptions) == (4, 3)
+    assert stored.next_attempt_at == moment + BACKOFF[0]

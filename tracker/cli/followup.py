@@ -259,8 +259,9 @@ def run_command(app: AppContext, seconds: float | None) -> None:
 
 def _log_on_the_products_clock(app: AppContext) -> None:
     """One line per log record, "2569-12-14 09:30 …", stamped by the product's clock in its zone
-    (TRACKER_NOW when frozen, as in the demo), not the machine's; APScheduler's own routine
-    lines (job added, running, executed) are left out, its warnings kept."""
+    (TRACKER_NOW when frozen, as in the demo), not the machine's; APScheduler's and Alembic's
+    routine lines (job added, running, executed; a migration's steps) are left out, their
+    warnings kept."""
     import logging
 
     class ProductClock(logging.Formatter):
@@ -271,6 +272,7 @@ def _log_on_the_products_clock(app: AppContext) -> None:
     handler.setFormatter(ProductClock("%(asctime)s %(message)s"))
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # a first migration's chatter
 
 
 @click.command("simulate")

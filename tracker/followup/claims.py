@@ -10,8 +10,8 @@
   superseded instead.
 - :func:`recover_expired` puts a message whose lease ran out (the process died, or stalled
   longer than any send may take) back in the queue, to be sent again with the same
-  idempotency key; its attempt is written as interrupted. Each interruption counts as an
-  attempt, so a message that kills its sender every time ends failed, not in a loop.
+  idempotency key; its attempt is written as interrupted. Past :data:`MAX_INTERRUPTIONS`
+  it is failed, so a message that kills its sender every time ends, not in a loop.
 - :func:`defer` pushes a due message back without trying it (a circuit breaker is open).
 
 Every function takes its engine and the time from the caller: ``clock()`` is read at the
@@ -47,6 +47,11 @@ from tracker.notify import FALLBACK_CHANNEL, Message, PermanentFailure
 from tracker.redact import mask_secrets
 
 DEFAULT_LEASE = timedelta(minutes=15)
+# A message interrupted this many times (its sender died each time, or stalled past its
+# lease) is failed: a message that kills its sender must not loop forever. Interruptions are
+# counted apart from failures, so crashes that have nothing to do with the message (a machine
+# restarted during a round) do not use up its retries; the limit is high for that reason.
+MAX_INTERRUPTIONS = 10
 
 Clock = Callable[[], datetime]
 # What recording an outcome did: a DispatchResult field.
@@ -63,7 +68,8 @@ class Claim:
     channel: str
     recipient: str
     message: Message  # with the row's idempotency key
-    attempts: int  # before this one
+    attempts: int  # before this one (interrupted ones included)
+    interruptions: int  # of those attempts, how many were interrupted
     worker: str
     started: datetime
     lease_until: datetime
@@ -113,6 +119,7 @@ _CLAIM = (
         _OUTBOX.c.organization_id,
         _OUTBOX.c.unit_id,
         _OUTBOX.c.role,
+        _OUTBOX.c.interruptions,
     )
 )
 _OUTCOME = (
@@ -167,7 +174,7 @@ def claim(
     if row is None:
         return None
     (channel, recipient, subject, text, html, key, attempts, *rest) = row
-    job, occurrence, due_at, organization_id, unit_id, role = rest
+    job, occurrence, due_at, organization_id, unit_id, role, interruptions = rest
     return Claim(
         id=message_id,
         token=token,
@@ -175,6 +182,7 @@ def claim(
         recipient=recipient,
         message=Message(subject, text, html, key=key),
         attempts=attempts,
+        interruptions=interruptions,
         worker=worker,
         started=started,
         lease_until=started + lease,
@@ -193,16 +201,17 @@ def record(engine: Engine, held: Claim, error: Exception | None, *, clock: Clock
     message then, and the attempt says what this late outcome was)."""
     finished = clock()
     attempts = held.attempts + 1
+    failures = attempts - held.interruptions  # this one included, if it failed
     reason = None if error is None else mask_secrets(str(error))
     outcome: Outcome
     status, retry_at = OutboxStatus.FAILED, finished  # (only a pending row's retry time counts)
     if error is None:
         outcome, status = "sent", OutboxStatus.SENT
-    elif isinstance(error, PermanentFailure) or attempts > len(BACKOFF):
+    elif isinstance(error, PermanentFailure) or failures > len(BACKOFF):
         outcome = "failed"
     else:
         outcome, status = "retrying", OutboxStatus.PENDING
-        retry_at = finished + BACKOFF[attempts - 1]
+        retry_at = finished + BACKOFF[failures - 1]
     with engine.begin() as connection:
         written = connection.execute(
             _OUTCOME,
@@ -326,6 +335,7 @@ def recover_expired(engine: Engine, *, clock: Clock, lease: timedelta = DEFAULT_
                 OutboxMessage.claimed_by,
                 OutboxMessage.lease_until,
                 OutboxMessage.attempts,
+                OutboxMessage.interruptions,
                 OutboxMessage.claimed_at,
             ).where(
                 OutboxMessage.status == OutboxStatus.SENDING,
@@ -336,9 +346,11 @@ def recover_expired(engine: Engine, *, clock: Clock, lease: timedelta = DEFAULT_
             )
         ).all()
         requeued = 0
-        for message_id, token, worker, lease_until, attempts, claimed_at in expired:
+        for message_id, token, worker, lease_until, attempts, interrupted, claimed_at in expired:
             ended = lease_until or (claimed_at + lease if claimed_at else at)
-            held = _Held(message_id, token, worker, claimed_at or ended, ended, attempts)
+            held = _Held(
+                message_id, token, worker, claimed_at or ended, ended, attempts, interrupted
+            )
             requeued += _requeue_interrupted(connection, held, at)
     return requeued
 
@@ -353,6 +365,7 @@ class _Held:
     claimed_at: datetime
     lease_until: datetime
     attempts: int
+    interruptions: int  # before this one
 
 
 def _claimed_before(moment: datetime) -> ColumnElement[bool]:
@@ -374,11 +387,12 @@ def _requeue_interrupted(connection: Connection, held: _Held, at: datetime) -> i
         "lease_until": None,
         "interruptions": OutboxMessage.interruptions + 1,
     }
-    if attempts + 1 > len(BACKOFF):
+    if held.interruptions + 1 >= MAX_INTERRUPTIONS:
         values.update(
             status=OutboxStatus.FAILED,
-            last_error=f"{what}; out of retries: `tracker outbox retry {message_id}` sends "
-            "it again with the same key",
+            last_error=f"{what}; interrupted {held.interruptions + 1} times, so not resent "
+            f"again on its own: `tracker outbox retry {message_id}` sends it again with the "
+            "same key",
         )
     else:
         values.update(

@@ -255,7 +255,11 @@ class _Run:
                 reason = unreachable(failure)
                 if wait is None or reason is None:
                     raise
-                log.warning("message %s: cannot record it yet (%s)", held.id, reason)
+                log.warning(
+                    "message %s: database unavailable, its outcome not recorded yet (%s)",
+                    held.id,
+                    reason,
+                )
                 time.sleep(wait)
         raise AssertionError("unreachable: the last wait re-raises")
 

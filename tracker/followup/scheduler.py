@@ -91,7 +91,9 @@ def run_catalogued(job_id: str) -> None:
         if reason is None:
             log.exception("%s failed", job_id)
         else:
-            log.warning("%s: %s; tried again at its next run", job_id, reason)
+            log.warning(
+                "%s: database unavailable (%s); tried again at its next run", job_id, reason
+            )
 
 
 def _run_once(job_id: str) -> None:
@@ -137,7 +139,7 @@ def retry_while_unavailable(
             reason = unavailable_reason(error)
             if reason is None:
                 raise
-            log.warning("%s: %s; trying again in %g s", what, reason, delay)
+            log.warning("%s: database unavailable (%s); trying again in %g s", what, reason, delay)
             _sleep_unless(stopped, delay)
             delay = min(delay * 2, RETRY_MAX_SECONDS)
     return False
