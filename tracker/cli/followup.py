@@ -273,6 +273,7 @@ def _log_on_the_products_clock(app: AppContext) -> None:
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # a first migration's chatter
+    logging.getLogger("apprise").setLevel(logging.WARNING)  # "Notifying 1 service(s)." each
 
 
 @click.command("simulate")
