@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tracker.config import Settings
 from tracker.db import unit_of_work
 from tracker.followup.delivery import make_sender
-from tracker.models import OutboxStatus, UnitContact
+from tracker.models import OutboxMessage, OutboxStatus, UnitContact
 
 LINE_USER = "U" + "4f" * 16
 FALLBACK_MAIL = "saraban@phrae-pao.example"
@@ -42,6 +42,18 @@ def add_fallback(factory: sessionmaker[Session], unit_id: int, address: str) -> 
         session.add(UnitContact(unit_id=unit_id, channel="email", address=address, fallback=True))
 
 
+def queue_for_line(
+    factory: sessionmaker[Session], unit_id: int, *, fallback: str | None
+) -> list[OutboxMessage]:
+    """The seed's unit reached by LINE (and ``fallback`` as its fallback e-mail): what the
+    sweeps queue at REMINDER_MOMENT for sending."""
+    add_contact(factory, unit_id, "line", LINE_USER)
+    if fallback is not None:
+        add_fallback(factory, unit_id, fallback)
+    queue_all(factory, REMINDER_MOMENT)
+    return [m for m in outbox(factory) if m.status is OutboxStatus.PENDING]
+
+
 def test_a_reminder_reaches_line_with_its_ledger_key_and_the_fallback_mail_gets_nothing(
     session_factory: sessionmaker[Session],
     seed: Seed,
@@ -49,10 +61,7 @@ def test_a_reminder_reaches_line_with_its_ledger_key_and_the_fallback_mail_gets_
     line_api: LineApi,
     tmp_path: Path,
 ) -> None:
-    add_contact(session_factory, seed.unit_id, "line", LINE_USER)
-    add_fallback(session_factory, seed.unit_id, FALLBACK_MAIL)
-    queue_all(session_factory, REMINDER_MOMENT)
-    queued = [m for m in outbox(session_factory) if m.status is OutboxStatus.PENDING]
+    queued = queue_for_line(session_factory, seed.unit_id, fallback=FALLBACK_MAIL)
     # Every pending message goes to LINE: a fallback contact is no recipient of its own.
     assert queued
     assert {(m.channel, m.recipient) for m in queued} == {("line", LINE_USER)}
@@ -76,10 +85,7 @@ def test_a_used_up_line_quota_sends_the_message_by_fallback_mail_in_the_same_dis
     line_api: LineApi,
     tmp_path: Path,
 ) -> None:
-    add_contact(session_factory, seed.unit_id, "line", LINE_USER)
-    add_fallback(session_factory, seed.unit_id, FALLBACK_MAIL)
-    queue_all(session_factory, REMINDER_MOMENT)
-    queued = [m for m in outbox(session_factory) if m.status is OutboxStatus.PENDING]
+    queued = queue_for_line(session_factory, seed.unit_id, fallback=FALLBACK_MAIL)
     line_api.quota_exhausted = True
     send = make_sender(line_settings(smtp, line_api, tmp_path).notify())
 
@@ -118,10 +124,8 @@ def test_without_a_fallback_contact_the_refusal_says_so_and_nothing_else_is_queu
     line_api: LineApi,
     tmp_path: Path,
 ) -> None:
-    add_contact(session_factory, seed.unit_id, "line", LINE_USER)
-    queue_all(session_factory, REMINDER_MOMENT)
+    queued = {m.id for m in queue_for_line(session_factory, seed.unit_id, fallback=None)}
     before = len(outbox(session_factory))
-    queued = {m.id for m in outbox(session_factory) if m.status is OutboxStatus.PENDING}
     line_api.quota_exhausted = True
     send = make_sender(line_settings(smtp, line_api, tmp_path).notify())
 
