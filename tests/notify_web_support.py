@@ -1,16 +1,19 @@
 """Shared by the tests of the transports that speak HTTP (webhook, Apprise, LINE): not a test
 module.
 
-The receiving end is an http.server on 127.0.0.1 started here (the ``sink`` fixture). A test
-module imports the fixture by its function name, ``sink_fixture`` (with ``# noqa: F401``),
-and takes it as ``sink``.
+The receiving end is an http.server on 127.0.0.1 started here (the ``sink`` fixture); more of
+them, on other addresses or over TLS, with :func:`serving`. A test module imports the fixture by
+its function name, ``sink_fixture`` (with ``# noqa: F401``), and takes it as ``sink``.
+:class:`Resolver` stands in for DNS.
 """
 
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -34,12 +37,18 @@ class Received:
 
 @dataclass
 class Sink:
-    """An http.server on 127.0.0.1 recording every POST; ``answers`` maps a path (without its
-    query) to the status and extra headers it answers with, 200 otherwise."""
+    """An http.server recording every POST; ``answers`` maps a path (without its query) to the
+    status and extra headers it answers with, 200 otherwise. A path in ``endless`` is answered
+    with a body said to be 1 GB long, of which 128 KiB come, then nothing until the client
+    hangs up; ``hung_up`` lists those paths once it has. ``server_names``: the SNI of each TLS
+    handshake."""
 
     answers: dict[str, tuple[int, dict[str, str]]] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
     port: int = 0
+    endless: set[str] = field(default_factory=set)
+    hung_up: list[str] = field(default_factory=list)
+    server_names: list[str | None] = field(default_factory=list)
 
     def url(self, path: str, scheme: str = "http", host: str = "127.0.0.1") -> str:
         return f"{scheme}://{host}:{self.port}{path}"
@@ -48,8 +57,12 @@ class Sink:
         return [r.path for r in self.received]
 
 
-@pytest.fixture(name="sink")
-def sink_fixture() -> Iterator[Sink]:
+@contextmanager
+def serving(
+    host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None
+) -> Iterator[Sink]:
+    """A :class:`Sink` listening on ``host`` (IPv4 or IPv6) at ``port`` (0: a free one), over
+    TLS with ``tls`` (a server context) when given."""
     recorder = Sink()
     lock = threading.Lock()
 
@@ -63,21 +76,78 @@ def sink_fixture() -> Iterator[Sink]:
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
+            if path in recorder.endless:
+                self._answer_endlessly(path)
+                return
             self.send_header("Content-Length", "2")
             self.end_headers()
             self.wfile.write(b"{}")
 
+        def _answer_endlessly(self, path: str) -> None:
+            self.send_header("Content-Length", str(10**9))
+            self.end_headers()
+            self.close_connection = True
+            self.connection.settimeout(20)
+            try:
+                self.wfile.write(b"x" * 128 * 1024)
+                self.wfile.flush()
+                if self.rfile.read(1) == b"":  # the client hung up
+                    recorder.hung_up.append(path)
+            except TimeoutError:  # it did not
+                pass
+            except OSError:  # reset: hung up too
+                recorder.hung_up.append(path)
+
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+
+    server = Server((host, port), Handler)
+    if tls is not None:
+        tls.sni_callback = lambda _socket, name, _context: recorder.server_names.append(name)
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     recorder.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
-    yield recorder
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    try:
+        yield recorder
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(name="sink")
+def sink_fixture() -> Iterator[Sink]:
+    with serving() as recorder:
+        yield recorder
+
+
+class Resolver:
+    """Stands in for ``socket.getaddrinfo`` (installed with ``monkeypatch``): the n-th lookup of
+    a name in ``answers`` gets its n-th list of addresses (the last one again after that);
+    other names go to the real resolver. ``asked``: the names looked up here, in order."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, answers: dict[str, list[list[str]]]):
+        self.answers = answers
+        self.asked: list[str] = []
+        self._real = socket.getaddrinfo
+        monkeypatch.setattr(socket, "getaddrinfo", self)
+
+    def __call__(self, host: Any, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        if host not in self.answers:
+            return self._real(host, port, *args, **kwargs)
+        rounds = self.answers[host]
+        addresses = rounds[min(self.asked.count(host), len(rounds) - 1)]
+        self.asked.append(host)
+        return [
+            (socket.AF_INET6, socket.SOCK_STREAM, 6, "", (a, port, 0, 0))
+            if ":" in a
+            else (socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
+            for a in addresses
+        ]
 
 
 def closed_port() -> int:

@@ -17,13 +17,20 @@ import pytest
 from notify_web_support import (
     MESSAGE,
     TOKEN,
+    Resolver,
     Sink,
+    serving,
     sink_fixture,  # noqa: F401
     webhook,
 )
 
-from tracker.notify import NotifySettings, PermanentFailure, TemporaryFailure, transport_for
-from tracker.notify.guard import ALLOW_SETTING, check_public_destination, is_public_address
+from tracker.notify import NotifySettings, PermanentFailure, TemporaryFailure, guard, transport_for
+from tracker.notify.guard import (
+    ALLOW_SETTING,
+    check_public_destination,
+    is_public_address,
+    public_addresses,
+)
 
 # --- private destinations -----------------------------------------------------------------------
 
@@ -101,6 +108,83 @@ def test_a_name_that_does_not_resolve_is_a_temporary_failure(
     monkeypatch.setattr(socket, "getaddrinfo", no_answer)
     with pytest.raises(TemporaryFailure, match=r"cannot resolve hooks\.example\.go\.th:443"):
         webhook(allow_private=False).send(f"https://hooks.example.go.th/{TOKEN}", MESSAGE)
+
+
+def test_public_addresses_resolves_once_and_gives_the_answers_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    v6 = "2606:2800:220:1:248:1893:25c8:1946"
+    resolver = Resolver(
+        monkeypatch,
+        {
+            "hooks.example.go.th": [["93.184.216.34", v6, "93.184.216.34"]],
+            "lan.test": [["10.0.0.7"]],
+        },
+    )
+    assert public_addresses("hooks.example.go.th", 443, allow_private=False) == [
+        "93.184.216.34",
+        v6,
+    ]
+    assert resolver.asked == ["hooks.example.go.th"]
+    # Allowed, a private answer is given too: the connection still goes where the lookup said.
+    assert public_addresses("lan.test", 80, allow_private=True) == ["10.0.0.7"]
+    with pytest.raises(PermanentFailure, match=r"lan\.test:80 .* 10\.0\.0\.7 \(private\)"):
+        public_addresses("lan.test", 80, allow_private=False)
+    # The check alone resolves nothing when private destinations are allowed (Apprise's case).
+    check_public_destination("lan.test", 80, allow_private=True)
+    assert resolver.asked == ["hooks.example.go.th", "lan.test", "lan.test"]
+
+
+def test_public_addresses_needs_an_answer_even_when_private_ones_are_allowed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_answer(*args: Any, **kwargs: Any) -> list[Any]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_answer)
+    with pytest.raises(TemporaryFailure, match=r"cannot resolve gone\.test:80"):
+        public_addresses("gone.test", 80, allow_private=True)
+
+
+# --- DNS rebinding: the connection goes where the check looked ----------------------------------
+# The name first resolves to 127.0.0.2, which these tests have the guard count as public (a
+# public address would leave the machine), then to 127.0.0.1, the sink: a transport resolving
+# the name again to connect would reach the sink.
+
+
+@pytest.fixture
+def rebinding(monkeypatch: pytest.MonkeyPatch) -> Resolver:
+    real = guard.is_public_address
+    monkeypatch.setattr(guard, "is_public_address", lambda ip: str(ip) == "127.0.0.2" or real(ip))
+    return Resolver(monkeypatch, {"rebind.test": [["127.0.0.2"], ["127.0.0.1"]]})
+
+
+def test_a_name_answering_otherwise_after_the_check_reaches_only_the_checked_address(
+    sink: Sink, rebinding: Resolver
+) -> None:
+    address = f"http://rebind.test:{sink.port}/hook/{TOKEN}"
+    with serving("127.0.0.2", sink.port) as checked:
+        webhook(allow_private=False).send(address, MESSAGE)
+        assert checked.paths() == [f"/hook/{TOKEN}"]
+        assert checked.received[0].headers["Host"] == f"rebind.test:{sink.port}"
+        assert sink.received == []
+        assert rebinding.asked == ["rebind.test"]  # one lookup per send
+
+        # The next send looks again and checks what it now gets: 127.0.0.1, refused.
+        with pytest.raises(PermanentFailure, match=r"127\.0\.0\.1 \(loopback\)"):
+            webhook(allow_private=False).send(address, MESSAGE)
+    assert sink.received == []
+    assert len(checked.received) == 1
+
+
+def test_when_the_checked_address_refuses_the_second_answer_is_never_tried(
+    sink: Sink, rebinding: Resolver
+) -> None:
+    # Nothing listens on 127.0.0.2 at the sink's port: the connection is refused.
+    with pytest.raises(TemporaryFailure, match=rf"cannot reach http://rebind\.test:{sink.port}"):
+        webhook(allow_private=False).send(f"http://rebind.test:{sink.port}/hook", MESSAGE)
+    assert sink.received == []
+    assert rebinding.asked == ["rebind.test"]
 
 
 @pytest.mark.parametrize(

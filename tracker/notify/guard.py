@@ -8,12 +8,16 @@ destination's host resolves to must be public, unless TRACKER_ALLOW_PRIVATE_DEST
 the tracker's own network is where messages go (an intranet webhook; the tests' servers).
 
 This module is the one place of that rule: :func:`is_public_address` says what public is,
-:func:`check_public_destination` applies it to a host, :func:`web_server` reads the host and
-port a web URL sends to.
+:func:`public_addresses` applies it to a host, resolved once, and returns the addresses it
+checked; :func:`check_public_destination` is that check alone; :func:`web_server` reads the host
+and port a web URL sends to.
 
-What it does not cover: the connection resolves the name again, so a name whose DNS answer
-changes between the check and the connection (DNS rebinding) gets through; and through an
-HTTP proxy the name is checked here though the proxy resolves it.
+A connection must go to the addresses :func:`public_addresses` returned, not to the name: a
+name resolved again may answer otherwise (DNS rebinding: a public address to the check, then
+``127.0.0.1`` to the connection). The webhook transport connects so (and uses no proxy). What
+this does not cover: Apprise's web schemes (``json://``, …) are checked here by
+:func:`check_public_destination`, but Apprise's own HTTP client resolves the name again, or a
+proxy it is configured with does.
 """
 
 from __future__ import annotations
@@ -110,27 +114,39 @@ def web_server(url: str) -> tuple[str, int]:
     return parts.hostname, default if port is None else port
 
 
-def check_public_destination(host: str, port: int | None, *, allow_private: bool) -> None:
-    """Refuse to send to ``host`` unless every address it resolves to is public, or
-    ``allow_private``: PermanentFailure naming the host, the address and its kind, and the
-    setting that allows it. A name that does not resolve: TemporaryFailure (DNS may be down)."""
-    if allow_private:
-        return
+def public_addresses(host: str, port: int | None, *, allow_private: bool) -> list[str]:
+    """Every address ``host`` resolves to, from one lookup, in the resolver's order (each
+    once), when each is public or ``allow_private``: connect to these, never to the name again
+    (see the module). A non-public one: PermanentFailure naming the host, the address and its
+    kind, and the setting that allows it. A name that does not resolve: TemporaryFailure (DNS
+    may be down); one that is no host name: PermanentFailure."""
     name = host.strip("[]")  # a URL's IPv6 literal, as written
     where = server_name(name, port)
-    for address in _resolve(name, port, where):
-        kind = _non_public_kind(_parse(address))
-        if kind is not None:
-            raise PermanentFailure(
-                f"{where} is on a private network: it resolves to {address} ({kind}); "
-                f"contacts may send only to public addresses unless {ALLOW_SETTING}=true"
-            )
+    addresses = _resolve(name, port, where)
+    if not allow_private:
+        for address in addresses:
+            ip = _parse(address)
+            if not is_public_address(ip):  # the rule; the kind only names it
+                kind = _non_public_kind(ip) or "not public"
+                raise PermanentFailure(
+                    f"{where} is on a private network: it resolves to {address} ({kind}); "
+                    f"contacts may send only to public addresses unless {ALLOW_SETTING}=true"
+                )
+    return addresses
+
+
+def check_public_destination(host: str, port: int | None, *, allow_private: bool) -> None:
+    """Refuse to send to ``host`` unless every address it resolves to is public, or
+    ``allow_private`` (then nothing is resolved): :func:`public_addresses` without its answer,
+    for a sender that connects by the name itself (Apprise)."""
+    if not allow_private:
+        public_addresses(host, port, allow_private=False)
 
 
 def _resolve(name: str, port: int | None, where: str) -> list[str]:
-    """Every address ``name`` resolves to, as getaddrinfo gives them; an IP literal resolves
-    to itself, and so do its odd spellings (``2130706433``, ``127.1``), as the connect would
-    read them."""
+    """Every address ``name`` resolves to, in getaddrinfo's order (RFC 6724: the one to try
+    first first), each once; an IP literal resolves to itself, and so do its odd spellings
+    (``2130706433``, ``127.1``), as the connect would read them."""
     if not name:
         raise PermanentFailure("the URL names no host")
     try:
@@ -139,4 +155,4 @@ def _resolve(name: str, port: int | None, where: str) -> list[str]:
         raise PermanentFailure(f"{where} is not a host name") from None
     except OSError as error:  # socket.gaierror: no such name, or no DNS answer
         raise TemporaryFailure(f"cannot resolve {where}: {error.strerror or error}") from error
-    return sorted({str(answer[4][0]) for answer in answers})
+    return list(dict.fromkeys(str(answer[4][0]) for answer in answers))
