@@ -118,6 +118,14 @@ def test_a_message_whose_lease_ended_is_listed_as_interrupted(mixed_outbox, data
     assert [r["id"] for r in listed] == [failed["id"]]
     assert listed[0]["lease_until"] == (long_ago + timedelta(minutes=15)).isoformat()
     assert "interrupted: to be resent" in table
+    shown = mixed_outbox.ok("outbox", "show", str(failed["id"]), "--json").json()
+    *earlier, current = shown["attempt_history"]
+    assert [a["outcome"] for a in earlier] == ["failed"]  # its one try on 27 Jul
+    assert (current["outcome"], current["worker"], current["finished_at"]) == (
+        "sending",
+        "host:4242",
+        None,
+    )
 
 
 def test_no_listing_shows_a_webhook_token(mixed_outbox, database_url) -> None:
