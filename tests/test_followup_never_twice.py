@@ -220,7 +220,7 @@ def test_a_send_interrupted_by_a_crash_is_sent_again_with_the_same_key_once_its_
     result = dispatch_outbox(session_factory, now, send, worker="test")
 
     rows = {m.id: m for m in outbox(session_factory)}
-    assert (result.sent, result.failed) == (1, 0)
+    assert (result.sent, result.failed, result.interrupted) == (1, 0, 1)
     again = rows[crashed.id]
     assert (again.status, again.interruptions, again.attempts) == (OutboxStatus.SENT, 1, 2)
     assert rows[in_flight.id].status is OutboxStatus.SENDING  # its lease holds: not touched

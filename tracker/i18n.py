@@ -58,6 +58,7 @@ JOB_COUNT: Labels = {
     "sent": ("ส่งแล้ว", "sent"),
     "retrying": ("รอส่งซ้ำ", "retrying"),
     "failed": ("ส่งไม่สำเร็จ", "failed"),
+    "interrupted": ("ขาดตอน ส่งใหม่", "interrupted, resent"),
 }
 
 # The audit log's fields (TaskEvent.field).

@@ -21,6 +21,7 @@ class JobResult:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    interrupted: int = 0  # claims whose lease had ended (a crash): queued again, same key
     items: list[dict[str, object]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:

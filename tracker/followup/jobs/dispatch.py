@@ -51,4 +51,5 @@ def dispatch_outbox(
         sent=outcome.sent,
         retrying=outcome.retrying + outcome.deferred,
         failed=outcome.failed,
+        interrupted=outcome.interrupted,
     )
