@@ -239,3 +239,32 @@ def test_interruptions_do_not_use_up_the_retries_of_temporary_failures(
     stored = row(session_factory, message_id)
     assert (stored.attempts, stored.interruptions) == (4, 3)
     assert stored.next_attempt_at == moment + BACKOFF[0]
+
+
+def test_a_retried_message_starts_its_retries_and_interruptions_anew_with_its_key(
+    session_factory: sessionmaker[Session],
+) -> None:
+    from tracker.services.outbox import retry
+
+    message_id = queue_one(session_factory)
+    db = engine(session_factory)
+    moment = T0
+    for _ in range(MAX_INTERRUPTIONS):
+        assert claims.claim(db, message_id, moment, worker="w", clock=lambda at=moment: at)
+        moment = moment + DEFAULT_LEASE + timedelta(seconds=1)
+        claims.recover_expired(db, clock=lambda at=moment: at)
+    key = row(session_factory, message_id).idempotency_key
+    assert row(session_factory, message_id).status is OutboxStatus.FAILED
+
+    with unit_of_work(session_factory) as session:
+        retry(session, message_id, moment)
+
+    again = row(session_factory, message_id)
+    assert (again.status, again.attempts, again.interruptions) == (OutboxStatus.PENDING, 0, 0)
+    assert again.idempotency_key == key
+    assert len(attempts(session_factory, message_id)) == MAX_INTERRUPTIONS  # history kept
+    held = claims.claim(db, message_id, moment, worker="w", clock=lambda: moment)
+    assert held is not None
+    later = moment + DEFAULT_LEASE + timedelta(seconds=1)
+    claims.recover_expired(db, clock=lambda: later)
+    assert row(session_factory, message_id).status is OutboxStatus.PENDING  # not failed at once

@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
+from tracker.db import unreachable
 from tracker.followup.catalogue import JOBS, Job
 
 log = logging.getLogger("tracker.scheduler")
@@ -87,7 +88,7 @@ def run_catalogued(job_id: str) -> None:
         _fatal.append(error)
         _STOPPING.set()
     except Exception as error:
-        reason = unavailable_reason(error)
+        reason = unreachable(error)
         if reason is None:
             log.exception("%s failed", job_id)
         else:
@@ -117,13 +118,6 @@ def _run_once(job_id: str) -> None:
         log.info("%s: %s", t(settings.lang, *job(job_id).name), done)
 
 
-def unavailable_reason(error: BaseException) -> str | None:
-    """Why the database could not be used, when trying again later may work; else None."""
-    from tracker.db import unreachable
-
-    return unreachable(error)
-
-
 def retry_while_unavailable(
     action: Callable[[], object], what: str, stopped: Callable[[], bool]
 ) -> bool:
@@ -136,7 +130,7 @@ def retry_while_unavailable(
             action()
             return True
         except Exception as error:
-            reason = unavailable_reason(error)
+            reason = unreachable(error)
             if reason is None:
                 raise
             log.warning("%s: database unavailable (%s); trying again in %g s", what, reason, delay)

@@ -62,7 +62,8 @@ def message_with_attempts(
 
 
 def retry(session: Session, message_id: int, now: datetime) -> OutboxMessage:
-    """Put one failed (or missed) message back in the queue, sent at the next dispatch."""
+    """Put one failed (or missed) message back in the queue, sent at the next dispatch with
+    the same idempotency key, its retries counted anew (the attempts stay in its history)."""
     row = session.get(OutboxMessage, message_id)
     if row is None:
         raise NotFound(f"no outbox message with id {message_id}", what="message")
@@ -71,7 +72,8 @@ def retry(session: Session, message_id: int, now: datetime) -> OutboxMessage:
             f"message {message_id} is {row.status.value}; only failed or missed "
             "messages can be retried"
         )
-    row.status, row.next_attempt_at, row.attempts = OutboxStatus.PENDING, now, 0
+    row.status, row.next_attempt_at = OutboxStatus.PENDING, now
+    row.attempts = row.interruptions = 0  # its retries and its interruptions start anew
     return row
 
 
@@ -95,7 +97,9 @@ def retry_all(
     if since is not None:
         statement = statement.where(OutboxMessage.due_at >= since)
     result = session.execute(
-        statement.values(status=OutboxStatus.PENDING, next_attempt_at=now, attempts=0)
+        statement.values(
+            status=OutboxStatus.PENDING, next_attempt_at=now, attempts=0, interruptions=0
+        )
     )
     assert isinstance(result, CursorResult)  # what an UPDATE gives (its rowcount)
     return int(result.rowcount)
