@@ -157,3 +157,27 @@ def test_no_listing_shows_a_webhook_token(mixed_outbox, database_url) -> None:
         assert "abc.def" not in text
     assert "https://hooks.example.go.th/***" in added
     assert all(r["recipient"] == "https://hooks.example.go.th/***" for r in hooks)
+
+
+def test_a_message_waiting_out_a_backoff_says_when_it_is_tried_next(
+    mixed_outbox, database_url
+) -> None:
+    failed = next(r for r in outbox(mixed_outbox) if r["status"] == "failed")
+    retry_at = datetime(2022, 10, 1, 3, 30, tzinfo=UTC)  # 10:30 in Bangkok, after the CLI's now
+    factory = open_database(database_url)
+    with unit_of_work(factory) as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == failed["id"])
+            .values(status=OutboxStatus.PENDING, next_attempt_at=retry_at)
+        )
+    factory.kw["bind"].dispose()
+
+    (waiting,) = outbox(mixed_outbox, "--status", "pending")
+    table = mixed_outbox.ok("outbox", "--status", "pending").stdout
+
+    assert waiting["next_attempt_at"] == retry_at.isoformat()
+    assert "ส่งอีกครั้ง 1 ต.ค. 2565 10:30" in table
+    assert all(
+        r["next_attempt_at"] is None for r in outbox(mixed_outbox) if r["status"] != "pending"
+    )

@@ -216,6 +216,9 @@ def outbox_row(message: OutboxMessage) -> dict[str, Any]:
         "interruptions": message.interruptions,
         "due_at": message.due_at.isoformat(),
         "sent_at": message.sent_at.isoformat() if message.sent_at else None,
+        "next_attempt_at": _iso(message.next_attempt_at)
+        if message.status.value == "pending"
+        else None,
         "lease_until": _iso(message.lease_until) if message.status.value == "sending" else None,
         "idempotency_key": message.idempotency_key,
         "fallback_of": message.fallback_of,

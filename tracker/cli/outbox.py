@@ -77,8 +77,9 @@ def outbox_group(
 
 
 def _status_words(app: AppContext, row: dict[str, object]) -> str:
-    """The status as the table shows it: "กำลังส่ง (ขาดตอน)" for a claim whose lease has
-    ended, the attempts and interruptions after it."""
+    """The status as the table shows it: "กำลังส่ง (ขาดตอน …)" for a claim whose lease has
+    ended, "รอส่ง (ส่งอีกครั้ง …)" for a message waiting out a backoff or an open circuit,
+    the attempts and interruptions after it."""
     from tracker.i18n import OUTBOX_STATUS, label
 
     status = str(row["status"])
@@ -86,6 +87,10 @@ def _status_words(app: AppContext, row: dict[str, object]) -> str:
     lease = row.get("lease_until")
     if status == "sending" and lease and datetime.fromisoformat(str(lease)) < app.now:
         words += app.t(" (ขาดตอน: จะส่งใหม่)", " (interrupted: to be resent)")
+    retry_at = row.get("next_attempt_at")
+    if status == "pending" and retry_at and datetime.fromisoformat(str(retry_at)) > app.now:
+        when = app.format_time(datetime.fromisoformat(str(retry_at)))
+        words += app.t(f" (ส่งอีกครั้ง {when})", f" (next try {when})")
     attempts, interruptions = int(str(row["attempts"])), int(str(row["interruptions"]))
     if attempts > 1:
         words += f" ×{attempts}"
