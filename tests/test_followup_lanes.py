@@ -149,3 +149,34 @@ def test_a_stalled_lane_holds_up_no_other_lane(session_factory: sessionmaker[Ses
         worker.join(30)
     assert not worker.is_alive()
     assert {r.status for r in rows(session_factory)} == {OutboxStatus.SENT}
+
+
+def test_a_database_lost_while_claiming_stops_the_dispatch_and_leaves_the_rest_pending(
+    session_factory: sessionmaker[Session], monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+    from sqlalchemy.exc import OperationalError
+
+    from tracker.followup import claims
+
+    queue(session_factory, [("email", f"mail/desk{n}") for n in range(100)])
+    real_claim = claims.claim
+    calls: list[int] = []
+
+    def claim_until_the_database_goes(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) > 3:
+            raise OperationalError("UPDATE outbox", {}, Exception("the database went away"))
+        return real_claim(*args, **kwargs)
+
+    monkeypatch.setattr(claims, "claim", claim_until_the_database_goes)
+    send = LaneSender({})
+
+    with pytest.raises(OperationalError):
+        dispatch(session_factory, T0, send, worker="w", threads=2)
+
+    # The claims after the first failure stop at once: no hundred failing round trips.
+    assert len(calls) <= 3 + 2
+    statuses = [r.status for r in rows(session_factory)]
+    assert statuses.count(OutboxStatus.SENT) == 3
+    assert statuses.count(OutboxStatus.PENDING) == 97

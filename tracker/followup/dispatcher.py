@@ -196,13 +196,25 @@ class _Run:
     should_stop: Callable[[], bool]
     result: DispatchResult = field(default_factory=DispatchResult)
     counting: threading.Lock = field(default_factory=threading.Lock)
+    broken: threading.Event = field(default_factory=threading.Event)  # a lane raised
 
     def send_lanes(self, due: list[tuple[int, str, str]]) -> None:
         """Send ``due`` lane by lane, the lanes side by side; returns when all are done."""
         lanes = list(self._lanes(due))
         with ThreadPoolExecutor(min(LANES_AT_ONCE, len(lanes)), "lane") as pool:
-            for done in [pool.submit(self._send_lane, lane) for lane in lanes]:
-                done.result()  # re-raises a failure of the dispatcher itself
+            self._wait_all(pool, [pool.submit(self._send_lane, lane) for lane in lanes])
+
+    def _wait_all(self, pool: ThreadPoolExecutor, started: list[Future[None]]) -> None:
+        """Wait for every one of ``started``; the first failure of the dispatcher itself (the
+        database gone while claiming, say) stops the rest, unstarted ones cancelled, and is
+        raised: the messages left are still pending, for the next dispatch."""
+        try:
+            for done in started:
+                done.result()
+        except BaseException:
+            self.broken.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
     def _lanes(self, due: list[tuple[int, str, str]]) -> Iterator[_Lane]:
         lanes: dict[str, _Lane] = {}
@@ -219,15 +231,21 @@ class _Run:
 
     def _send_lane(self, lane: _Lane) -> None:
         with ThreadPoolExecutor(self.threads, f"send-{lane.name[:20]}") as pool:
-            pending: list[Future[None]] = [
-                pool.submit(self._send_one, lane, message_id) for message_id in lane.messages
-            ]
-            for done in pending:
-                done.result()
+            self._wait_all(
+                pool,
+                [pool.submit(self._send_one, lane, message_id) for message_id in lane.messages],
+            )
 
     def _send_one(self, lane: _Lane, message_id: int) -> None:
-        if self.should_stop():
+        if self.should_stop() or self.broken.is_set():
             return
+        try:
+            self._claim_send_record(lane, message_id)
+        except BaseException:
+            self.broken.set()  # the other threads take no new message
+            raise
+
+    def _claim_send_record(self, lane: _Lane, message_id: int) -> None:
         if lane.open:
             self._defer(lane, message_id)
             return
