@@ -68,6 +68,20 @@ def engine(factory: sessionmaker[Session]):  # type: ignore[no-untyped-def]
     return factory.kw["bind"]
 
 
+def interrupt(
+    factory: sessionmaker[Session], message_id: int, at: datetime, times: int
+) -> datetime:
+    """Claim the message at ``at`` and let the claim's lease end, ``times`` over, as a sender
+    killed mid-send would; the moment after the last lease ended."""
+    db = engine(factory)
+    for _ in range(times):
+        held = claims.claim(db, message_id, at, worker="doomed", clock=lambda moment=at: moment)
+        assert held is not None, "requeued after each interruption"
+        at = at + DEFAULT_LEASE + timedelta(seconds=1)
+        assert claims.recover_expired(db, clock=lambda moment=at: moment) == 1
+    return at
+
+
 def test_the_key_is_a_uuid_of_the_ledger_key_the_same_in_every_process(
     session_factory: sessionmaker[Session],
 ) -> None:
@@ -164,13 +178,8 @@ def test_a_message_that_kills_its_sender_every_time_ends_failed_not_in_a_loop(
     session_factory: sessionmaker[Session],
 ) -> None:
     message_id = queue_one(session_factory)
-    db = engine(session_factory)
-    moment = T0
-    for _ in range(MAX_INTERRUPTIONS):
-        held = claims.claim(db, message_id, moment, worker="doomed", clock=lambda at=moment: at)
-        assert held is not None, "requeued after each interruption until out of retries"
-        moment = moment + DEFAULT_LEASE + timedelta(seconds=1)
-        assert claims.recover_expired(db, clock=lambda at=moment: at) == 1
+
+    interrupt(session_factory, message_id, T0, MAX_INTERRUPTIONS)
 
     stored = row(session_factory, message_id)
     assert stored.status is OutboxStatus.FAILED
@@ -225,11 +234,8 @@ def test_interruptions_do_not_use_up_the_retries_of_temporary_failures(
 ) -> None:
     message_id = queue_one(session_factory)
     db = engine(session_factory)
-    moment = T0
-    for _ in range(3):  # three crashes that had nothing to do with the message
-        assert claims.claim(db, message_id, moment, worker="w", clock=lambda at=moment: at)
-        moment = moment + DEFAULT_LEASE + timedelta(seconds=1)
-        assert claims.recover_expired(db, clock=lambda at=moment: at) == 1
+    # Three crashes that had nothing to do with the message.
+    moment = interrupt(session_factory, message_id, T0, 3)
 
     held = claims.claim(db, message_id, moment, worker="w", clock=lambda at=moment: at)
     assert held is not None
@@ -247,12 +253,7 @@ def test_a_retried_message_starts_its_retries_and_interruptions_anew_with_its_ke
     from tracker.services.outbox import retry
 
     message_id = queue_one(session_factory)
-    db = engine(session_factory)
-    moment = T0
-    for _ in range(MAX_INTERRUPTIONS):
-        assert claims.claim(db, message_id, moment, worker="w", clock=lambda at=moment: at)
-        moment = moment + DEFAULT_LEASE + timedelta(seconds=1)
-        claims.recover_expired(db, clock=lambda at=moment: at)
+    moment = interrupt(session_factory, message_id, T0, MAX_INTERRUPTIONS)
     key = row(session_factory, message_id).idempotency_key
     assert row(session_factory, message_id).status is OutboxStatus.FAILED
 
@@ -263,8 +264,5 @@ def test_a_retried_message_starts_its_retries_and_interruptions_anew_with_its_ke
     assert (again.status, again.attempts, again.interruptions) == (OutboxStatus.PENDING, 0, 0)
     assert again.idempotency_key == key
     assert len(attempts(session_factory, message_id)) == MAX_INTERRUPTIONS  # history kept
-    held = claims.claim(db, message_id, moment, worker="w", clock=lambda: moment)
-    assert held is not None
-    later = moment + DEFAULT_LEASE + timedelta(seconds=1)
-    claims.recover_expired(db, clock=lambda: later)
+    interrupt(session_factory, message_id, moment, 1)
     assert row(session_factory, message_id).status is OutboxStatus.PENDING  # not failed at once

@@ -17,10 +17,12 @@ from schedules import fiscal_year_bounds, format_span
 from schedules.meetings import MeetingDay, SeriesRule, meeting_calendar
 from tracker.models import (
     Assessment,
+    AttemptOutcome,
     Measure,
     MeetingSeries,
     OutboxAttempt,
     OutboxMessage,
+    OutboxStatus,
     Plan,
     Task,
     TaskEvent,
@@ -239,14 +241,14 @@ def outbox_detail(message: OutboxMessage, attempts: list[OutboxAttempt]) -> dict
         }
         for a in attempts
     ]
-    if message.status.value == "sending":  # the claim in progress, from the message's row
+    if message.status is OutboxStatus.SENDING:  # the claim in progress, from its row
         history.append(
             {
                 "worker": message.claimed_by,
                 "started_at": _iso(message.claimed_at),
                 "lease_until": _iso(message.lease_until),
                 "finished_at": None,
-                "outcome": "sending",
+                "outcome": AttemptOutcome.SENDING.value,
                 "error": None,
             }
         )

@@ -245,7 +245,7 @@ def _late(outcome: Outcome, reason: str | None) -> str:
 
 def _write_attempt(
     connection: Connection,
-    held: Claim,
+    held: Claim | _Held,
     finished: datetime,
     outcome: AttemptOutcome,
     error: str | None,
@@ -323,9 +323,10 @@ def _fallback_addresses(connection: Connection, held: Claim) -> list[str]:
 
 
 def recover_expired(engine: Engine, *, clock: Clock, lease: timedelta = DEFAULT_LEASE) -> int:
-    """Put every message whose lease has ended back in the queue (or fail it, past its
-    last retry), closing its attempt as interrupted; how many. A row claimed without a
-    lease (by a version before leases) holds one of ``lease`` from its claim."""
+    """Put every message whose lease has ended back in the queue (or fail it, at its
+    :data:`MAX_INTERRUPTIONS`-th interruption), its attempt written as interrupted; how
+    many. A row claimed without a lease (by a version before leases) holds one of
+    ``lease`` from its claim."""
     at = clock()
     with engine.begin() as connection:
         expired = connection.execute(
@@ -349,7 +350,15 @@ def recover_expired(engine: Engine, *, clock: Clock, lease: timedelta = DEFAULT_
         for message_id, token, worker, lease_until, attempts, interrupted, claimed_at in expired:
             ended = lease_until or (claimed_at + lease if claimed_at else at)
             held = _Held(
-                message_id, token, worker, claimed_at or ended, ended, attempts, interrupted
+                id=message_id,
+                # A claim made before claim tokens gets one for its attempt's row.
+                token=token or str(uuid.uuid4()),
+                had_token=token is not None,
+                worker=worker or "?",
+                started=claimed_at or ended,
+                lease_until=ended,
+                attempts=attempts,
+                interruptions=interrupted,
             )
             requeued += _requeue_interrupted(connection, held, at)
     return requeued
@@ -357,12 +366,14 @@ def recover_expired(engine: Engine, *, clock: Clock, lease: timedelta = DEFAULT_
 
 @dataclass(frozen=True)
 class _Held:
-    """A claim as its row shows it, when its lease ended (the process that made it is gone)."""
+    """A claim as its row shows it, when its lease ended (the process that made it is gone):
+    what its interrupted attempt is written with."""
 
-    message_id: int
-    token: str | None  # None: claimed by a version before claim tokens
-    worker: str | None
-    claimed_at: datetime
+    id: int
+    token: str
+    had_token: bool  # False: claimed by a version before claim tokens
+    worker: str
+    started: datetime
     lease_until: datetime
     attempts: int
     interruptions: int  # before this one
@@ -373,15 +384,16 @@ def _claimed_before(moment: datetime) -> ColumnElement[bool]:
 
 
 def _requeue_interrupted(connection: Connection, held: _Held, at: datetime) -> int:
-    """Back to the queue (or failed, out of retries), its attempt written as interrupted;
-    1, or 0 if the row changed meanwhile (another dispatch recovered or recorded it)."""
-    message_id, token, attempts = held.message_id, held.token, held.attempts
+    """Back to the queue (or failed, interrupted too often), its attempt written as
+    interrupted; 1, or 0 if the row changed meanwhile (another dispatch recovered or
+    recorded it)."""
+    message_id = held.id
     what = (
-        f"interrupted while sending (by {held.worker or 'a dispatcher'}; its lease ended "
+        f"interrupted while sending (by {held.worker}; its lease ended "
         f"{held.lease_until:%Y-%m-%d %H:%M} UTC)"
     )
     values: dict[str, Any] = {
-        "attempts": attempts + 1,
+        "attempts": held.attempts + 1,
         "claimed_by": None,
         "claim_token": None,
         "lease_until": None,
@@ -405,27 +417,16 @@ def _requeue_interrupted(connection: Connection, held: _Held, at: datetime) -> i
         .where(
             OutboxMessage.id == message_id,
             OutboxMessage.status == OutboxStatus.SENDING,
-            OutboxMessage.claim_token.is_(None)
-            if token is None
-            else OutboxMessage.claim_token == token,
+            OutboxMessage.claim_token == held.token
+            if held.had_token
+            else OutboxMessage.claim_token.is_(None),
         )
         .values(**values)
     )
     assert isinstance(changed, CursorResult)
     if changed.rowcount == 0:
         return 0
-    connection.execute(
-        insert(OutboxAttempt).values(
-            message_id=message_id,
-            claim_token=token or str(uuid.uuid4()),
-            worker=held.worker or "?",
-            started_at=held.claimed_at,
-            lease_until=held.lease_until,
-            finished_at=at,
-            outcome=AttemptOutcome.INTERRUPTED,
-            error=what,
-        )
-    )
+    _write_attempt(connection, held, at, AttemptOutcome.INTERRUPTED, what)
     return 1
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -69,9 +69,6 @@ class DispatchResult:
     interrupted: int = 0  # leases that had run out, put back in the queue first
     deferred: int = 0  # not tried: their lane's circuit was open
     superseded: int = 0  # outcomes that came after their lease had passed to another
-
-    def as_dict(self) -> dict[str, int]:
-        return dict(self.__dict__)
 
 
 def dispatch(
@@ -200,7 +197,7 @@ class _Run:
 
     def send_lanes(self, due: list[tuple[int, str, str]]) -> None:
         """Send ``due`` lane by lane, the lanes side by side; returns when all are done."""
-        lanes = list(self._lanes(due))
+        lanes = self._lanes(due)
         with ThreadPoolExecutor(min(LANES_AT_ONCE, len(lanes)), "lane") as pool:
             self._wait_all(pool, [pool.submit(self._send_lane, lane) for lane in lanes])
 
@@ -216,12 +213,12 @@ class _Run:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
 
-    def _lanes(self, due: list[tuple[int, str, str]]) -> Iterator[_Lane]:
+    def _lanes(self, due: list[tuple[int, str, str]]) -> list[_Lane]:
         lanes: dict[str, _Lane] = {}
         for message_id, channel, recipient in due:
             name = self._lane_name(channel, recipient)
             lanes.setdefault(name, _Lane(name)).messages.append(message_id)
-        return iter(lanes.values())
+        return list(lanes.values())
 
     def _lane_name(self, channel: str, recipient: str) -> str:
         try:

@@ -25,7 +25,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -149,7 +149,7 @@ def _worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def build_scheduler(timezone: str, *, start_now: bool = False) -> Any:
+def build_scheduler(timezone: str) -> Any:
     """A background scheduler holding every catalogued job in memory (its loop runs in its
     own thread; run_forever's main thread only waits, so a signal never lands inside
     APScheduler)."""
@@ -163,18 +163,13 @@ def build_scheduler(timezone: str, *, start_now: bool = False) -> Any:
         },
         timezone=timezone,
     )
-    first = datetime.now(UTC) + timedelta(seconds=1) if start_now else None
     for item in JOBS:
-        options: dict[str, Any] = {}
-        if first is not None:
-            options["next_run_time"] = first
         scheduler.add_job(
             run_catalogued,
             trigger=trigger_for(item, timezone),
             args=[item.id],
             id=item.id,
             name=item.description[1],
-            **options,
         )
     return scheduler
 
@@ -232,7 +227,7 @@ def run_forever(
         on_ready()
     _catch_up(stopping.is_set)
     if not stopping.is_set():
-        scheduler = build_scheduler(timezone, start_now=False)
+        scheduler = build_scheduler(timezone)
         _say_when_running(scheduler)
         scheduler.start()
         _wait_until_asked(stopping.is_set, seconds)

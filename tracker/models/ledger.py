@@ -98,9 +98,7 @@ class OutboxAttempt(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     lease_until: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    outcome: Mapped[AttemptOutcome] = mapped_column(
-        str_enum(AttemptOutcome, "attempt_outcome"), default=AttemptOutcome.SENDING
-    )
+    outcome: Mapped[AttemptOutcome] = mapped_column(str_enum(AttemptOutcome, "attempt_outcome"))
     error: Mapped[str | None] = mapped_column(Text)
 
 
