@@ -8,7 +8,22 @@ PIP_FLAGS ?= --disable-pip-version-check --progress-bar on
 
 .PHONY: install demo test lint pytest lock clean
 
-install: $(STAMP)
+## htmx 2, served by the web app from the package (offices have no internet, so no CDN):
+## fetched from the npm registry once, checked against its pinned SHA-256, never committed.
+HTMX_VERSION := 2.0.11
+HTMX_SHA256 := d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717
+HTMX := tracker/web/static/vendor/htmx.min.js
+
+install: $(STAMP) $(HTMX)
+
+$(HTMX):
+	@echo "== Fetching htmx $(HTMX_VERSION) from the npm registry"
+	@mkdir -p $(dir $(HTMX)) .htmx-download
+	cd .htmx-download && npm pack --silent htmx.org@$(HTMX_VERSION) >/dev/null
+	tar -xzf .htmx-download/htmx.org-$(HTMX_VERSION).tgz -C .htmx-download package/dist/htmx.min.js
+	echo "$(HTMX_SHA256)  .htmx-download/package/dist/htmx.min.js" | sha256sum --check --quiet
+	mv .htmx-download/package/dist/htmx.min.js $(HTMX)
+	rm -rf .htmx-download
 
 $(STAMP): pyproject.toml constraints.txt
 	@echo "== Installing ITA Tracker and its pinned dependencies (constraints.txt) into $(VENV)/"

@@ -17,16 +17,23 @@
 | TRACKER_OUTBOX_DIR      | where the file channel writes messages (default: data dir) |
 | TRACKER_DEADLINE_ALERT_DAYS | days before a task's end to alert, e.g. "7,1"          |
 | TRACKER_<CHANNEL>_<FIELD> | a setting of a channel's transport (NotifySettings.channel) |
+| TRACKER_PUBLIC_URL      | the web app's address as people reach it: links in messages |
+| TRACKER_SECRET_KEY      | derives unit links; default: a random key kept in the data dir |
+| TRACKER_DATA_DIR        | uploaded evidence, the secret key (default: beside the database) |
+| TRACKER_LINK_DAYS       | how long a unit link lives after the last reminder (60)     |
+| TRACKER_UPLOAD_MAX_MB   | largest evidence file accepted (10)                         |
+| TRACKER_LINE_CHANNEL_SECRET | checks X-Line-Signature of LINE webhook events          |
 
 Secrets and what may be kept in a mounted file also read ``<NAME>_FILE`` (a file holding the
-value): TRACKER_DATABASE_URL, _LANG, _TIMEZONE, _NOW, _SMTP_USERNAME, _SMTP_PASSWORD and every
-TRACKER_<CHANNEL>_<FIELD>. Invalid values fail at start-up with the variable's name and never
-its value.
+value): TRACKER_DATABASE_URL, _LANG, _TIMEZONE, _NOW, _SMTP_USERNAME, _SMTP_PASSWORD,
+_SECRET_KEY, _LINE_CHANNEL_SECRET and every TRACKER_<CHANNEL>_<FIELD>. Invalid values fail at
+start-up with the variable's name and never its value.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -85,12 +92,55 @@ class Settings(BaseSettings):
     breaker_cooldown_minutes: float = Field(default=5.0, gt=0, le=24 * 60)
     outbox_dir: Path | None = None
     deadline_alert_days: str = "7,1"
+    public_url: str | None = None
+    secret_key: str | None = Field(default=None, repr=False)
+    data_dir: Path | None = None
+    link_days: int = Field(default=60, ge=1, le=3650)
+    upload_max_mb: float = Field(default=10.0, gt=0, le=1024)
+    line_channel_secret: str | None = Field(default=None, repr=False)
     # TRACKER_<CHANNEL>_<FIELD> of every registered channel, gathered by load_settings.
     channel_settings: dict[str, dict[str, str]] = Field(default_factory=dict, repr=False)
 
     def outbox_path(self) -> Path:
         """Where the file channel writes: TRACKER_OUTBOX_DIR, else next to the database."""
         return self.outbox_dir or default_database_path().parent / "outbox"
+
+    def data_path(self) -> Path:
+        """Where uploads and the generated secret key live: TRACKER_DATA_DIR, else the
+        default database's folder."""
+        return self.data_dir or default_database_path().parent
+
+    def secret_key_bytes(self) -> bytes:
+        """TRACKER_SECRET_KEY, else the key in ``<data dir>/secret.key``, made (random,
+        readable by its owner only) the first time. Every server of one database must share
+        it: unit links are derived from it."""
+        if self.secret_key:
+            return self.secret_key.encode()
+        path = self.data_path() / "secret.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with os.fdopen(
+                    os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w"
+                ) as f:
+                    f.write(secrets.token_urlsafe(48))
+            except FileExistsError:  # another process made it first: use theirs
+                pass
+        return path.read_text(encoding="utf-8").strip().encode()
+
+    def public_link(self, path: str) -> str | None:
+        """The address of ``path`` (starting with "/") as people reach it, or None when
+        TRACKER_PUBLIC_URL is not set."""
+        if not self.public_url:
+            return None
+        return self.public_url.rstrip("/") + path
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// address")
+        return value
 
     def notify(self, *, outbox_dir: Path | None = None) -> NotifySettings:
         """What the transports need (``outbox_dir`` overrides TRACKER_OUTBOX_DIR)."""
@@ -159,7 +209,16 @@ class Settings(BaseSettings):
         return value
 
 
-FILE_SETTINGS = ("database_url", "lang", "timezone", "now", "smtp_password", "smtp_username")
+FILE_SETTINGS = (
+    "database_url",
+    "lang",
+    "timezone",
+    "now",
+    "smtp_password",
+    "smtp_username",
+    "secret_key",
+    "line_channel_secret",
+)
 
 
 def _read_file_variants(environ: Mapping[str, str]) -> dict[str, Any]:

@@ -57,9 +57,11 @@ def _register() -> None:
         series,
         tasks,
         units,
+        web,
     )
 
-    for module in (plans, units, tasks, meetings, calendar, followup, outbox, series, db_commands):
+    modules = (plans, units, tasks, meetings, calendar, followup, outbox, series, db_commands, web)
+    for module in modules:
         module.register(cli)
 
 

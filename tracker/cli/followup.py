@@ -241,7 +241,7 @@ def run_command(app: AppContext, seconds: float | None) -> None:
     """
     from tracker.followup.scheduler import run_forever
 
-    _log_on_the_products_clock(app)
+    log_on_the_products_clock(app)
 
     def ready() -> None:
         started = app.t("เริ่มตัวจัดตารางงาน", "scheduler started")
@@ -257,7 +257,7 @@ def run_command(app: AppContext, seconds: float | None) -> None:
     click.echo(app.t("หยุดตัวจัดตารางงานแล้ว", "scheduler stopped"))
 
 
-def _log_on_the_products_clock(app: AppContext) -> None:
+def log_on_the_products_clock(app: AppContext) -> None:
     """One line per log record, "2569-12-14 09:30 …", stamped by the product's clock in its zone
     (TRACKER_NOW when frozen, as in the demo), not the machine's; APScheduler's and Alembic's
     routine lines (job added, running, executed; a migration's steps) are left out, their

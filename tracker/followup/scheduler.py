@@ -238,6 +238,19 @@ def run_forever(
         log.info("signal %s: finished the current job, stopped", signals[0])
 
 
+def wait_for_signal(seconds: float | None = None) -> None:
+    """Wait for SIGTERM or SIGINT (or ``seconds``, if given), without a scheduler: what
+    `tracker serve --no-scheduler` does while the web app serves."""
+    stopping = threading.Event()
+
+    def stop(_signum: int, _frame: object) -> None:
+        stopping.set()  # no lock taken, nothing logged: see run_forever
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    _wait_until_asked(stopping.is_set, seconds)
+
+
 def _until(stopped: Callable[[], bool], seconds: float | None) -> Callable[[], bool]:
     """``stopped``, or true as well once ``seconds`` (if given) have passed from now."""
     if seconds is None:

@@ -1,5 +1,6 @@
 """The data model: organizations, plans, units, measures, tasks, meetings, assessments, audit,
-and the follow-up engine's ledger and dues.
+web access (accounts, sessions, tokens, evidence, import drafts) and the follow-up engine's
+ledger and dues.
 
 SQLAlchemy 2 typed declarative. The schema itself is owned by the Alembic migrations in
 ``tracker/migrations``; a test checks that these classes and the migrated schema agree.
@@ -11,11 +12,23 @@ Conventions:
 - :class:`TaskEvent` is append-only: the ORM refuses updates and deletes, and database
   triggers (created by the migration) refuse them for any other client too.
 
-The classes live in ``base`` (shared), ``plan`` (the plan and its people) and ``ledger``
-(the follow-up engine's tables); import them from here.
+The classes live in ``base`` (shared), ``plan`` (the plan and its people), ``ledger``
+(the follow-up engine's tables) and ``access`` (who may use the web app and the API);
+import them from here.
 """
 
 from schedules.meetings import HolidayPolicy  # flag, skip or move a meeting on a holiday
+from tracker.models.access import (
+    AccessToken,
+    EvidenceFile,
+    ImportDraft,
+    LineLinkCode,
+    LoginAttempt,
+    Role,
+    TokenKind,
+    User,
+    WebSession,
+)
 from tracker.models.base import (
     NAMING_CONVENTION,
     OPEN_STATUSES,
@@ -54,13 +67,18 @@ from tracker.models.plan import (
 __all__ = [
     "NAMING_CONVENTION",
     "OPEN_STATUSES",
+    "AccessToken",
     "Assessment",
     "AssessmentItem",
     "AttemptOutcome",
     "AuditLogIsAppendOnly",
     "Base",
+    "EvidenceFile",
     "HolidayPolicy",
+    "ImportDraft",
     "IndicatorScore",
+    "LineLinkCode",
+    "LoginAttempt",
     "Measure",
     "Meeting",
     "MeetingDue",
@@ -70,15 +88,19 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "Plan",
+    "Role",
     "SeriesRecipient",
     "Task",
     "TaskEvent",
     "TaskStatus",
+    "TokenKind",
     "Tool",
     "UTCDateTime",
     "Unit",
     "UnitAlias",
     "UnitContact",
+    "User",
+    "WebSession",
     "measure_items",
     "task_units",
 ]

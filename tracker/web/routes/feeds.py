@@ -1,0 +1,7 @@
+"""ICS feeds of meetings and tasks behind secret URLs."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
