@@ -33,21 +33,35 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 	@echo "== Installed: $(BIN)/tracker"
 
-## The main job on the embedded default: a SQLite file and the in-process scheduler, in
-## ~/.local/share/ita-tracker. The clock is frozen (TRACKER_NOW) at a moment in the demo
-## plan's year when a reminder round is due, so the messages arrive at once.
+## The main job on the embedded default: a SQLite file, the web app and the in-process
+## scheduler, in ~/.local/share/ita-tracker. The clock is frozen (TRACKER_NOW) at a moment in
+## the demo plan's year when a reminder round is due, so the messages arrive at once; they carry
+## one-tap links to the web app (TRACKER_PUBLIC_URL). `tracker serve` runs until Ctrl-C, or
+## DEMO_SECONDS seconds when set (for scripts: `DEMO_SECONDS=20 make demo`).
 DEMO_IMPORTED ?= 2026-11-25T10:00:00+07:00
 DEMO_NOW ?= 2026-12-14T09:30:00+07:00
+DEMO_PORT ?= 8000
+DEMO_USER ?= demo
+DEMO_PASSWORD ?= demo-ita-2569
+DEMO_UNIT ?= กองคลัง
+DEMO_SECONDS ?=
+DEMO_ENV = TRACKER_NOW=$(DEMO_NOW) TRACKER_PUBLIC_URL=http://127.0.0.1:$(DEMO_PORT)
 demo: install
 	@echo; echo "== 1. Import the demo plan (a fictional sub-district organization) on 25 Nov 2569"
 	@TRACKER_NOW=$(DEMO_IMPORTED) $(BIN)/tracker import examples/demo-plan.yaml
 	@echo; echo "== 2. The plan on Monday 14 Dec 2569, two working days before the 16 Dec meeting"
-	@TRACKER_NOW=$(DEMO_NOW) $(BIN)/tracker overview
+	@$(DEMO_ENV) $(BIN)/tracker overview
 	@echo; echo "== 3. The embedded scheduler for 5 seconds: it catches up, then sends the reminders"
-	@TRACKER_NOW=$(DEMO_NOW) $(BIN)/tracker run --for 5
+	@$(DEMO_ENV) $(BIN)/tracker run --for 5
 	@echo; echo "== 4. The outbox: what was sent (as files), and what came due while nothing ran"
-	@TRACKER_NOW=$(DEMO_NOW) $(BIN)/tracker outbox
+	@$(DEMO_ENV) $(BIN)/tracker outbox
 	@echo; echo "== The messages are files in $${XDG_DATA_HOME:-$$HOME/.local/share}/ita-tracker/outbox/"
+	@echo; echo "== 5. The web app: a demo account, and the one-tap link of one unit"
+	@echo "$(DEMO_PASSWORD)" | $(DEMO_ENV) $(BIN)/tracker users add $(DEMO_USER) --role admin --name "ผู้ดูแลระบบ (สาธิต)" --password-stdin --exists-ok
+	@$(DEMO_ENV) $(BIN)/tracker units link "$(DEMO_UNIT)"
+	@echo; echo "== 6. tracker serve: the web app and the scheduler in one process$(if $(DEMO_SECONDS), for $(DEMO_SECONDS) s, until Ctrl-C)"
+	@echo "   dashboard: http://127.0.0.1:$(DEMO_PORT)/dashboard  (sign in as $(DEMO_USER) / $(DEMO_PASSWORD))"
+	@$(DEMO_ENV) $(BIN)/tracker serve --port $(DEMO_PORT) $(if $(DEMO_SECONDS),--for $(DEMO_SECONDS))
 
 ## Every check: lint, format, the import contract, types, then the test suite.
 test: install lint pytest

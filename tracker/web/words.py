@@ -42,6 +42,7 @@ WORDS: Labels = {
     ),
     "evidence": ("หลักฐาน", "Evidence"),
     "mark_done": ("เสร็จแล้ว", "Done"),
+    "report_work": ("รายงานผล / แนบหลักฐาน", "Report / add evidence"),
     "save_progress": ("บันทึกความคืบหน้า", "Save progress"),
     "reopen": ("เปิดงานอีกครั้ง", "Reopen"),
     "your_name": ("ชื่อผู้รายงาน", "Your name"),

@@ -1,0 +1,81 @@
+"""In a real browser on a phone: a unit officer opens the link, marks a task done with a PDF,
+and the change is in the audit log; the page works without JavaScript too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from browser_support import Live, browser_fixture, live_fixture, phone_fixture  # noqa: F401
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+from web_support import FINANCE
+
+from tracker.models import EvidenceFile, Task, TaskEvent, TaskStatus
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PUBLISHING = "เผยแพร่สรุปผลการจัดซื้อจัดจ้างรายเดือน"  # กองคลัง's open task in the demo plan
+
+
+def _finance_task(live: Live) -> int:
+    with live.site.session() as session:
+        task = next(t for t in session.scalars(select(Task)) if t.title.startswith(PUBLISHING))
+        return task.id
+
+
+def test_an_officer_marks_a_task_done_with_a_pdf_on_a_phone(
+    live: Live, phone: Page, tmp_path: Path
+) -> None:
+    task_id = _finance_task(live)
+    evidence = tmp_path / "สรุปผลจัดซื้อจัดจ้าง.pdf"
+    evidence.write_bytes(PDF)
+    phone.goto(live.url + live.site.unit_link(FINANCE))
+    expect(phone).to_have_url(f"{live.url}/unit")  # the link's secret left the address bar
+    expect(phone.locator("h1")).to_have_text(FINANCE)
+    live.shot(phone, "unit-page-phone", full_page=False)
+
+    phone.fill("input[name=officer]", "สมหญิง ใจดี")
+    phone.click("form.officer button")
+    card = phone.locator(f"#task-{task_id}")
+    card.locator("summary").click()
+    card.locator("textarea[name=note]").fill("เผยแพร่สรุปผลเดือนพฤศจิกายนแล้ว")
+    card.locator("input[type=file]").set_input_files(str(evidence))
+    card.get_by_role("button", name="เสร็จแล้ว").click()
+    expect(phone.locator(f"#task-{task_id} .status-done")).to_be_visible()
+    live.shot(phone, "unit-task-done-phone")
+    phone.goto(f"{live.url}/unit")
+    live.shot(phone, "unit-page-after-phone", full_page=False)
+
+    with live.site.session() as session:
+        task = session.get(Task, task_id)
+        assert task is not None
+        assert task.status is TaskStatus.DONE
+        events = list(session.scalars(select(TaskEvent).where(TaskEvent.task_id == task_id)))
+        done = next(e for e in events if e.field == "status")
+        assert done.actor == f"สมหญิง ใจดี ({FINANCE})"
+        assert done.note == "เผยแพร่สรุปผลเดือนพฤศจิกายนแล้ว"
+        stored = session.scalar(select(EvidenceFile).where(EvidenceFile.task_id == task_id))
+        assert stored is not None
+        assert stored.filename == evidence.name
+        assert stored.event_id == done.id
+
+
+def test_the_unit_page_works_without_javascript(live: Live, browser: object) -> None:
+    from playwright.sync_api import Browser
+
+    assert isinstance(browser, Browser)
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    task_id = _finance_task(live)
+    page.goto(live.url + live.site.unit_link(FINANCE))
+    card = page.locator(f"#task-{task_id}")
+    card.locator("summary").click()
+    card.locator("input[name=percent]").fill("40")
+    card.get_by_role("button", name="บันทึกความคืบหน้า").click()
+    expect(page).to_have_url(f"{live.url}/unit?saved={task_id}#task-{task_id}")
+    expect(page.locator(f"#task-{task_id} progress")).to_have_attribute("value", "40")
+    context.close()
+    with live.site.session() as session:
+        task = session.get(Task, task_id)
+        assert task is not None
+        assert task.percent == 40
+        assert task.status is TaskStatus.IN_PROGRESS
