@@ -79,3 +79,24 @@ def test_the_unit_page_works_without_javascript(live: Live, browser: object) -> 
         assert task is not None
         assert task.percent == 40
         assert task.status is TaskStatus.IN_PROGRESS
+
+
+def test_a_refused_upload_is_one_line_beside_the_form(
+    live: Live, phone: Page, tmp_path: Path
+) -> None:
+    task_id = _finance_task(live)
+    fake = tmp_path / "evidence.pdf"
+    fake.write_bytes(b"MZ this is a program, not a PDF")
+    phone.goto(live.url + live.site.unit_link(FINANCE))
+    card = phone.locator(f"#task-{task_id}")
+    card.locator("summary").click()
+    card.locator("input[type=file]").set_input_files(str(fake))
+    card.get_by_role("button", name="เสร็จแล้ว").click()
+    expect(card.locator(".form-error")).to_contain_text(
+        "is not a PDF, JPEG, PNG, DOCX or XLSX file"
+    )
+    live.shot(phone, "unit-refused-upload-phone", full_page=False)
+    with live.site.session() as session:
+        task = session.get(Task, task_id)
+        assert task is not None
+        assert task.status is TaskStatus.NOT_STARTED

@@ -41,6 +41,7 @@ LOGIN_WINDOW = timedelta(minutes=15)
 LOGIN_FAILURES_PER_USER = 5
 LOGIN_FAILURES_PER_ADDRESS = 20
 MIN_PASSWORD_LENGTH = 10
+LAST_USE_PRECISION = timedelta(minutes=1)
 
 _hasher = PasswordHash.recommended()  # argon2id with pwdlib's current parameters
 # Verified when the username is unknown, so a wrong name costs as long as a wrong password.
@@ -348,7 +349,8 @@ def revoke_unit_links(session: Session, unit: Unit, now: datetime) -> int:
 
 
 def find_token(session: Session, secret: str, kind: TokenKind, now: datetime) -> AccessToken | None:
-    """The usable token of ``kind`` whose secret this is, else None; notes its use."""
+    """The usable token of ``kind`` whose secret this is, else None; notes its use (to the
+    minute: a busy API client must not turn every read into a write)."""
     token = session.scalar(
         select(AccessToken).where(
             AccessToken.token_hash == digest(secret), AccessToken.kind == kind
@@ -356,7 +358,8 @@ def find_token(session: Session, secret: str, kind: TokenKind, now: datetime) ->
     )
     if token is None or not token.usable(now):
         return None
-    token.last_used_at = now
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USE_PRECISION:
+        token.last_used_at = now
     return token
 
 

@@ -63,6 +63,8 @@ def error_response(
             body["what"] = what
         body.update(extra)
         return JSONResponse({"error": body}, status_code=status)
+    if request.headers.get("hx-request"):  # htmx puts the line beside the form (app.js)
+        return render(request, "error_fragment.html", status_code=status, message=message)
     return render(
         request, "error.html", status_code=status, code=code, message=message, http_status=status
     )
