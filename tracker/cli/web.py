@@ -244,21 +244,45 @@ def _set_disabled(app: AppContext, username: str, disabled: bool) -> None:
 @click.option(
     "--revoke", is_flag=True, help="Revoke the unit's links (and the sessions they opened)."
 )
+@click.option(
+    "--line",
+    "line_code",
+    is_flag=True,
+    help="Print a code that links a LINE chat to the unit (used once, within 24 hours) "
+    "instead of the link.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @ORG_OPTION
 @pass_app
 def link_command(
-    app: AppContext, unit_name: str, revoke: bool, as_json: bool, org_name: str | None
+    app: AppContext,
+    unit_name: str,
+    revoke: bool,
+    line_code: bool,
+    as_json: bool,
+    org_name: str | None,
 ) -> None:
-    """Show the unit's one-tap link to its page (renewed for TRACKER_LINK_DAYS), or revoke it.
+    """Show the unit's one-tap link to its page (renewed for TRACKER_LINK_DAYS), or revoke it;
+    with --line, a code that links a LINE user or group to the unit.
 
     The link is the unit's key to its page: send it only to the unit. Reminders carry it
-    when TRACKER_PUBLIC_URL is set.
+    when TRACKER_PUBLIC_URL is set. The LINE code is sent to the agency's LINE account, in a
+    chat with it or in the unit's group: reminders then go there, with buttons.
+
+    \b
+    Example:
+      tracker units link กองคลัง
+      tracker units link กองคลัง --line
     """
     from tracker.services import access
     from tracker.services.organizations import get_organization
     from tracker.services.units import get_unit
 
+    if line_code and revoke:
+        raise click.UsageError("--line makes a LINE link code and --revoke revokes links: not both")
+    if line_code:
+        _print_line_code(app, unit_name, org_name, as_json)
+        return
     with app.transaction() as session:
         unit = get_unit(session, get_organization(session, org_name), unit_name)
         if revoke:
@@ -295,3 +319,28 @@ def link_command(
         )
     if expires is not None:
         click.echo(app.t("ใช้ได้ถึง ", "valid until ") + app.format_time(expires))
+
+
+def _print_line_code(app: AppContext, unit_name: str, org_name: str | None, as_json: bool) -> None:
+    """A new LINE link code of the unit, printed (once it is stored) with its expiry and how
+    to use it."""
+    from tracker.services import line_links
+    from tracker.services.organizations import get_organization
+    from tracker.services.units import get_unit
+
+    with app.transaction() as session:
+        unit = get_unit(session, get_organization(session, org_name), unit_name)
+        row, code = line_links.new_code(session, unit, app.now)
+        name, expires = unit.name, row.expires_at
+    shown = line_links.shown_code(code)
+    if as_json:
+        echo_json({"unit": name, "line_code": shown, "expires_at": expires.isoformat()})
+        return
+    click.echo(f"{name}: " + app.t("รหัสเชื่อม LINE ", "LINE link code ") + shown)
+    click.echo(app.t("ใช้ได้ครั้งเดียว ภายใน ", "single use, valid until ") + app.format_time(expires))
+    click.echo(
+        app.t(
+            "ส่งรหัสนี้ในห้องแชตกับบัญชี LINE ของหน่วยงาน หรือในกลุ่ม LINE ของหน่วยงาน",
+            "send it to the agency's LINE account, in a chat with it or in the unit's LINE group",
+        )
+    )

@@ -15,7 +15,16 @@ What LINE's rules mean here:
 - the message's idempotency key goes in ``X-Line-Retry-Key``, so a push retried after a lost
   answer is not delivered twice: LINE answers 409 to the copy, which counts as sent;
 - 429 with "monthly limit" is :class:`QuotaExhausted` (no message goes out until the quota
-  renews); any other 429 is a rate limit and worth retrying.
+  renews); any other 429 is a rate limit and worth retrying;
+- a message whose ``X-Tracker-Tasks`` header lists task ids (``12,15,18``: a reminder, an
+  alert, a digest) gets, after its text, a carousel with one card per task and two postback
+  buttons on each, "เสร็จแล้ว" (done) and "ขอรายงานความคืบหน้า" (report progress); the text
+  then keeps to 4 objects so the carousel is the 5th. A carousel holds at most 10 cards: a
+  message about more tasks goes as text only (its link leads to the unit's page). The buttons'
+  data (:func:`postback_data`) comes back in the webhook (tracker.web.routes.line).
+
+Besides pushing, :meth:`LineTransport.reply` answers a webhook event with its reply token and
+:meth:`LineTransport.display_name` looks up the name a LINE user shows, for the audit log.
 
 No error text holds the token, nor the URL's path: the host names where it went.
 """
@@ -27,12 +36,15 @@ import re
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from http.client import HTTPException
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from tracker.inputs import TextProblem
 from tracker.notify import (
+    DeliveryFailure,
     Message,
     NotifySettings,
     PermanentFailure,
@@ -43,6 +55,7 @@ from tracker.redact import address_outline
 
 DEFAULT_API_URL = "https://api.line.me"
 PUSH_PATH = "/v2/bot/message/push"
+REPLY_PATH = "/v2/bot/message/reply"
 # LINE counts a text object's length in UTF-16 code units; this module counts Python str
 # characters. They agree for every character in the Basic Multilingual Plane, which holds
 # Thai and everything the messages are made of; an emoji outside it would count one here and
@@ -57,6 +70,24 @@ CUT_NOTE_WITH_LINK = (
     "… (ข้อความยาวเกินกว่าที่ LINE ส่งได้ ตัดส่วนที่เหลือ / message shortened)\nอ่านฉบับเต็ม / read it all: {link}"
 )
 MAX_LINK = 1000  # a longer Link header is left out of the note rather than crowd the text
+
+# The buttons of a message about tasks (the contract with the messages' builders: the header
+# lists the ids of the tasks the message is about, comma-separated).
+TASKS_HEADER = "X-Tracker-Tasks"
+DONE_LABEL = "เสร็จแล้ว"
+PROGRESS_LABEL = "ขอรายงานความคืบหน้า"
+PROGRESS_STEPS = (25, 50, 75)  # the percents the progress quick reply offers
+# LINE's limits (Messaging API reference): a carousel has at most 10 columns, a column's text
+# at most 120 characters (no title, no image), an alternative text at most 400, an action's
+# label at most 20 and its data and display text at most 300; a quick reply at most 13 items.
+MAX_CARDS = 10
+MAX_CARD_TEXT = 120
+MAX_ALT_TEXT = 400
+MAX_LABEL = 20
+MAX_DISPLAY_TEXT = 300
+MAX_QUICK_REPLIES = 13
+# A name for the audit log is worth a short wait only: the webhook answers LINE meanwhile.
+PROFILE_TIMEOUT = 5.0
 
 _ID = re.compile(r"[UCR][0-9a-f]{32}")
 _TOKEN = re.compile(r"[\x21-\x7e]+")  # what an HTTP header can carry as it is: no space
@@ -80,7 +111,6 @@ class LineTransport:
         Messaging API. Raises PermanentFailure when either cannot be used."""
         self.token = _checked_token(token)
         self.scheme, self.host, self.port = _checked_api_url(api_url)
-        self.push_url = f"{self.scheme}://{_netloc(self.host, self.port)}{PUSH_PATH}"
         self.timeout = timeout
         self._opener = urllib.request.build_opener(_NoRedirect)
 
@@ -132,27 +162,61 @@ class LineTransport:
             raise PermanentFailure(
                 f"{address_outline(address)} is not a LINE user, group or room id"
             )
-        body = json.dumps(
-            {
-                "to": address,
-                "messages": [
-                    {"type": "text", "text": text}
-                    for text in text_objects(
-                        f"{message.subject}\n\n{message.text}", message.headers.get("Link")
-                    )
-                ],
-            },
-            ensure_ascii=False,
-        ).encode("utf-8")
-        headers = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
+        headers = {}
         if message.key:
             headers["X-Line-Retry-Key"] = _retry_key(message.key)
-        request = urllib.request.Request(self.push_url, data=body, headers=headers, method="POST")
+        self._call("POST", PUSH_PATH, {"to": address, "messages": push_messages(message)}, headers)
+
+    def reply(self, reply_token: str, messages: Sequence[dict[str, Any]]) -> None:
+        """Answer a webhook event (its ``replyToken``, usable once and for a short while) with
+        ``messages`` (1 to 5 message objects). Raises what :meth:`send` raises."""
+        self._call("POST", REPLY_PATH, {"replyToken": reply_token, "messages": list(messages)})
+
+    def display_name(self, user_id: str, chat: str | None = None) -> str | None:
+        """The name LINE user ``user_id`` shows, or None when LINE does not say (not a friend
+        of the account, not in the group any more, LINE unreachable). ``chat``: the group or
+        room the user wrote in, whose member profile is asked instead (a group member need
+        not be the account's friend)."""
+        if not _ID.fullmatch(user_id) or not user_id.startswith("U"):
+            return None
+        if chat is not None and _ID.fullmatch(chat) and chat[0] in "CR":
+            kind = "group" if chat.startswith("C") else "room"
+            path = f"/v2/bot/{kind}/{quote(chat)}/member/{quote(user_id)}"
+        else:
+            path = f"/v2/bot/profile/{quote(user_id)}"
         try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                response.read()
+            answer = json.loads(self._call("GET", path, timeout=PROFILE_TIMEOUT).decode("utf-8"))
+        except (DeliveryFailure, UnicodeDecodeError, ValueError):
+            return None
+        name = answer.get("displayName") if isinstance(answer, dict) else None
+        return name if isinstance(name, str) and name.strip() else None
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        payload: dict[str, Any] | None = None,
+        extra: dict[str, str] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> bytes:
+        """One request to the Messaging API; its answer's body, or the failure it means.
+        ``timeout`` caps the transport's own, never lengthens it."""
+        headers = {"Authorization": f"Bearer {self.token}", **(extra or {})}
+        body = None
+        if payload is not None:
+            body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        url = f"{self.scheme}://{_netloc(self.host, self.port)}{path}"
+        request = urllib.request.Request(url, data=body, headers=headers, method=method)
+        try:
+            wait = self.timeout if timeout is None else min(timeout, self.timeout)
+            with self._opener.open(request, timeout=wait) as response:
+                answer: bytes = response.read()
+                return answer
         except urllib.error.HTTPError as error:
             self._answer(error.code, _error_body(error), keyed="X-Line-Retry-Key" in headers)
+            return b""
         except (urllib.error.URLError, HTTPException, OSError) as error:
             reason = error.reason if isinstance(error, urllib.error.URLError) else error
             raise TemporaryFailure(
@@ -184,13 +248,146 @@ class LineTransport:
         return text.replace(self.token, "***")
 
 
-def text_objects(text: str, link: str | None = None) -> list[str]:
-    """``text`` as at most MAX_OBJECTS texts of at most MAX_TEXT characters each.
+def push_messages(message: Message) -> list[dict[str, Any]]:
+    """The message objects of one push: the text (subject, a blank line, the text), then the
+    buttons of the tasks its X-Tracker-Tasks header names, when there are any and few enough
+    for one carousel."""
+    whole = f"{message.subject}\n\n{message.text}"
+    link = message.headers.get("Link")
+    ids = task_ids(message.headers.get(TASKS_HEADER))
+    if not 0 < len(ids) <= MAX_CARDS:
+        return [{"type": "text", "text": text} for text in text_objects(whole, link)]
+    texts = text_objects(whole, link, max_objects=MAX_OBJECTS - 1)
+    return [{"type": "text", "text": text} for text in texts] + [task_buttons(ids, whole)]
+
+
+def task_ids(header: str | None) -> list[int]:
+    """The task ids of an X-Tracker-Tasks header ("12,15,18"), in order, each once; [] when
+    there is no header or it is not such a list (the message then goes as text only: a
+    malformed header is no reason not to deliver it)."""
+    if not header:
+        return []
+    parts = [part.strip() for part in header.split(",")]
+    if not all(part.isascii() and part.isdigit() and len(part) <= 18 for part in parts):
+        return []
+    return list(dict.fromkeys(int(part) for part in parts if int(part) > 0))
+
+
+def task_buttons(ids: Sequence[int], text: str) -> dict[str, Any]:
+    """A template message: a carousel with a card per task (the line of ``text`` that names
+    it, else its number) and the buttons "done" and "report progress" on each card."""
+    columns = [
+        {
+            "text": _shortened(_task_line(text, task_id), MAX_CARD_TEXT),
+            "actions": [
+                postback_action(DONE_LABEL, Postback("done", task_id), f"งาน #{task_id} เสร็จแล้ว"),
+                postback_action(
+                    PROGRESS_LABEL, Postback("progress", task_id), f"รายงานความคืบหน้างาน #{task_id}"
+                ),
+            ],
+        }
+        for task_id in ids[:MAX_CARDS]
+    ]
+    numbers = ", ".join(f"#{task_id}" for task_id in ids)
+    alt = _shortened(f"ปุ่มรายงานผลงาน {numbers} / buttons to report on the tasks", MAX_ALT_TEXT)
+    return {
+        "type": "template",
+        "altText": alt,
+        "template": {"type": "carousel", "columns": columns},
+    }
+
+
+def _task_line(text: str, task_id: int) -> str:
+    """The first line of ``text`` naming task ``task_id`` as the messages do ("#12 (1.3) …"),
+    without its bullet; "งาน #12" when no line does."""
+    mark = re.compile(rf"(?<![\w#])#{task_id}(?!\d)")
+    for line in text.split("\n"):
+        if mark.search(line):
+            return line.strip().lstrip("•-* ").strip()
+    return f"งาน #{task_id}"
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Postback:
+    """What a button asks, as its postback data says it: ``done`` a task, or report its
+    ``progress`` (without a percent: ask which; with one: set it)."""
+
+    action: str  # "done" or "progress"
+    task_id: int
+    percent: int | None = None
+
+
+POSTBACK_ACTIONS = ("done", "progress")
+
+
+def postback_data(postback: Postback) -> str:
+    """The data of a button: ``action=done&task=12``, ``action=progress&task=12&percent=50``."""
+    fields: dict[str, str | int] = {"action": postback.action, "task": postback.task_id}
+    if postback.percent is not None:
+        fields["percent"] = postback.percent
+    return urlencode(fields)
+
+
+def read_postback(data: str) -> Postback | None:
+    """The postback of a button's data (see :func:`postback_data`); None when it is not one
+    of ours (another version's button, a rich menu's)."""
+    fields = dict(parse_qsl(data[:300], keep_blank_values=True))
+    action, task, percent = fields.get("action"), fields.get("task", ""), fields.get("percent")
+    if action not in POSTBACK_ACTIONS or not (task.isascii() and task.isdigit()):
+        return None
+    if percent is not None and not (percent.isascii() and percent.isdigit() and len(percent) <= 3):
+        return None
+    if percent is not None and action != "progress":
+        return None
+    return Postback(action, int(task), int(percent) if percent is not None else None)
+
+
+def postback_action(label: str, postback: Postback, display: str) -> dict[str, Any]:
+    """A postback action object: tapping it sends ``postback``'s data to the webhook and shows
+    ``display`` in the chat as the tapper's message."""
+    return {
+        "type": "postback",
+        "label": _shortened(label, MAX_LABEL),
+        "data": postback_data(postback),
+        "displayText": _shortened(display, MAX_DISPLAY_TEXT),
+    }
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A quick-reply button: its label, what it asks, what the chat shows when tapped."""
+
+    label: str
+    postback: Postback
+    display: str
+
+
+def text_message(text: str, choices: Sequence[Choice] = ()) -> dict[str, Any]:
+    """A text object (cut to MAX_TEXT) with ``choices`` as quick-reply buttons under it."""
+    message: dict[str, Any] = {"type": "text", "text": _shortened(text, MAX_TEXT)}
+    if choices:
+        message["quickReply"] = {
+            "items": [
+                {"type": "action", "action": postback_action(c.label, c.postback, c.display)}
+                for c in choices[:MAX_QUICK_REPLIES]
+            ]
+        }
+    return message
+
+
+def text_objects(
+    text: str, link: str | None = None, *, max_objects: int = MAX_OBJECTS
+) -> list[str]:
+    """``text`` as at most ``max_objects`` texts of at most MAX_TEXT characters each.
 
     Split at line boundaries (each line keeps its line break, so the texts put together are
     ``text``); a single line longer than MAX_TEXT is cut into MAX_TEXT pieces. When the lines
-    need more than MAX_OBJECTS texts, the last one is cut short and ends with CUT_NOTE, which
-    holds ``link`` (a Link header's URL) when given so the reader can open the rest.
+    need more than ``max_objects`` texts, the last one is cut short and ends with CUT_NOTE,
+    which holds ``link`` (a Link header's URL) when given so the reader can open the rest.
     """
     pieces: list[str] = []
     for line in _lines(text):
@@ -204,14 +401,14 @@ def text_objects(text: str, link: str | None = None) -> list[str]:
         current += piece
     if current or not objects:
         objects.append(current)
-    if len(objects) <= MAX_OBJECTS:
+    if len(objects) <= max_objects:
         return objects
     note = _cut_note(link)
-    rest = "".join(objects[MAX_OBJECTS - 1 :])[: MAX_TEXT - len(note)]
+    rest = "".join(objects[max_objects - 1 :])[: MAX_TEXT - len(note)]
     # End the kept part at a line break when there is one, so no line is cut mid-word.
     if "\n" in rest:
         rest = rest[: rest.rindex("\n") + 1]
-    return [*objects[: MAX_OBJECTS - 1], rest + note]
+    return [*objects[: max_objects - 1], rest + note]
 
 
 def _lines(text: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,11 +30,30 @@ class WebContext:
     clock: Callable[[], datetime]
     secret_key: bytes = field(repr=False, default=b"")
 
+    _sqlite_writes: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One request's unit of work: all of it is written, or none of it."""
-        with unit_of_work(self.factory) as session:
+    def transaction(self, *, write: bool = False) -> Iterator[Session]:
+        """One request's unit of work: all of it is written, or none of it.
+
+        ``write`` marks a transaction that changes rows. On SQLite those take turns behind
+        one lock of this process: SQLite lets one writer in at a time and the others poll
+        for the lock, which under a few dozen concurrent updates starves some of them past
+        the busy timeout ("database is locked"); waiting in line here is fair and wastes no
+        CPU. PostgreSQL locks rows itself: no lock is taken.
+        """
+        lock = self._sqlite_writes if write and self.is_sqlite else None
+        if lock is None:
+            with unit_of_work(self.factory) as session:
+                yield session
+            return
+        with lock, unit_of_work(self.factory) as session:
             yield session
+
+    @cached_property
+    def is_sqlite(self) -> bool:
+        bind = self.factory.kw.get("bind")
+        return bind is not None and bind.dialect.name == "sqlite"
 
     @cached_property
     def zone(self) -> ZoneInfo:

@@ -120,7 +120,7 @@ def _act(
     upload: tuple[str, bytes] | None,
 ) -> None:
     now = request_now(request)
-    with context.transaction() as session:
+    with context.transaction(write=True) as session:
         unit = acting_unit(session, principal)
         task = unit_task(session, principal, task_id, for_update=True)
         actor = Actor(unit, principal.officer)
