@@ -2,9 +2,10 @@
 Debian's Chromium driven by Playwright (never a downloaded browser build).
 
 ``live`` serves a :class:`web_support.Site` (the demo plan, one account per role) and gives
-its base URL; ``browser`` is one Chromium per test session; ``phone`` a page with a phone's
-viewport and touch. Screenshots go to ``TRACKER_SCREENSHOTS`` (default: the test's tmp dir)
-so they can be looked at after the run.
+its base URL; ``browser`` (in conftest.py: one Chromium for the whole session, whichever
+modules use it) is the browser; ``phone`` a page with a phone's viewport and touch, ``desk``
+one with a desktop's. Screenshots go to ``TRACKER_SCREENSHOTS`` (default: the test's tmp
+dir) so they can be looked at after the run.
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from web_support import Site, make_site
 
-CHROMIUM = os.environ.get("TRACKER_CHROMIUM", "/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}  # a common phone's CSS pixels
 
 
@@ -65,18 +65,6 @@ def live_fixture(tmp_path: Path, database_url: str) -> Iterator[Live]:
     server.should_exit = True
     thread.join(timeout=10)
     site.close()
-
-
-@pytest.fixture(name="browser", scope="session")
-def browser_fixture() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), (
-        f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium "
-        "fonts-thai-tlwg); .ci/run does"
-    )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(name="phone")

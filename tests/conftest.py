@@ -281,3 +281,25 @@ def tracker_bin() -> str:
     path = Path(sys.executable).parent / "tracker"
     assert path.exists(), "the tracker console script is not installed (pip install -e .)"
     return str(path)
+
+
+# --- the browser ----------------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("TRACKER_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, driven by Playwright, once per test session (never a downloaded
+    browser build: .ci/run installs the chromium package). Defined here, not in
+    browser_support.py, so that every module shares this one instance."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), (
+        f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium "
+        "fonts-thai-tlwg); .ci/run does"
+    )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()

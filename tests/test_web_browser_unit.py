@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from browser_support import Live, browser_fixture, live_fixture, phone_fixture  # noqa: F401
+from browser_support import (  # noqa: F401
+    Live,
+    desk_fixture,
+    live_fixture,
+    phone_fixture,
+    sign_in,
+)
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
-from web_support import FINANCE
+from web_support import ACCOUNTS, FINANCE, PASSWORD
 
-from tracker.models import EvidenceFile, Task, TaskEvent, TaskStatus
+from tracker.models import EvidenceFile, Role, Task, TaskEvent, TaskStatus
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PUBLISHING = "เผยแพร่สรุปผลการจัดซื้อจัดจ้างรายเดือน"  # กองคลัง's open task in the demo plan
@@ -23,7 +29,7 @@ def _finance_task(live: Live) -> int:
 
 
 def test_an_officer_marks_a_task_done_with_a_pdf_on_a_phone(
-    live: Live, phone: Page, tmp_path: Path
+    live: Live, phone: Page, desk: Page, tmp_path: Path
 ) -> None:
     task_id = _finance_task(live)
     evidence = tmp_path / "สรุปผลจัดซื้อจัดจ้าง.pdf"
@@ -57,6 +63,19 @@ def test_an_officer_marks_a_task_done_with_a_pdf_on_a_phone(
         assert stored is not None
         assert stored.filename == evidence.name
         assert stored.event_id == done.id
+        finance_id = done.actor_unit_id
+
+    # The secretariat sees it: กองคลัง's row on the dashboard, the change in the audit log.
+    sign_in(desk, live, ACCOUNTS[Role.SECRETARIAT], PASSWORD)
+    expect(desk).to_have_url(f"{live.url}/dashboard")
+    finance_row = desk.locator("#by-unit tr", has_text=FINANCE)
+    expect(finance_row).to_contain_text("1/4")  # of its 4 tasks (3 own, 1 every-unit), 1 done
+    live.shot(desk, "dashboard-desk")
+    desk.goto(f"{live.url}/audit?unit={finance_id}")
+    row = desk.locator("tr", has_text="สมหญิง ใจดี")
+    expect(row.first).to_be_visible()
+    expect(desk.locator("a.evidence-file", has_text=evidence.name)).to_be_visible()
+    live.shot(desk, "audit-desk")
 
 
 def test_the_unit_page_works_without_javascript(live: Live, browser: object) -> None:

@@ -1,6 +1,6 @@
 """Secrets never printed: what every message and listing passes through before it is shown.
 
-Four helpers, each for one kind of text:
+Five helpers, each for one kind of text:
 
 - :func:`mask_url`: a connection URL (a database's): its password hidden;
 - :func:`address_outline`: a delivery address that was refused: its scheme and host only;
@@ -8,7 +8,9 @@ Four helpers, each for one kind of text:
   ``tracker units contact``, JSON output): what of it identifies the destination, never its
   token;
 - :func:`mask_secrets`: an error text before it is stored or printed: every URL in it reduced
-  as :func:`mask_address` would, and any bearer token hidden.
+  as :func:`mask_address` would, and any bearer token hidden;
+- :func:`mask_links`: a message's subject or text in a listing: the secret of every unit link
+  and feed address in it hidden (whoever holds one is let in), the rest shown as it is.
 
 One rule runs through them: a URL's host is shown only when the scheme makes it a web server's
 (:data:`WEB_SCHEMES`), and its path and query never are, since a webhook's path is often its
@@ -143,3 +145,16 @@ def mask_secrets(text: str) -> str:
     a masked text changes nothing."""
     text = _URL_IN_TEXT.sub(_mask_found_url, mask_url(text))
     return _BEARER.sub(rf"\1 {HIDDEN}", text)
+
+
+# The web app's secret paths (tracker.services.access.unit_link_path, and
+# tracker.services.feeds.feed_path): a unit's link /u/SECRET and a feed /feeds/SECRET.ics,
+# SECRET being URL-safe base64 (43 characters for the 32 bytes every one has).
+_SECRET_PATH = re.compile(r"(/(?:u|feeds)/)[A-Za-z0-9_-]{16,}")
+
+
+def mask_links(text: str) -> str:
+    """``text`` with the secret of every unit link and feed address in it as ``***``
+    (``https://host/u/***``): how a listing shows a message that carries its unit's link.
+    Masking a masked text changes nothing."""
+    return _SECRET_PATH.sub(rf"\1{HIDDEN}", text)

@@ -28,7 +28,7 @@ from tracker.models import (
     TaskEvent,
     Unit,
 )
-from tracker.redact import mask_address, mask_secrets
+from tracker.redact import mask_address, mask_links, mask_secrets
 
 # --- plan documents -----------------------------------------------------------------------
 
@@ -205,14 +205,15 @@ def meeting_row(series_name: str, meeting: MeetingDay, place: str | None = None)
 
 def outbox_row(message: OutboxMessage) -> dict[str, Any]:
     """A ledger row as `tracker outbox --json` lists it: the recipient as it may be shown
-    (a webhook's or an Apprise URL's token masked), the reason with any secret masked."""
+    (a webhook's or an Apprise URL's token masked), the reason with any secret masked, and
+    the secret of a unit link in the subject too."""
     return {
         "id": message.id,
         "job": message.job,
         "occurrence": message.occurrence,
         "channel": message.channel,
         "recipient": mask_address(message.channel, message.recipient),
-        "subject": message.subject,
+        "subject": mask_links(message.subject),
         "status": message.status.value,
         "attempts": message.attempts,
         "interruptions": message.interruptions,
@@ -252,7 +253,8 @@ def outbox_detail(message: OutboxMessage, attempts: list[OutboxAttempt]) -> dict
                 "error": None,
             }
         )
-    return outbox_row(message) | {"text": message.body_text, "attempt_history": history}
+    text = mask_links(message.body_text)  # a unit's link in it is the unit's key
+    return outbox_row(message) | {"text": text, "attempt_history": history}
 
 
 def _iso(moment: datetime | None) -> str | None:

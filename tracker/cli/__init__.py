@@ -50,6 +50,7 @@ def _register() -> None:
     from tracker.cli import (
         calendar,
         db_commands,
+        feeds,
         followup,
         meetings,
         outbox,
@@ -60,7 +61,19 @@ def _register() -> None:
         web,
     )
 
-    modules = (plans, units, tasks, meetings, calendar, followup, outbox, series, db_commands, web)
+    modules = (
+        plans,
+        units,
+        tasks,
+        meetings,
+        calendar,
+        followup,
+        outbox,
+        series,
+        db_commands,
+        web,
+        feeds,
+    )
     for module in modules:
         module.register(cli)
 

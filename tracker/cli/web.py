@@ -163,7 +163,13 @@ def add_user_command(
     password_stdin: bool,
     org_name: str | None,
 ) -> None:
-    """Add an account (the password is asked for, or read with --password-stdin)."""
+    """Add an account (the password is asked for, or read with --password-stdin).
+
+    \b
+    Example:
+      tracker users add somchai --role secretariat --name "สมชาย ใจดี"
+      tracker users add head-finance --role unit --unit "กองคลัง"
+    """
     from tracker.errors import NotFound
     from tracker.services import access
     from tracker.services.organizations import get_organization
@@ -203,7 +209,12 @@ def add_user_command(
 @PASSWORD_STDIN
 @pass_app
 def passwd_command(app: AppContext, username: str, password_stdin: bool) -> None:
-    """Set a new password (the account's open sessions end)."""
+    """Set a new password (the account's open sessions end).
+
+    \b
+    Example:
+      tracker users passwd somchai
+    """
     from tracker.services import access
 
     password = _read_password(password_stdin)
@@ -217,7 +228,12 @@ def passwd_command(app: AppContext, username: str, password_stdin: bool) -> None
 @click.argument("username")
 @pass_app
 def disable_command(app: AppContext, username: str) -> None:
-    """Disable an account: it can no longer sign in, and its sessions end now."""
+    """Disable an account: it can no longer sign in, and its sessions end now.
+
+    \b
+    Example:
+      tracker users disable somchai
+    """
     _set_disabled(app, username, True)
 
 
@@ -225,7 +241,12 @@ def disable_command(app: AppContext, username: str) -> None:
 @click.argument("username")
 @pass_app
 def enable_command(app: AppContext, username: str) -> None:
-    """Enable a disabled account again."""
+    """Enable a disabled account again.
+
+    \b
+    Example:
+      tracker users enable somchai
+    """
     _set_disabled(app, username, False)
 
 

@@ -120,6 +120,7 @@ _CLAIM = (
         _OUTBOX.c.unit_id,
         _OUTBOX.c.role,
         _OUTBOX.c.interruptions,
+        _OUTBOX.c.headers,
     )
 )
 _OUTCOME = (
@@ -174,13 +175,13 @@ def claim(
     if row is None:
         return None
     (channel, recipient, subject, text, html, key, attempts, *rest) = row
-    job, occurrence, due_at, organization_id, unit_id, role, interruptions = rest
+    job, occurrence, due_at, organization_id, unit_id, role, interruptions, headers = rest
     return Claim(
         id=message_id,
         token=token,
         channel=channel,
         recipient=recipient,
-        message=Message(subject, text, html, key=key),
+        message=Message(subject, text, html, headers=dict(headers or {}), key=key),
         attempts=attempts,
         interruptions=interruptions,
         worker=worker,
@@ -304,6 +305,7 @@ def _fall_back_to_email(connection: Connection, held: Claim, now: datetime) -> s
             unit_id=held.unit_id,
             role=held.role,
             fallback_of=held.id,
+            headers=held.message.headers,
         )
         for address in addresses
     ]

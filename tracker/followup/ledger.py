@@ -11,8 +11,8 @@ tracker.followup.dispatcher.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +54,9 @@ class Envelope:
     unit_id: int | None = None
     role: str | None = None  # the unit contact role it goes to ("unit", "head")
     fallback_of: int | None = None  # the row this one stands in for (an e-mail fallback)
+    # Rendered with the text, kept with it, sent with every attempt: the Link to the unit's
+    # page and the X-Tracker-Tasks ids a unit message lists (tracker.followup.jobs.recipients).
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 LedgerKey = tuple[str, str, str, str]  # (job, occurrence, recipient, channel): unique
@@ -134,6 +137,7 @@ def _row(envelope: Envelope, now: datetime, missed: bool) -> dict[str, Any]:
         "subject": envelope.subject,
         "body_text": envelope.text,
         "body_html": envelope.html,
+        "headers": dict(envelope.headers) or None,
         "status": (OutboxStatus.MISSED if missed else OutboxStatus.PENDING).value,
         "last_error": missed_reason(envelope.job) if missed else None,
         "attempts": 0,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tracker.config import Settings
 from tracker.followup.catalogue import JobRun, job
 from tracker.followup.dispatcher import BreakerPolicy, DeliveryPolicy
-from tracker.followup.jobs.base import JobResult, Options
+from tracker.followup.jobs.base import JobResult, Options, UnitLinks
 
 
 @cache
@@ -24,8 +24,12 @@ def _factory(url: str) -> sessionmaker[Session]:
     return open_database(url)
 
 
-def options_from(settings: Settings, *, force_file: bool = False, dry_run: bool = False) -> Options:
-    """The jobs' options from the settings: language, holidays in it, alert days, zone."""
+def options_from(
+    settings: Settings, *, force_file: bool = False, dry_run: bool = False, links: bool = True
+) -> Options:
+    """The jobs' options from the settings: language, holidays in it, alert days, zone, and
+    the unit links messages carry when TRACKER_PUBLIC_URL is set (``links=False``: none, as
+    in a simulation, whose scratch database's links would be derived from the real key)."""
     from schedules.workdays import ThaiCalendar
 
     return Options(
@@ -33,9 +37,19 @@ def options_from(settings: Settings, *, force_file: bool = False, dry_run: bool 
         calendar=ThaiCalendar(language="th" if settings.lang == "th" else "en_US"),
         alert_days=settings.alert_days(),
         zone=ZoneInfo(settings.timezone),
+        links=unit_links(settings) if links else None,
         force_file=force_file,
         dry_run=dry_run,
     )
+
+
+def unit_links(settings: Settings) -> UnitLinks | None:
+    """What unit messages need to carry their unit's link; None without TRACKER_PUBLIC_URL
+    (then the server's key is not even read: a machine that only sends reminders by file
+    needs none)."""
+    if not settings.public_url:
+        return None
+    return UnitLinks(settings.public_link, settings.secret_key_bytes(), settings.link_days)
 
 
 def delivery_policy(settings: Settings) -> DeliveryPolicy:

@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import Base, UTCDateTime, str_enum
@@ -71,6 +71,9 @@ class OutboxMessage(Base):
     # A message sent by e-mail because its first channel refused (LINE's quota): the row
     # it stands in for.
     fallback_of: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+    # Its headers, rendered when it was queued (the Link to the unit's page, the
+    # X-Tracker-Tasks ids): None when it has none.
+    headers: Mapped[dict[str, str] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class AttemptOutcome(enum.StrEnum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -29,6 +29,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from schedules import DEFAULT_ZONE
 from schedules.meetings import HolidayPolicy  # flag, skip or move a meeting on a holiday
 from tracker.models.base import Base, TaskStatus, Tool, UTCDateTime, str_enum
+
+if TYPE_CHECKING:
+    from tracker.models.access import EvidenceFile
 
 
 class Organization(Base):
@@ -372,6 +375,8 @@ class TaskEvent(Base):
 
     task: Mapped[Task] = relationship(back_populates="events")
     actor_unit: Mapped[Unit | None] = relationship()
+    # The files uploaded with this change (tracker.models.access.EvidenceFile.event_id).
+    files: Mapped[list[EvidenceFile]] = relationship(viewonly=True, order_by="EvidenceFile.id")
 
 
 class AuditLogIsAppendOnly(RuntimeError):

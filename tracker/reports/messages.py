@@ -3,7 +3,9 @@ dates, rendered by the templates reminder/alert/digest.txt.j2 and message.html.j
 
 Builders return (subject, text, html); they read nothing and send nothing. Every message lists
 task ids, because that is what a unit answers with; how it answers is a parameter (``answer``):
-the CLI's commands by default.
+the CLI's commands by default. Given ``link`` (the address of the unit's page, when
+TRACKER_PUBLIC_URL is set), a message says to open it instead (:func:`link_line`), a real link
+in the HTML part; without it every message is byte for byte what it was.
 """
 
 from __future__ import annotations
@@ -45,18 +47,34 @@ def format_moment(moment: datetime, lang: str) -> str:
 
 
 def html_part(
-    title: str, paragraphs: list[str], sections: list[tuple[str, list[str]]], lang: str
+    title: str,
+    paragraphs: list[str],
+    sections: list[tuple[str, list[str]]],
+    lang: str,
+    link: str | None = None,
 ) -> str:
-    """The HTML alternative of a message (message.html.j2): a heading, paragraphs, then
-    titled lists; every value is escaped. A new job's builder uses it as the others do."""
+    """The HTML alternative of a message (message.html.j2): a heading, paragraphs, titled
+    lists, then the link to the unit's page when given (its words and an anchor), as the text
+    ends with it; every value is escaped. A new job's builder uses it as the others do."""
     return render(
         "message.html.j2",
         escape=False,
         lang=lang,
         title=title,
         paragraphs=paragraphs,
+        link=(link_words(lang), link) if link else None,
         sections=sections,
     )
+
+
+def link_words(lang: str) -> str:
+    """What the link to a unit's page is called: tapping it is how the unit reports."""
+    return t(lang, "เปิดหน้างานของหน่วยงาน (กดเพื่อรายงานผล)", "Open your unit's page (tap to report)")
+
+
+def link_line(lang: str, link: str) -> str:
+    """The text line that carries the link to a unit's page."""
+    return f"{link_words(lang)}: {link}"
 
 
 def cli_answer(lang: str, unit: str, task_id: int) -> list[str]:
@@ -80,8 +98,10 @@ def reminder(
     meeting_start: datetime,
     groups: list[tuple[str, list[TaskLine]]],
     answer: Answer = cli_answer,
+    link: str | None = None,
 ) -> tuple[str, str, str]:
-    """The digest a unit gets before a meeting: its open tasks, by what needs attention."""
+    """The digest a unit gets before a meeting: its open tasks, by what needs attention; it
+    ends with how to answer, or with ``link``, the unit's page, when given."""
     when = format_moment(meeting_start, lang)
     subject = t(
         lang,
@@ -100,11 +120,16 @@ def reminder(
         (heading, [task.text(lang) for task in tasks]) for heading, tasks in groups if tasks
     ]
     first = next(task for _, tasks in groups for task in tasks)
-    hint = answer(lang, unit, first.id)
+    hint = answer(lang, unit, first.id) if link is None else []
     text = render(
-        "reminder.txt.j2", escape=False, lang=lang, opening=opening, sections=sections, answer=hint
+        "reminder.txt.j2",
+        escape=False,
+        lang=lang,
+        opening=opening,
+        sections=sections,
+        answer=hint if link is None else [link_line(lang, link)],
     )
-    return subject, text, html_part(subject, [*opening, *hint], sections, lang)
+    return subject, text, html_part(subject, [*opening, *hint], sections, lang, link)
 
 
 def reminder_groups(
@@ -127,9 +152,15 @@ def reminder_groups(
 
 
 def deadline_alert(
-    lang: str, unit: str, task: TaskLine, kind: str, answer: Answer = cli_answer
+    lang: str,
+    unit: str,
+    task: TaskLine,
+    kind: str,
+    answer: Answer = cli_answer,
+    link: str | None = None,
 ) -> tuple[str, str, str]:
-    """ "7 days left", "1 day left" or "overdue since …" for one task."""
+    """ "7 days left", "1 day left" or "overdue since …" for one task, then how to answer, or
+    ``link`` (the unit's page) when given."""
     assert task.end is not None
     end = format_date(task.end, lang)  # type: ignore[arg-type]
     if kind == "overdue":
@@ -145,15 +176,19 @@ def deadline_alert(
             f"[ITA] อีก {days} วันครบกำหนด: #{task.id} ({task.ref}) {end}",
             f"[ITA] {days} day(s) left: #{task.id} ({task.ref}) due {end}",
         )
-    hint = answer(lang, unit, task.id)
+    hint = answer(lang, unit, task.id) if link is None else []
     line = task.text(lang)
-    text = render("alert.txt.j2", escape=False, lang=lang, unit=unit, task=line, answer=hint)
+    shown = hint if link is None else [link_line(lang, link)]
+    text = render("alert.txt.j2", escape=False, lang=lang, unit=unit, task=line, answer=shown)
     paragraphs = [t(lang, f"เรียน {unit}", f"To: {unit}"), line, "", *hint]
-    return subject, text, html_part(subject, paragraphs, [], lang)
+    return subject, text, html_part(subject, paragraphs, [], lang, link)
 
 
-def overdue_digest(lang: str, unit: str, tasks: list[TaskLine], week: str) -> tuple[str, str, str]:
-    """The weekly list of a unit's overdue tasks, for its head."""
+def overdue_digest(
+    lang: str, unit: str, tasks: list[TaskLine], week: str, link: str | None = None
+) -> tuple[str, str, str]:
+    """The weekly list of a unit's overdue tasks, for its head; ``link`` (the unit's page)
+    after it when given."""
     subject = t(
         lang,
         f"[ITA] งานเกินกำหนดของ{unit} ({len(tasks)} รายการ) สัปดาห์ {week}",
@@ -161,5 +196,13 @@ def overdue_digest(lang: str, unit: str, tasks: list[TaskLine], week: str) -> tu
     )
     lines = [task.text(lang) for task in tasks]
     heading = t(lang, "งานที่เกินกำหนด", "Overdue tasks")
-    text = render("digest.txt.j2", escape=False, lang=lang, unit=unit, heading=heading, lines=lines)
-    return subject, text, html_part(subject, [], [(heading, lines)], lang)
+    text = render(
+        "digest.txt.j2",
+        escape=False,
+        lang=lang,
+        unit=unit,
+        heading=heading,
+        lines=lines,
+        link=link_line(lang, link) if link else None,
+    )
+    return subject, text, html_part(subject, [], [(heading, lines)], lang, link)

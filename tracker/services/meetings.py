@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from schedules.followup import Neighbours, neighbours
 from schedules.meetings import HolidayPolicy, MeetingDay, SeriesRule, meeting_calendar
+from schedules.recurrence import occurrences
 from schedules.rrules import RecurrenceError
 from schedules.workdays import ThaiCalendar
-from tracker.errors import Ambiguous, InvalidInput, NotFound
-from tracker.models import MeetingSeries, Organization
+from tracker.errors import Ambiguous, InvalidInput, NotFound, Refused
+from tracker.models import Meeting, MeetingSeries, Organization
 from tracker.textkey import lookup_key
 
 LOOKAHEAD_DAYS = 400  # far enough to find the next few meetings of any monthly rule
@@ -131,3 +132,112 @@ def next_meetings(
         meetings = series_meetings(series, on_or_after, window_end, calendar=calendar)[:count]
         upcoming.extend((series, meeting) for meeting in meetings)
     return sorted(upcoming, key=lambda pair: (pair[1].start, pair[0].id))[:count]
+
+
+# --- cancelling and moving one meeting --------------------------------------------------------
+
+MAX_NOTE = 500
+
+
+def cancel_meeting(
+    session: Session, series: MeetingSeries, rule_date: date, *, note: str | None = None
+) -> Meeting:
+    """Call off the series' meeting of ``rule_date`` (the date its rule gives, or an added
+    date); a meeting moved by hand is cancelled where it was to be held. The series is planned
+    again, so no reminder or report goes out for it."""
+    meeting = _exception_row(session, series, rule_date)
+    meeting.cancelled, meeting.moved_to = True, None
+    meeting.note = _note(note, meeting.note)
+    series.replan()
+    session.flush()
+    return meeting
+
+
+def move_meeting(
+    session: Session,
+    series: MeetingSeries,
+    rule_date: date,
+    to: date,
+    *,
+    note: str | None = None,
+) -> Meeting:
+    """Hold the series' meeting of ``rule_date`` on ``to`` instead (at the series' time).
+    Refused when the series already holds another meeting that day."""
+    meeting = _exception_row(session, series, rule_date)
+    if to == rule_date:
+        raise InvalidInput(
+            f"{series.name} meets on {rule_date.isoformat()} already: give another day to move "
+            "it to, or restore it"
+        )
+    clash = [
+        m for m in series_meetings(series, to, to) if not m.cancelled and m.rule_date != rule_date
+    ]
+    if clash:
+        raise Refused(f"{series.name} already meets on {to.isoformat()}")
+    if _rule_meets_on(series, rule_date):
+        meeting.cancelled, meeting.moved_to = False, to
+    else:  # an added meeting has no rule date to keep: it is simply added on the new day
+        if any(m.date == to for m in series.meetings if m is not meeting):
+            raise Refused(
+                f"{series.name} has a change recorded for {to.isoformat()}: restore it first"
+            )
+        meeting.cancelled, meeting.date = False, to
+    meeting.note = _note(note, meeting.note)
+    series.replan()
+    session.flush()
+    return meeting
+
+
+def restore_meeting(session: Session, series: MeetingSeries, rule_date: date) -> bool:
+    """Forget the change made to the meeting of ``rule_date``: it is held as the rule says
+    again (an added meeting is removed). False when that date had no change."""
+    found = [m for m in series.meetings if m.date == rule_date]
+    for meeting in found:
+        series.meetings.remove(meeting)
+        session.delete(meeting)
+    if found:
+        series.replan()
+    session.flush()
+    return bool(found)
+
+
+def _exception_row(session: Session, series: MeetingSeries, rule_date: date) -> Meeting:
+    """The series' change row of ``rule_date``, made when it has none; NotFound when the
+    series does not meet on that date by its rule (nor by an added meeting)."""
+    for meeting in series.meetings:
+        if meeting.date == rule_date:
+            return meeting
+    if not _rule_meets_on(series, rule_date):
+        raise NotFound(
+            f"{series.name} does not meet on {rule_date.isoformat()} by its rule",
+            what="meeting",
+        )
+    meeting = Meeting(series=series, date=rule_date, cancelled=False)
+    session.add(meeting)
+    return meeting
+
+
+def _rule_meets_on(series: MeetingSeries, day: date) -> bool:
+    try:
+        found = occurrences(series.rrule, day, day, timezone=series.timezone, at=series.time_of_day)
+    except RecurrenceError as error:
+        raise InvalidInput(f"meeting series {series.name!r} cannot be followed: {error}") from None
+    return bool(found)
+
+
+def _note(note: str | None, kept: str | None) -> str | None:
+    """The note to keep: the one given (checked text, at most MAX_NOTE characters), else the
+    one the change had."""
+    from tracker.inputs import TextProblem, check_text
+
+    if note is None or not note.strip():
+        return kept
+    try:
+        cleaned = check_text(note).strip()
+    except TextProblem as problem:
+        raise InvalidInput(f"the meeting's note {problem}") from None
+    if len(cleaned) > MAX_NOTE:
+        raise InvalidInput(
+            f"the meeting's note is {len(cleaned)} characters; keep it to {MAX_NOTE}"
+        )
+    return cleaned

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -29,6 +30,18 @@ class JobResult:
 
 
 @dataclass(frozen=True)
+class UnitLinks:
+    """How unit messages carry the one-tap link to the unit's page (TRACKER_PUBLIC_URL set):
+    ``address`` turns a path into the address people reach (Settings.public_link), ``key`` is
+    the server's secret the links are derived from, and each message keeps its unit's link
+    valid ``days`` longer (TRACKER_LINK_DAYS)."""
+
+    address: Callable[[str], str | None]
+    key: bytes = field(repr=False)
+    days: int
+
+
+@dataclass(frozen=True)
 class Options:
     """What jobs need besides the database and the clock (tracker.followup.runner builds
     them from the settings): language, holidays, alert days, zone, and two switches."""
@@ -38,5 +51,6 @@ class Options:
     alert_days: tuple[int, ...] = (7, 1)
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_ZONE))
     answer: Answer = cli_answer  # how messages tell a unit to answer (a CLI line; a web link)
+    links: UnitLinks | None = None  # None: messages carry no link (no TRACKER_PUBLIC_URL)
     force_file: bool = False  # every message to a file (simulations, demos): nobody is mailed
     dry_run: bool = False  # decide and report, record nothing

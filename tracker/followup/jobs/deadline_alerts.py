@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.followup.dues import due_alert_tasks, next_alert, plan_alerts
 from tracker.followup.jobs.base import JobResult, Options
-from tracker.followup.jobs.recipients import slug, to_unit
+from tracker.followup.jobs.recipients import slug, to_unit, unit_link
 from tracker.followup.jobs.sweep import (
     LOOKBACK,
     Recorder,
@@ -63,6 +63,7 @@ def _alert(
         if due > now or due < now - LOOKBACK or due < task.created_at:
             continue
         for unit in task_units(task, units_of):
+            link = unit_link(recorder, unit)
             to_unit(
                 recorder,
                 unit,
@@ -70,8 +71,10 @@ def _alert(
                 kind=KIND,
                 occurrence=f"{task.id}/{task.end_date}/{kind}",
                 message=messages.deadline_alert(
-                    options.lang, unit.name, line, kind, options.answer
+                    options.lang, unit.name, line, kind, options.answer, link
                 ),
+                tasks=[task.id],
+                link=link,
                 due=due,
                 missed=kind != "overdue" and now >= over,
                 fallback=f"alerts/{day}/{kind}-{task.id}-{slug(unit.name)}",

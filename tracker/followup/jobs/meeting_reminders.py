@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.followup.jobs.base import JobResult, Options
-from tracker.followup.jobs.recipients import slug, to_unit
+from tracker.followup.jobs.recipients import slug, to_unit, unit_link
 from tracker.followup.jobs.sweep import (
     MeetingContext,
     Recorder,
@@ -70,6 +70,7 @@ def _remind(
     lines = {t.id: task_line(t) for t in tasks}  # once per task, not once per unit
     for unit, mine in tasks_by_unit(tasks, context.units.get(organization.id, [])):
         groups = _groups(mine, lines, today, due.next_date, updated, options.lang)
+        link = unit_link(recorder, unit)
         to_unit(
             recorder,
             unit,
@@ -79,8 +80,10 @@ def _remind(
             # (a small office's one clerk) each get their own.
             occurrence=f"{series.id}/{due.meeting_date}/{unit.id}",
             message=messages.reminder(
-                options.lang, unit.name, series.name, start, groups, options.answer
+                options.lang, unit.name, series.name, start, groups, options.answer, link
             ),
+            tasks=[line.id for _heading, listed in groups for line in listed],
+            link=link,
             due=due.due_at,
             missed=now >= due.meeting_start,
             fallback=f"{slug(organization.name)}/{due.meeting_date}/reminder-{slug(unit.name)}",

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, contains_eager, selectinload, sessionmaker
 
 from schedules.followup import weekly_moments
 from tracker.followup.jobs.base import JobResult, Options
-from tracker.followup.jobs.recipients import slug, to_unit
+from tracker.followup.jobs.recipients import slug, to_unit, unit_link
 from tracker.followup.jobs.sweep import (
     Recorder,
     chunks,
@@ -96,6 +96,7 @@ def _digest(
         for unit in task_units(task, units_of):
             by_unit.setdefault(unit.id, (unit, []))[1].append(task)
     for unit, tasks in by_unit.values():
+        link = unit_link(recorder, unit)
         to_unit(
             recorder,
             unit,
@@ -103,8 +104,10 @@ def _digest(
             kind=KIND,
             occurrence=f"{unit.id}/{week}",
             message=messages.overdue_digest(
-                options.lang, unit.name, [task_line(t) for t in tasks], week
+                options.lang, unit.name, [task_line(t) for t in tasks], week, link
             ),
+            tasks=[t.id for t in tasks],
+            link=link,
             due=due,
             missed=False,
             fallback=f"digests/{week}/overdue-{slug(unit.name)}",

@@ -1,10 +1,12 @@
 """Who a message goes to: a unit's contacts of a role, a series' report recipients, and the
 file each falls back to (named after what the message is about; tracker.followup.delivery
-holds the rule)."""
+holds the rule); and what a unit message carries besides its words: the link to the unit's
+page (:func:`unit_link`) and the headers (:func:`unit_headers`)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -12,6 +14,10 @@ from tracker.followup.delivery import Destination, destinations
 from tracker.followup.jobs.base import Options
 from tracker.followup.ledger import Envelope
 from tracker.models import MeetingSeries, Unit
+from tracker.notify.line import TASKS_HEADER
+from tracker.services import access
+
+LINK_HEADER = "Link"  # the unit's page: LINE puts it in the note of a text it had to cut
 
 if TYPE_CHECKING:
     from tracker.followup.jobs.sweep import Recorder
@@ -40,6 +46,40 @@ def slug(text: str) -> str:
 Message = tuple[str, str, str | None]  # (subject, text, html)
 
 
+def unit_link(recorder: Recorder, unit: Unit) -> str | None:
+    """The address of ``unit``'s page for its messages of this sweep, or None when messages
+    carry no link (TRACKER_PUBLIC_URL not set).
+
+    The unit's current link (a new one when it has none usable), renewed: it stays valid
+    TRACKER_LINK_DAYS after this sweep (tracker.services.access.current_unit_link). Asked
+    once per unit per sweep, so a unit's messages of one round carry the same link, and its
+    row is written in the sweep's transaction: a dry run keeps nothing of it.
+    """
+    links = recorder.options.links
+    if links is None:
+        return None
+    if unit.id not in recorder.links:
+        _row, secret = access.current_unit_link(
+            recorder.session, links.key, unit, recorder.now, days=links.days
+        )
+        address = links.address(access.unit_link_path(secret))
+        assert address is not None  # UnitLinks are made only with TRACKER_PUBLIC_URL set
+        recorder.links[unit.id] = address
+    return recorder.links[unit.id]
+
+
+def unit_headers(task_ids: Sequence[int], link: str | None) -> dict[str, str]:
+    """The headers of a unit message: ``X-Tracker-Tasks`` lists the ids of the tasks it is
+    about, in its order ("12,15,18": LINE gives each a card with buttons), and ``Link`` the
+    unit's page when it carries one."""
+    headers = {}
+    if task_ids:
+        headers[TASKS_HEADER] = ",".join(str(task_id) for task_id in dict.fromkeys(task_ids))
+    if link is not None:
+        headers[LINK_HEADER] = f'<{link}>; rel="alternate"'
+    return headers
+
+
 def to_unit(
     recorder: Recorder,
     unit: Unit,
@@ -48,12 +88,15 @@ def to_unit(
     kind: str,
     occurrence: str,
     message: Message,
+    tasks: Sequence[int],
+    link: str | None,
     due: datetime,
     missed: bool,
     fallback: str,
 ) -> None:
     """Record one message of ``kind`` to each of a unit's destinations of ``role``:
-    ``occurrence`` is what it is about, unique for its kind."""
+    ``occurrence`` is what it is about, unique for its kind; ``tasks`` the ids of the tasks
+    it lists and ``link`` the unit's page it carries (:func:`unit_link`), for its headers."""
     _record_to_each(
         recorder,
         unit_destinations(unit, role, fallback, recorder.options),
@@ -66,6 +109,7 @@ def to_unit(
         organization_id=unit.organization_id,
         unit_id=unit.id,
         role=role,
+        headers=unit_headers(tasks, link),
     )
 
 
@@ -94,6 +138,7 @@ def to_series(
         organization_id=series.organization_id,
         unit_id=None,
         role=None,
+        headers={},
     )
 
 
@@ -110,6 +155,7 @@ def _record_to_each(
     organization_id: int,
     unit_id: int | None,
     role: str | None,
+    headers: Mapping[str, str],
 ) -> None:
     subject, text, html = message
     for channel, address in to:
@@ -125,5 +171,6 @@ def _record_to_each(
             organization_id=organization_id,
             unit_id=unit_id,
             role=role,
+            headers=headers,
         )
         recorder.add(envelope, missed=missed, who=who)

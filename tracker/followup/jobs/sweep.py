@@ -119,6 +119,9 @@ class Recorder:
     ) -> None:
         self.session, self.now, self.options, self.result = session, now, options, result
         self.pending: list[tuple[Envelope, bool, str]] = []
+        # unit id -> the address of its page that this sweep's messages carry (renewed once
+        # per sweep: tracker.followup.jobs.recipients.unit_link)
+        self.links: dict[int, str] = {}
 
     def add(self, envelope: Envelope, *, missed: bool, who: str) -> None:
         """Queue ``envelope`` (to ``who``, as people name the recipient) for the next batch."""
