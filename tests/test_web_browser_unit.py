@@ -1,8 +1,11 @@
-"""In a real browser on a phone: a unit officer opens the link, marks a task done with a PDF,
-and the change is in the audit log; the page works without JavaScript too."""
+"""In a real browser on a phone: a unit officer opens the link of a real reminder from the
+outbox, marks a task done with a PDF, and the secretariat sees it on the dashboard and in the
+audit log; the page works without JavaScript too."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from pathlib import Path
 
 from browser_support import (  # noqa: F401
@@ -12,14 +15,47 @@ from browser_support import (  # noqa: F401
     phone_fixture,
     sign_in,
 )
+from followup_cli_support import bangkok, working_days_before
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
-from web_support import ACCOUNTS, FINANCE, PASSWORD
+from web_support import ACCOUNTS, FINANCE, PASSWORD, PUBLIC_URL
 
-from tracker.models import EvidenceFile, Role, Task, TaskEvent, TaskStatus
+from tracker.followup.runner import run_job
+from tracker.models import EvidenceFile, OutboxMessage, Role, Task, TaskEvent, TaskStatus
+from tracker.services.organizations import get_organization
+from tracker.services.units import get_unit
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PUBLISHING = "เผยแพร่สรุปผลการจัดซื้อจัดจ้างรายเดือน"  # กองคลัง's open task in the demo plan
+
+
+LINK_LINE = re.compile(r"^เปิดหน้างานของหน่วยงาน \(กดเพื่อรายงานผล\): (\S+)$", re.MULTILINE)
+
+
+def link_from_a_real_reminder(live: Live) -> str:
+    """Run the reminder round of the 6 Jan 2027 meeting (due two working days before, at
+    09:00; the site's plan was imported after the 16 Dec round came due), and return the
+    link กองคลัง's queued reminder carries, pointed at the live server instead of the public
+    address. The site's clock stays at that moment."""
+    with live.site.session() as session:
+        finance_id = get_unit(session, get_organization(session, None), FINANCE).id
+    live.site.at(bangkok(working_days_before(date(2027, 1, 6), 2), 9, 30))
+    site = live.site
+    result = run_job(
+        "meeting-reminders", site.settings, site.now, worker="test", factory=site.factory
+    )
+    assert result.queued >= 1
+    with live.site.session() as session:
+        body = session.scalar(
+            select(OutboxMessage.body_text).where(
+                OutboxMessage.unit_id == finance_id, OutboxMessage.job == "meeting-reminder"
+            )
+        )
+    assert body is not None
+    found = LINK_LINE.search(body)
+    assert found, body
+    assert found.group(1).startswith(PUBLIC_URL + "/u/")
+    return live.url + found.group(1).removeprefix(PUBLIC_URL)
 
 
 def _finance_task(live: Live) -> int:
@@ -34,7 +70,7 @@ def test_an_officer_marks_a_task_done_with_a_pdf_on_a_phone(
     task_id = _finance_task(live)
     evidence = tmp_path / "สรุปผลจัดซื้อจัดจ้าง.pdf"
     evidence.write_bytes(PDF)
-    phone.goto(live.url + live.site.unit_link(FINANCE))
+    phone.goto(link_from_a_real_reminder(live))
     expect(phone).to_have_url(f"{live.url}/unit")  # the link's secret left the address bar
     expect(phone.locator("h1")).to_have_text(FINANCE)
     live.shot(phone, "unit-page-phone", full_page=False)
