@@ -34,7 +34,7 @@ def test_the_seed_report_is_reviewed_then_confirmed(live: Live, desk: Page) -> N
     desk.locator("form.upload button[type=submit]").click()
     expect(desk).to_have_url(f"{live.url}/imports/1")
     expect(desk.locator("#units")).to_be_visible()
-    live.shot(desk, "import-review-desk")
+    live.shot(desk, "import-review-desk", full_page=False)
     assert (_count(live, Plan), _count(live, Task)) == (plans, tasks)  # a draft: nothing live
 
     units = desk.locator("#units form").first
@@ -46,7 +46,7 @@ def test_the_seed_report_is_reviewed_then_confirmed(live: Live, desk: Page) -> N
 
     desk.locator("form.confirm button[type=submit]").first.click()
     expect(desk.locator("#state")).to_be_visible()
-    live.shot(desk, "import-confirmed-desk")
+    live.shot(desk, "import-confirmed-desk", full_page=False)
     with live.site.session() as session:
         assert session.scalar(select(func.count()).select_from(Plan)) == plans + 1
         added = session.scalar(select(func.count()).select_from(Task)) - tasks

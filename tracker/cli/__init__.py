@@ -57,6 +57,7 @@ def _register() -> None:
         plans,
         series,
         tasks,
+        tokens,
         units,
         web,
     )
@@ -73,6 +74,7 @@ def _register() -> None:
         db_commands,
         web,
         feeds,
+        tokens,
     )
     for module in modules:
         module.register(cli)

@@ -378,11 +378,14 @@ def add_token(
     label: str | None = None,
     days: int | None = None,
 ) -> tuple[AccessToken, str]:
-    """A new API token or feed URL secret; returns the row and the secret (shown once)."""
-    if role is Role.UNIT and unit is None:
-        raise InvalidInput("a unit token needs its unit")
+    """A new API token or feed URL secret; returns the row and the secret (shown once).
+    A ``unit`` role needs the unit it acts as, and only it has one; the label (who holds
+    it, as the audit log names them) is a clean name."""
+    if (role is Role.UNIT) != (unit is not None):
+        raise InvalidInput("a unit token needs its unit, and only a unit token has one")
     if unit is not None and unit.organization_id != organization.id:
         raise InvalidInput(f"unit {unit.name!r} is not a unit of {organization.name!r}")
+    label = _token_label(label)
     secret = ("tk_" if kind is TokenKind.API else "") + new_secret()
     token = AccessToken(
         kind=kind,
@@ -400,6 +403,17 @@ def add_token(
     return token, secret
 
 
+def _token_label(label: str | None) -> str | None:
+    from tracker.inputs import TextProblem, clean_name
+
+    if label is None or not label.strip():
+        return None
+    try:
+        return clean_name(label)
+    except TextProblem as problem:
+        raise InvalidInput(f"the token's label {problem}", what="label") from None
+
+
 def token_principal(token: AccessToken) -> Principal:
     """Who a bearer token acts as (never with a CSRF secret: it is not a cookie)."""
     return Principal(
@@ -410,13 +424,51 @@ def token_principal(token: AccessToken) -> Principal:
     )
 
 
+def add_api_token(
+    session: Session,
+    organization: Organization,
+    role: Role,
+    now: datetime,
+    *,
+    unit: Unit | None = None,
+    label: str | None = None,
+    days: int | None = None,
+) -> tuple[AccessToken, str]:
+    """A new bearer token for /api/v1 (:func:`add_token` of kind API)."""
+    return add_token(
+        session, organization, TokenKind.API, role, now, unit=unit, label=label, days=days
+    )
+
+
+def list_tokens(
+    session: Session, organization: Organization, kind: TokenKind = TokenKind.API
+) -> list[AccessToken]:
+    """The organization's tokens of ``kind``, revoked and expired ones too, oldest first."""
+    return list(
+        session.scalars(
+            select(AccessToken)
+            .where(AccessToken.organization_id == organization.id, AccessToken.kind == kind)
+            .order_by(AccessToken.id)
+        )
+    )
+
+
 def revoke_token(
-    session: Session, organization: Organization, token_id: int, now: datetime
-) -> None:
+    session: Session,
+    organization: Organization,
+    token_id: int,
+    now: datetime,
+    *,
+    kind: TokenKind = TokenKind.API,
+) -> AccessToken:
+    """Revoke the organization's token of ``kind`` with this id (NotFound otherwise: a unit
+    link or a feed has its own way to be revoked). Revoking it again keeps the first time."""
     token = session.get(AccessToken, token_id)
-    if token is None or token.organization_id != organization.id:
-        raise NotFound(f"no token {token_id}", what="token")
-    token.revoked_at = now
+    if token is None or token.organization_id != organization.id or token.kind is not kind:
+        raise NotFound(f"no {kind.value} token {token_id}", what="token")
+    if token.revoked_at is None:
+        token.revoked_at = now
+    return token
 
 
 def parse_role(text: str) -> Role:

@@ -316,6 +316,23 @@ def reopen(
     )
 
 
+def add_note(
+    session: Session,
+    task: Task,
+    actor: Actor,
+    now: datetime,
+    *,
+    note: str,
+    evidence_url: str | None = None,
+) -> list[TaskEvent]:
+    """Write a note (and an evidence link) on a task without changing it, whatever its
+    status: one audit entry. A blank note is refused."""
+    _require_responsible(task, actor.unit)
+    if not checked_extras(note=note)["note"]:
+        raise InvalidInput("a note needs some text", what="note")
+    return _change(session, task, actor, now, {}, note=note, evidence_url=evidence_url)
+
+
 def _percent_before_done(events: list[TaskEvent]) -> int:
     for event in reversed(events):
         if event.field == "percent" and event.after == "100" and event.before is not None:
