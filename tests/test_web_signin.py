@@ -125,3 +125,11 @@ def test_the_api_answers_401_in_json_without_a_token(site: Site) -> None:
     assert response.json()["error"]["code"] == "not_signed_in"
     bad = site.anonymous().get("/api/v1/tasks", headers={"authorization": "Bearer tk_nope"})
     assert bad.status_code == 401
+
+
+def test_a_lang_query_is_remembered_for_the_next_pages(site: Site) -> None:
+    client = site.unit_client()
+    first = client.get("/unit?lang=en")
+    assert "lang=en" in first.headers["set-cookie"]
+    assert "Your unit" in client.get("/unit").text  # no ?lang= this time: the cookie holds it
+    assert "lang=" not in client.get("/unit").headers.get("set-cookie", "")

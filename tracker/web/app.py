@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,6 +15,7 @@ from tracker.web import failures
 from tracker.web.context import WebContext
 from tracker.web.protection import BodyLimit, SecurityHeaders
 from tracker.web.routes import api, feeds, imports, line, secretariat, signin, unit
+from tracker.web.words import RememberLanguage
 
 STATIC_DIR = Path(__file__).parent / "static"
 API_PREFIX = "/api/v1"
@@ -40,14 +41,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     failures.install(app)
 
-    @app.middleware("http")
-    async def remember_language(request: Request, call_next: Callable) -> object:  # type: ignore[type-arg]
-        response = await call_next(request)
-        asked = request.query_params.get("lang")
-        if asked in ("th", "en"):
-            response.set_cookie("lang", asked, max_age=365 * 86400, samesite="lax")
-        return response
-
+    app.add_middleware(RememberLanguage)
     app.add_middleware(SecurityHeaders)
     limit = int(settings.upload_max_mb * 1024 * 1024) + FORM_OVERHEAD
     app.add_middleware(BodyLimit, limit=limit)

@@ -6,7 +6,10 @@ Values stored as English identifiers (statuses) are shown through :mod:`tracker.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 from fastapi import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tracker.i18n import Labels
 
@@ -366,3 +369,30 @@ def pick_language(request: Request, default: str) -> str:
 def word(key: str, lang: str) -> str:
     thai, english = WORDS[key]
     return thai if lang == "th" else english
+
+
+class RememberLanguage:
+    """Keeps the language a request asked for with ``?lang=`` in a cookie, so the next pages
+    are in it too (a plain ASGI middleware: no copy of the response is made)."""
+
+    COOKIE = f"{LANG_COOKIE}={{}}; Max-Age=31536000; Path=/; SameSite=lax"
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        asked = None
+        if scope["type"] == "http" and b"lang=" in scope.get("query_string", b""):
+            values = parse_qs(scope["query_string"].decode("latin-1")).get("lang", [])
+            asked = values[0] if values and values[0] in LANGS else None
+        if asked is None:
+            await self.app(scope, receive, send)
+            return
+        cookie = self.COOKIE.format(asked).encode()
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"set-cookie", cookie)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
