@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from web_support import ACCOUNTS, PASSWORD, Site, csrf_of, login, site_fixture  # noqa: F401
+from web_support import (  # noqa: F401
+    ACCOUNTS,
+    PASSWORD,
+    PRODUCTION_HASHER,
+    Site,
+    csrf_of,
+    login,
+    site_fixture,
+)
 
 from tracker.models import Role
 from tracker.services import access
@@ -133,3 +141,11 @@ def test_a_lang_query_is_remembered_for_the_next_pages(site: Site) -> None:
     assert "lang=en" in first.headers["set-cookie"]
     assert "Your unit" in client.get("/unit").text  # no ?lang= this time: the cookie holds it
     assert "lang=" not in client.get("/unit").headers.get("set-cookie", "")
+
+
+def test_passwords_are_stored_as_argon2id_at_the_products_cost() -> None:
+    stored = PRODUCTION_HASHER.hash(PASSWORD)
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")  # pwdlib's recommended
+    assert PASSWORD not in stored
+    assert PRODUCTION_HASHER.verify(PASSWORD, stored)
+    assert not PRODUCTION_HASHER.verify(PASSWORD + "x", stored)

@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.config import Settings
@@ -30,6 +32,13 @@ from tracker.services.organizations import get_organization
 from tracker.services.plan_import import import_plan
 from tracker.services.units import get_unit
 from tracker.web.app import create_app
+
+# Argon2 at the product's cost (about 0.3 s of CPU for each hash or check) would make each
+# site's four accounts and each sign-in cost seconds; the tests check what is hashed and how
+# it is checked, not the cost. PRODUCTION_HASHER keeps the product's own for the one test of it.
+PRODUCTION_HASHER = access._hasher
+access._hasher = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+access._DUMMY_HASH = access._hasher.hash("not a password of anyone")
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PLAN = ROOT / "examples" / "demo-plan.yaml"
