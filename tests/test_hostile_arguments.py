@@ -45,6 +45,8 @@ VALID = {
     "text": "พ.ย. 2569",
     "job_id": "dispatch",
     "message_id": "1",
+    "token_id": "1",
+    "username": "somchai",
     "meeting": "2026-12-16",
     "start": "2026-12-01",
     "end": "2026-12-31",
@@ -53,7 +55,7 @@ VALID = {
 SERIES = "ประชุมหัวหน้าส่วนราชการ"
 # Commands whose valid form starts a long-running or server-contacting process: only their
 # option parsing is swept (every hostile value there must be refused before it starts).
-PARSE_ONLY = {("run",), ("deploy",)}
+PARSE_ONLY = {("run",), ("deploy",), ("serve",)}
 SKIPPED = {("simulate",)}  # swept by its own tests; a valid hostile form replays months
 
 

@@ -141,8 +141,12 @@ def test_truncating_task_events_fails_where_the_backend_has_truncate(
     session_factory, database_url, backend, event_id
 ):
     # PostgreSQL's TRUNCATE skips row triggers, so the migration adds a statement trigger;
-    # SQLite has no TRUNCATE, and its DELETE-all shortcut is disabled by the triggers.
-    statement = "TRUNCATE task_events" if backend == "postgresql" else "DELETE FROM task_events"
+    # SQLite has no TRUNCATE, and its DELETE-all shortcut is disabled by the triggers. CASCADE:
+    # evidence files refer to events, and without it PostgreSQL refuses the TRUNCATE for that
+    # reason before the trigger is reached.
+    statement = (
+        "TRUNCATE task_events CASCADE" if backend == "postgresql" else "DELETE FROM task_events"
+    )
     with (
         plain_engine(database_url) as engine,
         pytest.raises(DBAPIError, match="append-only"),

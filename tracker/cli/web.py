@@ -127,9 +127,17 @@ def users_group(ctx: click.Context, app: AppContext, org_name: str | None, as_js
 
 
 def _read_password(from_stdin: bool) -> str:
-    if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    """The password from stdin's first line, or asked for twice at the terminal."""
+    from tracker.errors import InvalidInput
+
+    try:
+        if from_stdin:
+            return sys.stdin.readline().rstrip("\r\n")
+        return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    except (OSError, EOFError):  # no terminal to ask at, and nothing piped in
+        raise InvalidInput(
+            "no password given: type it, or pipe it in with --password-stdin"
+        ) from None
 
 
 PASSWORD_STDIN = click.option(
@@ -221,6 +229,8 @@ def passwd_command(app: AppContext, username: str, password_stdin: bool) -> None
     """
     from tracker.services import access
 
+    with app.transaction() as session:  # an unknown user is said before a password is asked
+        access.get_user(session, username)
     password = _read_password(password_stdin)
     with app.transaction() as session:
         user = access.get_user(session, username)
