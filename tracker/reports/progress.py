@@ -148,11 +148,18 @@ def build_progress_report(
         )
         _changes(report, task, step, events, meeting, previous, next_meeting)
     report.measures = list(by_measure.values())
-    counted = [t for t in tasks if t.status is not TaskStatus.CANCELLED]
-    report.total = len(counted)
-    report.done = sum(1 for t in counted if t.status is TaskStatus.DONE)
-    report.completion = round(sum(t.percent for t in counted) / len(counted), 1) if counted else 0
+    report.total, report.done, report.completion = completion_of(tasks)
     return report
+
+
+def completion_of(tasks: Collection[Task]) -> tuple[int, int, float]:
+    """How far ``tasks`` are, by the rule every completion figure follows (the report, the
+    dashboard, the API): (tasks counted, of them done, mean percent rounded to one decimal).
+    Cancelled tasks count for nothing; no task counted is 0 %."""
+    counted = [t for t in tasks if t.status is not TaskStatus.CANCELLED]
+    done = sum(1 for t in counted if t.status is TaskStatus.DONE)
+    mean = round(sum(t.percent for t in counted) / len(counted), 1) if counted else 0.0
+    return len(counted), done, mean
 
 
 def _unit_events(events: list[TaskEvent]) -> list[TaskEvent]:

@@ -33,10 +33,10 @@ from tracker.models import (
     Plan,
     Task,
     TaskEvent,
-    TaskStatus,
     TokenKind,
     Unit,
 )
+from tracker.reports.progress import completion_of
 from tracker.services import meetings as meeting_service
 from tracker.services.tasks import TaskQuery, is_responsible, list_tasks
 from tracker.services.units import list_units
@@ -120,8 +120,8 @@ def owned_series(session: Session, organization_id: int, series_id: int) -> Meet
 
 @dataclass(frozen=True)
 class Completion:
-    """How far a set of tasks is: the progress report's rule (cancelled tasks count for
-    nothing; the mean is of the percents of the others, rounded to one decimal)."""
+    """How far a set of tasks is, by the progress report's rule
+    (:func:`tracker.reports.progress.completion_of`)."""
 
     done: int
     total: int
@@ -129,10 +129,8 @@ class Completion:
 
     @classmethod
     def of(cls, tasks: Iterable[Task]) -> Completion:
-        counted = [t for t in tasks if t.status is not TaskStatus.CANCELLED]
-        done = sum(1 for t in counted if t.status is TaskStatus.DONE)
-        mean = round(sum(t.percent for t in counted) / len(counted), 1) if counted else 0.0
-        return cls(done, len(counted), mean)
+        total, done, mean = completion_of(list(tasks))
+        return cls(done, total, mean)
 
 
 @dataclass(frozen=True)
