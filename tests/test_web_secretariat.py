@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from report_support import pdf_text
 from sqlalchemy import select
 from web_support import (
     FINANCE,
@@ -264,6 +265,13 @@ def test_a_meetings_page_shows_its_progress_report(site: Site) -> None:
     assert printable.status_code == 200
     assert "<h1>รายงานผลการดำเนินการตามมาตรการ ITA</h1>" in printable.text
     assert "content-security-policy" in printable.headers
+    pdf = staff.get(f"/meetings/{series_id}/2026-12-16/report.pdf")
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert "progress-report-2026-12-16.pdf" in pdf.headers["content-disposition"]
+    read_back = pdf_text(pdf.content)
+    assert "รายงานความก้าวหน้าการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส" in read_back
+    assert "16 ธันวาคม 2569" in read_back
 
     assert staff.get(f"/meetings/{series_id}/2026-12-17").status_code == 404  # a Thursday
     assert staff.get(f"/meetings/{series_id}/2026-12-30").status_code == 404  # cancelled

@@ -38,7 +38,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -47,6 +47,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from schedules import DEFAULT_ZONE
 from tracker.errors import InvalidInput
 from tracker.notify import CHANNELS, NotifySettings
+
+if TYPE_CHECKING:
+    from tracker.reports.formats import PrintSettings
 
 APP_DIR_NAME = "ita-tracker"
 
@@ -98,6 +101,14 @@ class Settings(BaseSettings):
     link_days: int = Field(default=60, ge=1, le=3650)
     upload_max_mb: float = Field(default=10.0, gt=0, le=1024)
     line_channel_secret: str | None = Field(default=None, repr=False)
+    # Printed reports (tracker.reports): the agency's own font files (TH Sarabun New, say),
+    # regular and bold, instead of the bundled Sarabun; its body size in points; the Chromium
+    # that prints PDFs; whether the progress report's e-mail carries its PDF.
+    report_font: Path | None = None
+    report_font_bold: Path | None = None
+    report_font_size: float | None = Field(default=None, ge=6, le=30)
+    chromium: Path | None = None
+    report_pdf_in_mail: bool = True
     # TRACKER_<CHANNEL>_<FIELD> of every registered channel, gathered by load_settings.
     channel_settings: dict[str, dict[str, str]] = Field(default_factory=dict, repr=False)
 
@@ -141,6 +152,15 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must be an http:// or https:// address")
         return value
+
+    def printing(self) -> PrintSettings:
+        """What printed reports need: the font (the agency's own files, else the bundled
+        Sarabun) and the Chromium that prints PDFs."""
+        from tracker.reports.fonts import report_fonts
+        from tracker.reports.formats import PrintSettings
+
+        fonts = report_fonts(self.report_font, self.report_font_bold, self.report_font_size)
+        return PrintSettings(fonts=fonts, chromium=self.chromium)
 
     def notify(self, *, outbox_dir: Path | None = None) -> NotifySettings:
         """What the transports need (``outbox_dir`` overrides TRACKER_OUTBOX_DIR)."""

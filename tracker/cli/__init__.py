@@ -48,6 +48,7 @@ def cli(ctx: click.Context, db_path: str | None, lang: str | None) -> None:
 
 def _register() -> None:
     from tracker.cli import (
+        analysis,
         calendar,
         db_commands,
         feeds,
@@ -55,6 +56,7 @@ def _register() -> None:
         meetings,
         outbox,
         plans,
+        reports,
         series,
         tasks,
         tokens,
@@ -69,6 +71,8 @@ def _register() -> None:
         meetings,
         calendar,
         followup,
+        reports,
+        analysis,
         outbox,
         series,
         db_commands,

@@ -13,6 +13,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions
+    from rich.measure import Measurement
+    from rich.segment import Segment
+    from rich.table import Table
     from sqlalchemy.orm import Session, sessionmaker
 
     from schedules.workdays import ThaiCalendar
@@ -173,16 +177,67 @@ def echo_json(data: Any) -> None:
 
 
 def print_table(title: str | None, columns: list[str], rows: list[list[str]]) -> None:
-    """A Rich table for people; long Thai text wraps rather than being cut."""
+    """A Rich table for people. Rich chooses the column widths; every heading, cell and the
+    title wraps itself at word boundaries (tracker.textbreak: ICU's Thai line breaks), so no
+    Thai word is folded in the middle unless it alone is wider than its column."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left", show_lines=False)
+    table = Table(show_lines=False)
     for column in columns:
-        table.add_column(column, overflow="fold")
+        table.add_column(_WordWrapped(column))
     for row in rows:
-        table.add_row(*row)
-    Console(width=_width()).print(table)
+        table.add_row(*(_WordWrapped(cell) for cell in row))
+    console = Console(width=_width())
+    if title:
+        _print_titled(console, title, table)
+    else:
+        console.print(table)
+
+
+def _print_titled(console: Console, title: str, table: Table) -> None:
+    """The table under its title, the title wrapped at word boundaries to the table's width
+    (as Rich would place it, but Rich's own title wrapping folds words): the table is laid out
+    once, its width read from its first line."""
+    from rich.cells import cell_len
+    from rich.segment import Segment, SegmentLines
+    from rich.text import Text
+
+    from tracker.textbreak import wrap
+
+    lines = console.render_lines(table, pad=False)
+    width = max(Segment.get_line_length(lines[0]), 1)
+    heading = Text("\n".join(wrap(title, width, cell_len)), style="table.title")
+    console.print(heading, justify="left", width=width)
+    console.print(SegmentLines(lines, new_lines=True))
+
+
+class _WordWrapped:
+    """Text that Rich measures and places like a string but that breaks its own lines with
+    tracker.textbreak at the width Rich gives it (Rich's folding would cut Thai words)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        from rich.cells import cell_len
+        from rich.measure import Measurement
+
+        from tracker.textbreak import widest_word
+
+        widest_line = max(cell_len(line) for line in self.text.split("\n"))
+        narrowest = min(widest_word(self.text, cell_len), widest_line)
+        return Measurement(narrowest, widest_line).with_maximum(options.max_width)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        from rich.cells import cell_len
+        from rich.segment import Segment
+
+        from tracker.textbreak import wrap
+
+        for line in wrap(self.text, max(options.max_width, 1), cell_len):
+            yield Segment(line)
+            yield Segment.line()
 
 
 def print_lines(lines: list[str]) -> None:

@@ -1,4 +1,4 @@
-"""Follow-up commands: remind, report, jobs, run, simulate, deploy (outbox and series have
+"""Follow-up commands: remind, jobs, run, simulate, deploy (report, outbox and series have
 their own modules)."""
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from tracker.cli.params import DATE, DATETIME
 def register(cli: click.Group) -> None:
     for command in (
         remind_command,
-        report_command,
         jobs_group,
         run_command,
         simulate_command,
@@ -50,6 +49,9 @@ def _print_items(app: AppContext, results: list[Any]) -> None:
             rows,
         )
     click.echo(count_line(results, app.lang))
+    for result in results:
+        for problem in result.problems:
+            click.echo(app.t("คำเตือน: ", "warning: ") + problem, err=True)
 
 
 def count_line(results: list[Any], lang: str) -> str:
@@ -88,45 +90,6 @@ def remind_command(app: AppContext, now: datetime | None, dry_run: bool, as_json
         echo_json([r.as_dict() for r in results])
     else:
         _print_items(app, results)
-
-
-@click.command("report")
-@click.option("--meeting", "meeting", type=DATE, required=True, help="The meeting's date.")
-@click.option("--series", "series_name", metavar="NAME", help="The series (default: the only one).")
-@click.option("--org", "org_name", metavar="NAME", help="Organization (default: the only one).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["txt", "md", "html", "json"]),
-    default="txt",
-    show_default=True,
-)
-@pass_app
-def report_command(
-    app: AppContext, meeting: date, series_name: str | None, org_name: str | None, fmt: str
-) -> None:
-    """Print a meeting's progress report (the "รายงานผลการดำเนินการ" agenda item).
-
-    \b
-    Example:
-      tracker report --meeting 2023-08-02 --format md
-    """
-    from tracker.reports.progress import build_progress_report, render
-    from tracker.services.meetings import choose_series, meeting_neighbours
-    from tracker.services.organizations import get_organization
-
-    with app.transaction() as session:
-        series = choose_series(session, get_organization(session, org_name), series_name)
-        around = meeting_neighbours(series, meeting)
-        report = build_progress_report(
-            session,
-            series,
-            meeting,
-            previous=around.previous.start if around.previous else None,
-            next_meeting=around.following.date if around.following else None,
-            lang=app.lang,
-        )
-    click.echo(render(report, fmt, app.lang), nl=False)
 
 
 class _JobRow(TypedDict):

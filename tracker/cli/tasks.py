@@ -149,6 +149,7 @@ def show_command(app: AppContext, task_id: int, as_of: date | None, as_json: boo
     Example:
       tracker tasks show 3
     """
+    from tracker.services.rollover import carried_from, carried_to
     from tracker.services.tasks import get_task, history
     from tracker.views import evidence_rows, update_rows
 
@@ -159,6 +160,9 @@ def show_command(app: AppContext, task_id: int, as_of: date | None, as_json: boo
         row["measure_title"] = task.measure.title
         row["organization"] = task.measure.plan.organization.name
         row["fiscal_year"] = task.measure.plan.fiscal_year
+        earlier = carried_from(session, task)[:1]
+        row["carried_from"] = step_link(earlier[0]) if earlier else None
+        row["carried_to"] = [step_link(later) for later in carried_to(session, task)]
         events = history(session, task)
         updates = update_rows(events)
         row["last_update"] = updates[-1] if updates else None
@@ -182,6 +186,10 @@ def _show_lines(app: AppContext, row: dict[str, Any]) -> list[str]:
         f"{app.t('ติดตามผลที่', 'Followed up at')}: {row['follow_up'] or '-'}",
         f"{app.t('สถานะ', 'Status')}: {status_label(app, row)}",
     ]
+    if row["carried_from"]:
+        lines.append(f"{app.t('ยกมาจาก', 'Carried from')}: {_link_words(app, row['carried_from'])}")
+    for later in row["carried_to"]:
+        lines.append(f"{app.t('ยกไปเป็น', 'Carried on as')}: {_link_words(app, later)}")
     update = row["last_update"]
     if update is not None:
         lines.append(f"{app.t('ปรับปรุงล่าสุด', 'Last update')}: {_update_line(app, update)}")
@@ -215,6 +223,26 @@ def _value(app: AppContext, value: str | None) -> str:
     return "-" if value is None else _shorten(label(TASK_STATUS, value, app.lang), 40)
 
 
+def step_link(task: Any) -> dict[str, Any]:
+    """Another year's step a task is linked with by a rollover (`tasks show --json`)."""
+    plan = task.measure.plan
+    return {
+        "id": task.id,
+        "ref": f"{task.measure.position}.{task.number}",
+        "plan_id": plan.id,
+        "fiscal_year": plan.fiscal_year,
+    }
+
+
+def _link_words(app: AppContext, link: dict[str, Any]) -> str:
+    return app.t(
+        f"ขั้นตอน {link['ref']} (ID {link['id']}) ของแผน {link['plan_id']} "
+        f"ปีงบประมาณ {link['fiscal_year']}",
+        f"task {link['ref']} (ID {link['id']}) of plan {link['plan_id']}, "
+        f"fiscal year {link['fiscal_year']}",
+    )
+
+
 def _instant(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
@@ -232,22 +260,36 @@ def event_row(app: AppContext, event: Any) -> dict[str, Any]:
 def history_command(app: AppContext, task_id: int, as_json: bool) -> None:
     """Show a task's audit log: who changed what, when, with notes and evidence.
 
+    A step carried over from last year's plan (`tracker plans rollover`) shows that step's
+    log after its own, and so on back; --json prints this task's own log only.
+
     \b
     Example:
       tracker tasks history 3 --json
     """
+    from tracker.services.rollover import carried_from
     from tracker.services.tasks import get_task, history
 
     with app.transaction() as session:
-        events = history(session, get_task(session, task_id))
+        task = get_task(session, task_id)
+        events = history(session, task)
+        earlier = [(step_link(e), history(session, e)) for e in carried_from(session, task)]
+
+    if as_json:
+        echo_json([event_row(app, e) for e in events])
+        return
+    _print_history(app, app.t(f"ประวัติขั้นตอน ID {task_id}", f"History of task {task_id}"), events)
+    for link, earlier_events in earlier:
+        title = f"{app.t('ยกมาจาก', 'Carried from')} {_link_words(app, link)}"
+        _print_history(app, title, earlier_events)
+
+
+def _print_history(app: AppContext, title: str, events: list[Any]) -> None:
     from tracker.i18n import TASK_FIELD, label
 
     rows = [event_row(app, e) for e in events]
-    if as_json:
-        echo_json(rows)
-        return
     print_table(
-        app.t(f"ประวัติขั้นตอน ID {task_id}", f"History of task {task_id}"),
+        title,
         [
             app.t("เมื่อ", "When"),
             app.t("โดย", "By"),

@@ -41,7 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from tracker.followup.ledger import BACKOFF, Envelope, enqueue_many
+from tracker.followup.ledger import BACKOFF, Envelope, enqueue_many, load_attachments
 from tracker.models import AttemptOutcome, OutboxAttempt, OutboxMessage, OutboxStatus, Unit
 from tracker.notify import FALLBACK_CHANNEL, Message, PermanentFailure
 from tracker.redact import mask_secrets
@@ -121,6 +121,7 @@ _CLAIM = (
         _OUTBOX.c.role,
         _OUTBOX.c.interruptions,
         _OUTBOX.c.headers,
+        _OUTBOX.c.attachments,
     )
 )
 _OUTCOME = (
@@ -172,16 +173,19 @@ def claim(
                 "b_lease": started + lease,
             },
         ).first()
-    if row is None:
-        return None
-    (channel, recipient, subject, text, html, key, attempts, *rest) = row
-    job, occurrence, due_at, organization_id, unit_id, role, interruptions, headers = rest
+        if row is None:
+            return None
+        (channel, recipient, subject, text, html, key, attempts, *rest) = row
+        job, occurrence, due_at, organization_id, unit_id, role, interruptions, headers = rest[:8]
+        files = load_attachments(connection, rest[8])
     return Claim(
         id=message_id,
         token=token,
         channel=channel,
         recipient=recipient,
-        message=Message(subject, text, html, headers=dict(headers or {}), key=key),
+        message=Message(
+            subject, text, html, headers=dict(headers or {}), key=key, attachments=files
+        ),
         attempts=attempts,
         interruptions=interruptions,
         worker=worker,
@@ -306,6 +310,7 @@ def _fall_back_to_email(connection: Connection, held: Claim, now: datetime) -> s
             role=held.role,
             fallback_of=held.id,
             headers=held.message.headers,
+            attachments=held.message.attachments,
         )
         for address in addresses
     ]

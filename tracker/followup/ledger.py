@@ -10,6 +10,7 @@ tracker.followup.dispatcher.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
@@ -19,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.orm import Session
 
-from tracker.models import OutboxMessage, OutboxStatus
-from tracker.notify import Message
+from tracker.models import MessageFile, OutboxMessage, OutboxStatus
+from tracker.notify import Attachment, Message
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects import postgresql, sqlite
@@ -57,6 +58,8 @@ class Envelope:
     # Rendered with the text, kept with it, sent with every attempt: the Link to the unit's
     # page and the X-Tracker-Tasks ids a unit message lists (tracker.followup.jobs.recipients).
     headers: Mapping[str, str] = field(default_factory=dict)
+    # Files it carries (a progress report's PDF): stored once by SHA-256 in message_files.
+    attachments: tuple[Attachment, ...] = ()
 
 
 LedgerKey = tuple[str, str, str, str]  # (job, occurrence, recipient, channel): unique
@@ -97,6 +100,7 @@ def enqueue_many(
         rows.setdefault(ledger_key(envelope), _row(envelope, now, missed))
     if not rows:
         return set()
+    _store_files(session, [a for envelope, _ in items for a in envelope.attachments], now)
     statement = (
         _insert_outbox(_dialect_name(session))
         .on_conflict_do_nothing(index_elements=["job", "occurrence", "recipient", "channel"])
@@ -138,6 +142,7 @@ def _row(envelope: Envelope, now: datetime, missed: bool) -> dict[str, Any]:
         "body_text": envelope.text,
         "body_html": envelope.html,
         "headers": dict(envelope.headers) or None,
+        "attachments": [_file_entry(a) for a in envelope.attachments] or None,
         "status": (OutboxStatus.MISSED if missed else OutboxStatus.PENDING).value,
         "last_error": missed_reason(envelope.job) if missed else None,
         "attempts": 0,
@@ -145,6 +150,59 @@ def _row(envelope: Envelope, now: datetime, missed: bool) -> dict[str, Any]:
         "next_attempt_at": now,
         "created_at": now,
     }
+
+
+def _file_entry(attachment: Attachment) -> dict[str, str]:
+    return {
+        "sha256": hashlib.sha256(attachment.content).hexdigest(),
+        "filename": attachment.filename,
+        "media_type": attachment.media_type,
+    }
+
+
+def _store_files(session: Session | Connection, files: list[Attachment], now: datetime) -> None:
+    """Each file's content once (by SHA-256), before the rows naming it: a file already
+    stored (the same report to another recipient, a second sweep) changes nothing."""
+    unique = {hashlib.sha256(f.content).hexdigest(): f for f in files}
+    if not unique:
+        return
+    statement = _insert_into(_dialect_name(session), MessageFile.__table__)
+    statement = statement.on_conflict_do_nothing(index_elements=["sha256"])
+    session.execute(
+        statement,
+        [
+            {
+                "sha256": digest,
+                "media_type": f.media_type,
+                "size": len(f.content),
+                "content": f.content,
+                "created_at": now,
+            }
+            for digest, f in unique.items()
+        ],
+    )
+
+
+def load_attachments(
+    session: Session | Connection, entries: list[dict[str, str]] | None
+) -> tuple[Attachment, ...]:
+    """The files an outbox row names, with their content, in its order."""
+    if not entries:
+        return ()
+    table = MessageFile.__table__
+    assert isinstance(table, Table)
+    digests = [entry["sha256"] for entry in entries]
+    rows = session.execute(
+        select(table.c.sha256, table.c.content).where(table.c.sha256.in_(digests))
+    )
+    found: dict[str, bytes] = {row[0]: row[1] for row in rows}
+    missing = [d for d in digests if d not in found]
+    if missing:
+        raise LookupError(f"message file {missing[0]} is not in message_files")
+    return tuple(
+        Attachment(entry["filename"], entry["media_type"], bytes(found[entry["sha256"]]))
+        for entry in entries
+    )
 
 
 # Why a message was recorded missed, by its job: it came due while nothing ran, and by the
@@ -167,7 +225,11 @@ def _dialect_name(bind: Session | Connection) -> str:
 
 def _insert_outbox(dialect: str) -> postgresql.Insert | sqlite.Insert:
     """An INSERT into the outbox in ``dialect``, which has "on conflict do nothing"."""
-    table = OutboxMessage.__table__
+    return _insert_into(dialect, OutboxMessage.__table__)
+
+
+def _insert_into(dialect: str, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into a model's ``table`` in ``dialect``, which has "on conflict do nothing"."""
     assert isinstance(table, Table)  # a declarative model's own table
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as postgresql_insert

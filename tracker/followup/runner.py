@@ -25,7 +25,12 @@ def _factory(url: str) -> sessionmaker[Session]:
 
 
 def options_from(
-    settings: Settings, *, force_file: bool = False, dry_run: bool = False, links: bool = True
+    settings: Settings,
+    *,
+    force_file: bool = False,
+    dry_run: bool = False,
+    links: bool = True,
+    pdfs: bool = True,
 ) -> Options:
     """The jobs' options from the settings: language, holidays in it, alert days, zone, and
     the unit links messages carry when TRACKER_PUBLIC_URL is set (``links=False``: none, as
@@ -40,6 +45,7 @@ def options_from(
         links=unit_links(settings) if links else None,
         force_file=force_file,
         dry_run=dry_run,
+        printing=settings.printing() if pdfs and settings.report_pdf_in_mail else None,
     )
 
 

@@ -45,7 +45,9 @@ def simulate(
     from tracker.followup.delivery import make_sender
     from tracker.services.plan_import import import_plan
 
-    options = options_from(settings, force_file=True, links=False)
+    # No PDFs: a simulated year would print one per meeting, and Chromium stamps each with
+    # its moment, so two simulations would no longer write the same files.
+    options = options_from(settings, force_file=True, links=False, pdfs=False)
     send = make_sender(settings.notify(outbox_dir=outbox), force_file=True)
     began = datetime.combine(start, time(0, 0), options.zone)
     with tempfile.TemporaryDirectory(prefix="ita-simulate-") as scratch:

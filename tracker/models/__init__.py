@@ -40,6 +40,7 @@ from tracker.models.base import (
 from tracker.models.ledger import (
     AttemptOutcome,
     MeetingDue,
+    MessageFile,
     OutboxAttempt,
     OutboxMessage,
     OutboxStatus,
@@ -83,6 +84,7 @@ __all__ = [
     "Meeting",
     "MeetingDue",
     "MeetingSeries",
+    "MessageFile",
     "Organization",
     "OutboxAttempt",
     "OutboxMessage",

@@ -6,7 +6,17 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import Base, UTCDateTime, str_enum
@@ -74,6 +84,22 @@ class OutboxMessage(Base):
     # Its headers, rendered when it was queued (the Link to the unit's page, the
     # X-Tracker-Tasks ids): None when it has none.
     headers: Mapped[dict[str, str] | None] = mapped_column(JSON(none_as_null=True))
+    # The files it carries, rendered when it was queued (a progress report's PDF), as
+    # [{"sha256", "filename", "media_type"}] naming rows of message_files: None when none.
+    attachments: Mapped[list[dict[str, str]] | None] = mapped_column(JSON(none_as_null=True))
+
+
+class MessageFile(Base):
+    """A file a message carries, stored once by the SHA-256 of its content (the same report
+    sent to five recipients is one row); never changed once written."""
+
+    __tablename__ = "message_files"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class AttemptOutcome(enum.StrEnum):

@@ -112,6 +112,8 @@ class Plan(Base):
     assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"))
     # What the importer noticed, as plan-document warnings [{code, where, message}].
     warnings: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    # The plan this one was rolled over from (``tracker plans rollover``), if any.
+    rolled_from_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
 
     organization: Mapped[Organization] = relationship(back_populates="plans")
     assessment: Mapped[Assessment | None] = relationship()
@@ -335,6 +337,9 @@ class Task(Base):
     # The next deadline alert's due moment, kept by the alert job (None: none planned yet,
     # or none left); an indexed column, so a sweep reads only the tasks that are due.
     next_alert_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The unfinished step of last year's plan this one carries on (a rollover): its history
+    # stays on that task, linked from here.
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), index=True)
 
     measure: Mapped[Measure] = relationship(back_populates="tasks")
     units: Mapped[list[Unit]] = relationship(secondary=task_units, order_by="Unit.id")

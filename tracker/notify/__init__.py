@@ -18,6 +18,16 @@ from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file a message carries (a progress report's PDF). Transports that can carry files
+    (e-mail, the file channel) send it; the others send the message without it."""
+
+    filename: str
+    media_type: str  # "application/pdf"
+    content: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
 class Message:
     """A rendered message. ``key`` is its idempotency key (a UUID, stable for its ledger row
     across every attempt): transports hand it to the receiver (e-mail ``Message-ID``, LINE's
@@ -29,6 +39,7 @@ class Message:
     html: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     key: str = ""
+    attachments: tuple[Attachment, ...] = ()
 
 
 class DeliveryFailure(Exception):

@@ -87,12 +87,23 @@ class FileTransport:
     def send(self, address: str, message: Message) -> None:
         """Write the message to its file, whole or not at all (see the module)."""
         target = self.directory / _safe_name(address)
-        content = f"Subject: {message.subject}\n\n{message.text}".encode()
+        files = [(attached_path(target, a.filename), a.content) for a in message.attachments]
+        listed = "".join(f"Attached: {path.name}\n" for path, _ in files)
+        content = f"Subject: {message.subject}\n{listed}\n{message.text}".encode()
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
+            # The files first: a message file that exists has its attachments beside it.
+            for path, data in files:
+                _write_atomically(path, data)
             _write_atomically(target, content)
         except OSError as error:
             raise _failure(error, target) from error
+
+
+def attached_path(target: Path, filename: str) -> Path:
+    """Where a message file's attachment goes: beside it, named after it and the file."""
+    safe = re.sub(r"[^\w.\-ก-๙]+", "_", filename).strip("._") or "attachment"
+    return target.with_name(f"{target.name}.{safe}")
 
 
 def _write_atomically(target: Path, content: bytes) -> None:

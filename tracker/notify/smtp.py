@@ -151,6 +151,11 @@ class SmtpTransport:
         email.set_content(message.text, charset="utf-8")
         if message.html:
             email.add_alternative(message.html, subtype="html", charset="utf-8")
+        for attachment in message.attachments:
+            main, _, sub = attachment.media_type.partition("/")
+            email.add_attachment(
+                attachment.content, maintype=main, subtype=sub, filename=attachment.filename
+            )
         return email
 
     def message_id(self, key: str) -> str:

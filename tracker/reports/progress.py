@@ -52,6 +52,16 @@ class MeasureState:
 
 
 @dataclass
+class UnitProgress:
+    """How far one responsible unit's tasks are (the every-unit group under its own name)."""
+
+    unit: str
+    total: int
+    done: int
+    completion: float
+
+
+@dataclass
 class ProgressReport:
     organization: str
     series: str
@@ -66,6 +76,7 @@ class ProgressReport:
     done: int = 0
     total: int = 0
     completion: float = 0.0  # mean percent of the tasks that are not cancelled
+    by_unit: list[UnitProgress] = field(default_factory=list)  # in order of first appearance
 
 
 @dataclass
@@ -149,7 +160,18 @@ def build_progress_report(
         _changes(report, task, step, events, meeting, previous, next_meeting)
     report.measures = list(by_measure.values())
     report.total, report.done, report.completion = completion_of(tasks)
+    report.by_unit = _by_unit(tasks)
     return report
+
+
+def _by_unit(tasks: Collection[Task]) -> list[UnitProgress]:
+    """Each unit's completion (:func:`completion_of`), units with no counted task left out."""
+    grouped: dict[str, list[Task]] = {}
+    for task in tasks:
+        for unit in task.units:
+            grouped.setdefault(unit.name, []).append(task)
+    rows = [UnitProgress(name, *completion_of(own)) for name, own in grouped.items()]
+    return [row for row in rows if row.total]
 
 
 def completion_of(tasks: Collection[Task]) -> tuple[int, int, float]:

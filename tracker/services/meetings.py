@@ -19,15 +19,19 @@ from schedules.rrules import RecurrenceError
 from schedules.workdays import ThaiCalendar
 from tracker.errors import Ambiguous, InvalidInput, NotFound, Refused
 from tracker.models import Meeting, MeetingSeries, Organization
+from tracker.reports.progress import ProgressReport, build_progress_report
 from tracker.textkey import lookup_key
 
 LOOKAHEAD_DAYS = 400  # far enough to find the next few meetings of any monthly rule
 
 
-def series_rule(series: MeetingSeries, policy: HolidayPolicy | None = None) -> SeriesRule:
-    """The calendar rule of a stored series; ``policy`` overrides its holiday policy."""
+def series_rule(
+    series: MeetingSeries, policy: HolidayPolicy | None = None, *, rrule: str | None = None
+) -> SeriesRule:
+    """The calendar rule of a stored series; ``policy`` overrides its holiday policy and
+    ``rrule`` its rule (a change not yet made: the rollover's review)."""
     return SeriesRule(
-        rrule=series.rrule,
+        rrule=rrule or series.rrule,
         timezone=series.timezone,
         at=series.time_of_day,
         policy=policy or series.holiday_policy,
@@ -41,8 +45,10 @@ def series_meetings(
     *,
     policy: HolidayPolicy | None = None,
     calendar: ThaiCalendar | None = None,
+    rrule: str | None = None,
 ) -> list[MeetingDay]:
-    """The series' meetings held from ``start`` to ``end`` (cancelled ones marked).
+    """The series' meetings held from ``start`` to ``end`` (cancelled ones marked);
+    ``policy`` and ``rrule`` as for :func:`series_rule`.
 
     A rule stored before rules were checked, that no meeting can follow, is an InvalidInput
     naming the series (never a hang or a crash: schedules checks every rule it expands).
@@ -50,7 +56,7 @@ def series_meetings(
     rows = series.meetings
     try:
         return meeting_calendar(
-            series_rule(series, policy),
+            series_rule(series, policy, rrule=rrule),
             start,
             end,
             calendar=calendar,
@@ -76,6 +82,23 @@ def meeting_neighbours(series: MeetingSeries, day: date) -> Neighbours:
     if found is None:
         raise NotFound(f"{series.name} does not meet on {day.isoformat()}")
     return found
+
+
+def progress_report(
+    session: Session, series: MeetingSeries, day: date, *, lang: str = "th"
+) -> ProgressReport:
+    """The progress report of the series' meeting held on ``day``, with what changed since
+    the previous held meeting and what falls due before the next (NotFound when the series
+    holds no meeting that day). What the CLI, the web page and the API all show."""
+    around = meeting_neighbours(series, day)
+    return build_progress_report(
+        session,
+        series,
+        day,
+        previous=around.previous.start if around.previous else None,
+        next_meeting=around.following.date if around.following else None,
+        lang=lang,
+    )
 
 
 def organization_series(session: Session, organization: Organization) -> list[MeetingSeries]:

@@ -302,6 +302,13 @@ class ReportMeasure(BaseModel):
     steps: list[StepOut]
 
 
+class UnitProgressOut(BaseModel):
+    unit: str
+    total: int
+    done: int
+    completion: float
+
+
 class ProgressReportOut(BaseModel):
     """A meeting's progress report (what `tracker report --format json` prints). The lists
     name tasks as ``#id (measure.step)``."""
@@ -319,6 +326,9 @@ class ProgressReportOut(BaseModel):
     done: int
     total: int
     completion: float
+    by_unit: list[UnitProgressOut] = Field(
+        description="Each responsible unit's tasks, counted as the totals are."
+    )
 
 
 # --- the outbox -----------------------------------------------------------------------------

@@ -139,6 +139,7 @@ WORDS: Labels = {
     "sec_coming": ("ครั้งต่อไป", "Coming"),
     "sec_past": ("ที่ผ่านมา", "Past"),
     "sec_previous_meeting": ("ครั้งก่อน", "Previous"),
+    "sec_report_pdf": ("รายงานฉบับพิมพ์ (PDF)", "Printable report (PDF)"),
     "sec_report_html": ("รายงานฉบับพิมพ์ (HTML)", "Printable report (HTML)"),
     "sec_report_title": ("รายงานผลการดำเนินการตามมาตรการ ITA", "ITA measures: progress report"),
     "sec_latest": ("ล่าสุด", "Latest"),

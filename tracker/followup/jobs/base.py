@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from schedules import DEFAULT_ZONE
 from schedules.workdays import ThaiCalendar
+from tracker.reports.formats import PrintSettings
 from tracker.reports.messages import Answer, cli_answer
 
 
@@ -24,6 +25,8 @@ class JobResult:
     failed: int = 0
     interrupted: int = 0  # claims whose lease had ended (a crash): queued again, same key
     items: list[dict[str, object]] = field(default_factory=list)
+    # What went wrong without stopping the run (a report's PDF that could not be printed).
+    problems: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -53,4 +56,6 @@ class Options:
     answer: Answer = cli_answer  # how messages tell a unit to answer (a CLI line; a web link)
     links: UnitLinks | None = None  # None: messages carry no link (no TRACKER_PUBLIC_URL)
     force_file: bool = False  # every message to a file (simulations, demos): nobody is mailed
+    # How progress reports print the PDF their e-mail carries; None: no PDF (text and HTML).
+    printing: PrintSettings | None = None
     dry_run: bool = False  # decide and report, record nothing

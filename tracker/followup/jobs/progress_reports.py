@@ -7,6 +7,7 @@ was due) gets none. Found after its meeting started: recorded as missed.
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,9 +23,20 @@ from tracker.followup.jobs.sweep import (
 )
 from tracker.followup.timing import REPORT
 from tracker.models import MeetingDue, MeetingSeries
-from tracker.reports.progress import PlanState, build_progress_report, render, subject
+from tracker.notify import Attachment
+from tracker.reports.formats import file_name, write
+from tracker.reports.pdf import PdfPrinter
+from tracker.reports.progress import (
+    PlanState,
+    ProgressReport,
+    build_progress_report,
+    render,
+    subject,
+)
+from tracker.reports.progress_document import progress_document
 
 JOB = "progress-reports"
+log = logging.getLogger(__name__)
 
 
 def progress_reports(
@@ -32,14 +44,52 @@ def progress_reports(
 ) -> JobResult:
     """Queue each meeting's progress report to the series' recipients."""
     result = JobResult(JOB)
-    with sweep(factory, options) as session:
+    with sweep(factory, options) as session, ReportPrinter(options, result) as printer:
         for recorder, chunk in meeting_due_chunks(session, REPORT, now, options, result):
             series_ids = {d.series_id for d in chunk}
             series = series_with_recipients(session, series_ids)
             state = PlanState.load(session, series_ids)
             for due in chunk:
-                _report(session, series[due.series_id], state, due, now, options, recorder)
+                _report(session, series[due.series_id], state, due, now, options, recorder, printer)
     return result
+
+
+class ReportPrinter:
+    """The PDFs of one run: one browser, started for the first report that needs it.
+
+    A report whose PDF cannot be printed (no Chromium, a browser that died) is still sent,
+    as text and HTML: the run's ``problems`` say why, once, and the log says it too, so a
+    missing PDF is visible but never costs the secretariat its report.
+    """
+
+    def __init__(self, options: Options, result: JobResult) -> None:
+        self.settings = None if options.dry_run else options.printing
+        self.result = result
+        self._printer: PdfPrinter | None = None
+        self._broken = False
+
+    def __enter__(self) -> ReportPrinter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._printer is not None:
+            self._printer.__exit__(None, None, None)
+
+    def attachments(self, report: ProgressReport, lang: str) -> tuple[Attachment, ...]:
+        if self.settings is None or self._broken:
+            return ()
+        document = progress_document(report, lang)
+        try:
+            if self._printer is None:
+                self._printer = PdfPrinter(self.settings.chromium).__enter__()
+            data = write(document, "pdf", self.settings, printer=self._printer)
+        except Exception as error:
+            self._broken = True
+            problem = f"progress reports go without their PDF: {error}"
+            self.result.problems.append(problem)
+            log.warning(problem)
+            return ()
+        return (Attachment(file_name(document, "pdf"), "application/pdf", data),)
 
 
 def _report(
@@ -50,6 +100,7 @@ def _report(
     now: datetime,
     options: Options,
     recorder: Recorder,
+    printer: ReportPrinter,
 ) -> None:
     tasks = state.tasks.get(series.id, [])
     if not tasks or min(t.created_at for t in tasks) > due.due_at:
@@ -76,6 +127,7 @@ def _report(
         due=due.due_at,
         missed=now >= due.meeting_start,
         fallback=f"{slug(report.organization)}/{due.meeting_date}/progress-report",
+        attachments=() if now >= due.meeting_start else printer.attachments(report, options.lang),
     )
 
 

@@ -14,9 +14,12 @@ from tracker.followup.delivery import Destination, destinations
 from tracker.followup.jobs.base import Options
 from tracker.followup.ledger import Envelope
 from tracker.models import MeetingSeries, Unit
+from tracker.notify import Attachment
 from tracker.notify.line import TASKS_HEADER
 from tracker.services import access
 
+# The channels that carry a message's files (a report's PDF); LINE and webhooks get the text.
+FILE_CARRYING_CHANNELS = frozenset({"email", "file"})
 LINK_HEADER = "Link"  # the unit's page: LINE puts it in the note of a text it had to cut
 
 if TYPE_CHECKING:
@@ -123,9 +126,10 @@ def to_series(
     due: datetime,
     missed: bool,
     fallback: str,
+    attachments: tuple[Attachment, ...] = (),
 ) -> None:
     """Record one message of ``kind`` to each of a series' report recipients (the file
-    ``fallback`` when it has none)."""
+    ``fallback`` when it has none), carrying ``attachments`` on the channels that can."""
     _record_to_each(
         recorder,
         series_destinations(series, fallback, recorder.options),
@@ -139,6 +143,7 @@ def to_series(
         unit_id=None,
         role=None,
         headers={},
+        attachments=attachments,
     )
 
 
@@ -156,6 +161,7 @@ def _record_to_each(
     unit_id: int | None,
     role: str | None,
     headers: Mapping[str, str],
+    attachments: tuple[Attachment, ...] = (),
 ) -> None:
     subject, text, html = message
     for channel, address in to:
@@ -172,5 +178,6 @@ def _record_to_each(
             unit_id=unit_id,
             role=role,
             headers=headers,
+            attachments=attachments if channel in FILE_CARRYING_CHANNELS else (),
         )
         recorder.add(envelope, missed=missed, who=who)

@@ -44,7 +44,6 @@ from tracker.models import (
     TaskStatus,
     Unit,
 )
-from tracker.reports.progress import build_progress_report
 from tracker.services import evidence, meetings, outbox, plans, tasks, units
 from tracker.services.access import Principal
 from tracker.services.tasks import Actor, TaskQuery
@@ -614,15 +613,7 @@ def meeting_report(
     words = _lang(request, lang)
     with web_context(request).transaction() as session:
         series = dashboard.owned_series(session, principal.organization_id, series_id)
-        around = meetings.meeting_neighbours(series, day)
-        report = build_progress_report(
-            session,
-            series,
-            day,
-            previous=around.previous.start if around.previous else None,
-            next_meeting=around.following.date if around.following else None,
-            lang=words,
-        )
+        report = meetings.progress_report(session, series, day, lang=words)
     return ProgressReportOut(**asdict(report))
 
 

@@ -36,7 +36,7 @@ from tracker.models import (
     UnitContact,
 )
 from tracker.notify import CHANNELS
-from tracker.reports.progress import ProgressReport, build_progress_report
+from tracker.reports.progress import ProgressReport
 from tracker.reports.progress import render as render_report
 from tracker.services import access, audit, evidence, feeds, meetings, outbox, series, tasks, units
 from tracker.services.access import Principal
@@ -214,14 +214,7 @@ def _meeting_report(
     meeting that day."""
     found = data.owned_series(session, principal.organization_id, series_id)
     around = meetings.meeting_neighbours(found, day)
-    report = build_progress_report(
-        session,
-        found,
-        day,
-        previous=around.previous.start if around.previous else None,
-        next_meeting=around.following.date if around.following else None,
-        lang=lang,
-    )
+    report = meetings.progress_report(session, found, day, lang=lang)
     return found, around, report
 
 
@@ -243,6 +236,26 @@ def meeting_page(
             report=report,
             meeting_day=day,
         )
+
+
+@router.get("/meetings/{series_id}/{day}/report.pdf", include_in_schema=False)
+def meeting_report_pdf(
+    request: Request, series_id: int, day: date, principal: Principal = READERS_ONLY
+) -> Response:
+    """The progress report as the PDF the secretariat's e-mail carries (A4, to print)."""
+    from tracker.reports.formats import file_name, write
+    from tracker.reports.progress_document import progress_document
+
+    lang = language(request)
+    with web_context(request).transaction() as session:
+        report = _meeting_report(session, principal, series_id, day, lang)[2]
+    document = progress_document(report, lang)
+    data = write(document, "pdf", web_context(request).settings.printing())
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{file_name(document, "pdf")}"'},
+    )
 
 
 @router.get("/meetings/{series_id}/{day}/report.html", include_in_schema=False)
