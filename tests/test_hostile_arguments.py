@@ -51,6 +51,7 @@ VALID = {
     "start": "2026-12-01",
     "end": "2026-12-31",
     "note": "ทดสอบ",
+    "to_year": "2571",  # plans rollover --to: the year after the demo plan's
 }
 SERIES = "ประชุมหัวหน้าส่วนราชการ"
 # Commands whose valid form starts a long-running or server-contacting process: only their

@@ -22,6 +22,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 RUN_SECTIONS = (
     "A short tour",
     "Importing an ITA analysis report",
+    "Next year's plan (rollover)",
     "Thai dates, meeting rules and calendars",
     "Plan documents",
 )

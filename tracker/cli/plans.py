@@ -1,4 +1,4 @@
-"""Plan commands: plans, import, export, overview."""
+"""Plan commands: plans (and plans rollover), import, export, overview."""
 
 from __future__ import annotations
 
@@ -15,20 +15,24 @@ from tracker.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_TASKS, ImportLimits
 
 
 def register(cli: click.Group) -> None:
-    for command in (plans_command, import_command, export_command, overview_command):
+    for command in (plans_group, import_command, export_command, overview_command):
         cli.add_command(command)
 
 
-@click.command("plans")
+@click.group("plans", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_app
-def plans_command(app: AppContext, as_json: bool) -> None:
-    """List the plans in the database.
+@click.pass_context
+def plans_group(ctx: click.Context, app: AppContext, as_json: bool) -> None:
+    """List the plans in the database; `tracker plans rollover` starts next year's plan.
 
     \b
     Example:
       tracker plans --json
+      tracker plans rollover --to 2567
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from tracker.services.plans import list_plans
     from tracker.views import plan_row
 
@@ -57,6 +61,181 @@ def plans_command(app: AppContext, as_json: bool) -> None:
             for r in rows
         ],
     )
+
+
+@plans_group.command("rollover")
+@click.option(
+    "--to", "to_year", type=FISCAL_YEAR, required=True, help="The new plan's fiscal year (BE)."
+)
+@click.option("--plan", "plan_id", type=ID, help="The plan to roll over.")
+@click.option(
+    "--org",
+    "org_name",
+    metavar="NAME",
+    help="Roll over this organization's latest plan before --to (default: the only one).",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be carried; write nothing.")
+@click.option("--yes", is_flag=True, help="Write the new plan (without it nothing is written).")
+@click.option("--json", "as_json", is_flag=True, help="Print the rollover report as JSON.")
+@pass_app
+def rollover_command(
+    app: AppContext,
+    to_year: int,
+    plan_id: int | None,
+    org_name: str | None,
+    dry_run: bool,
+    yes: bool,
+    as_json: bool,
+) -> None:
+    """Start next year's plan from this one: its unfinished steps are carried, with their
+    units, series, progress and a link to their history; finished steps stay behind.
+
+    Without --yes it only shows what it would carry (measures, steps with their old and new
+    periods, units) and what it leaves behind, and writes nothing; check that, then run it
+    again with --yes to write it all in one transaction. Running it again changes nothing.
+
+    \b
+    Example:
+      tracker plans rollover --to 2567
+      tracker plans rollover --to 2567 --yes
+      tracker plans rollover --to 2567 --org "องค์การบริหารส่วนจังหวัดแพร่" --json
+    """
+    from tracker.services.organizations import get_organization
+    from tracker.services.plans import get_plan
+    from tracker.services.rollover import plan_before, rollover_actor, rollover_plan
+
+    if dry_run and yes:
+        raise click.UsageError("--dry-run writes nothing and --yes writes the plan: not both")
+    if plan_id is not None and org_name is not None:
+        raise click.UsageError("--plan names the plan, --org picks its latest one: not both")
+    review = not yes
+    with app.transaction(dry_run=review) as session:
+        if plan_id is not None:
+            source = get_plan(session, plan_id)
+        else:
+            source = plan_before(session, get_organization(session, org_name), to_year)
+        actor = rollover_actor(source.fiscal_year, to_year)
+        report = rollover_plan(
+            session, source, to_year, now=app.now, actor=actor, dry_run=review
+        ).to_dict()
+    if as_json:
+        echo_json(report)
+        return
+    print_lines(_rollover_lines(app, report))
+
+
+def _rollover_lines(app: AppContext, report: dict[str, Any]) -> list[str]:
+    """The rollover report for people: what is carried, what stays, what the series do."""
+    from tracker.i18n import TASK_STATUS, label
+
+    left = report["left_behind"]
+    carried = sum(len(m["steps"]) for m in report["measures"])
+    lines = [
+        _rollover_heading(app, report),
+        app.t(
+            f"ยกไป {len(report['measures'])} มาตรการ {carried} ขั้นตอน; ไม่ยกไป: "
+            f"เสร็จแล้ว {left['done']} ขั้นตอน, ยกเลิก {left['cancelled']} ขั้นตอน",
+            f"carried: {len(report['measures'])} measures, {carried} steps; left behind: "
+            f"{left['done']} done, {left['cancelled']} cancelled",
+        ),
+    ]
+    for measure in report["measures"]:
+        lines.append(
+            app.t(
+                f"มาตรการ {measure['position']} (เดิม {measure['from_position']}): ",
+                f"measure {measure['position']} (was {measure['from_position']}): ",
+            )
+            + _shorten(measure["title"])
+        )
+        for step in measure["steps"]:
+            status = label(TASK_STATUS, step["status"], app.lang)
+            if step["status"] == "in_progress":
+                status += f" {step['percent']}%"
+            new_id = f" → ID {step['task_id']}" if step["task_id"] else ""
+            lines += [
+                f"  {measure['position']}.{step['number']} (ID {step['from_task_id']}{new_id}) "
+                f"{_shorten(step['title'], 70)} · {status}",
+                f"      {_span(app, step['was'])} → {_span(app, step['becomes'])}",
+                f"      {', '.join(step['units']) or '-'}",
+            ]
+    if left["steps"]:
+        lines.append(
+            app.t("ไม่ยกไป: ", "left behind: ")
+            + ", ".join(
+                f"{s['ref']} {label(TASK_STATUS, s['status'], app.lang)}" for s in left["steps"]
+            )
+        )
+    for measure in left["measures"]:
+        lines.append(
+            app.t(
+                f"มาตรการ {measure['position']} เสร็จครบทุกขั้นตอน ไม่ยกไป: ",
+                f"measure {measure['position']} is finished, left behind: ",
+            )
+            + _shorten(measure["title"])
+        )
+    lines += [line for note in report["series"] for line in _series_lines(app, note, report)]
+    lines.append(_rollover_closing(app, report))
+    return lines
+
+
+def _rollover_heading(app: AppContext, report: dict[str, Any]) -> str:
+    years = f"{report['from_year']} → {report['to_year']}"
+    return (
+        f"{app.t('แผน', 'plan')} {report['source_plan_id']} {report['organization']} "
+        f"{app.t('ปีงบประมาณ', 'fiscal year')} {years}"
+    )
+
+
+def _rollover_closing(app: AppContext, report: dict[str, Any]) -> str:
+    if report["already_rolled_over"]:
+        return app.t(
+            f"ยกไปเป็นแผน {report['plan_id']} แล้ว: ไม่มีอะไรเปลี่ยนแปลง",
+            f"already rolled over into plan {report['plan_id']}: nothing changed",
+        )
+    if report["written"]:
+        return app.t(
+            f"สร้างแผน {report['plan_id']} ปีงบประมาณ {report['to_year']} แล้ว",
+            f"wrote plan {report['plan_id']} for fiscal year {report['to_year']}",
+        )
+    return app.t(
+        "ตรวจแล้ว (ไม่บันทึก): สั่งอีกครั้งพร้อม --yes เพื่อสร้างแผน",
+        "checked (nothing written): run it again with --yes to write the plan",
+    )
+
+
+def _series_lines(app: AppContext, note: dict[str, Any], report: dict[str, Any]) -> list[str]:
+    first = note["first_meeting"]
+    since = app.t(
+        f" (ครั้งแรก {app.format_date(date.fromisoformat(first))})",
+        f" (first {app.format_date(date.fromisoformat(first))})",
+    )
+    lines = [
+        app.t(
+            f"{note['name']}: {note['meetings']} ครั้งในปีงบประมาณ {report['to_year']}",
+            f"{note['name']}: {note['meetings']} meetings in fiscal year {report['to_year']}",
+        )
+        + (since if first else "")
+    ]
+    if note["extended"]:
+        lines.append(
+            app.t("  เลื่อนวันสิ้นสุดของกฎการประชุม: ", "  its rule's end moves: ")
+            + f"{note['rrule_before']} → {note['rrule']}"
+        )
+    return lines
+
+
+def _span(app: AppContext, span: dict[str, Any]) -> str:
+    """A period in the command's language, from its dates (its text when it has none)."""
+    start, end = span["start"], span["end"]
+    if start is None and end is None:
+        return span["text"] or app.format_period(None, None)
+    return app.format_period(
+        date.fromisoformat(start) if start else None, date.fromisoformat(end) if end else None
+    )
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @click.command("import")

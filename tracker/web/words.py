@@ -151,6 +151,8 @@ WORDS: Labels = {
     "sec_only_overdue": ("เฉพาะที่เลยกำหนด", "Overdue only"),
     "sec_follow_up": ("ติดตามผลใน", "Followed up at"),
     "sec_last_change": ("เปลี่ยนแปลงล่าสุด", "Last change"),
+    "sec_carried_from": ("ยกมาจาก", "Carried from"),
+    "sec_carried_to": ("ยกไปเป็น", "Carried on as"),
     "sec_in_audit_log": ("ดูในบันทึกการเปลี่ยนแปลง", "See it in the audit log"),
     "sec_evidence_files": ("ไฟล์หลักฐาน", "Evidence files"),
     "sec_evidence_links": ("ลิงก์หลักฐาน", "Evidence links"),

@@ -40,6 +40,7 @@ from tracker.reports.progress import ProgressReport
 from tracker.reports.progress import render as render_report
 from tracker.services import access, audit, evidence, feeds, meetings, outbox, series, tasks, units
 from tracker.services.access import Principal
+from tracker.services.rollover import carried_from, carried_to
 from tracker.services.units import CONTACT_ROLES
 from tracker.web import dashboard as data
 from tracker.web.auth import ADMIN_ONLY, READERS_ONLY, STAFF, STAFF_ONLY
@@ -342,6 +343,8 @@ def task_page(request: Request, task_id: int, principal: Principal = READERS_ONL
             updates=list(reversed(views.update_rows(events))),
             evidence=list(reversed(views.evidence_rows(events))),
             files=evidence.task_evidence(session, task),
+            carried_from=carried_from(session, task)[:1],  # last year's step, if carried
+            carried_to=carried_to(session, task),
         )
 
 
