@@ -19,6 +19,7 @@ from typing import Literal
 
 Tone = Literal["", "done", "late", "warn", "muted"]  # how a row or a value stands out
 ColumnKind = Literal["text", "number", "percent", "date"]
+NUMERIC_KINDS = ("number", "percent")  # the kinds whose values align right
 
 
 @dataclass(frozen=True)
@@ -190,3 +191,36 @@ def cell_text(cell: Cell, kind: ColumnKind = "text") -> str:
     if isinstance(cell, float):
         return f"{cell:.2f}"
     return str(cell)
+
+
+def column_shares(columns: tuple[Column, ...]) -> list[float]:
+    """Each column's share (0..1) of its table's width, the one rule every format follows
+    (so a table has the same proportions in the PDF and in Word): given widths as they are,
+    each column without one an equal part of what they leave (at least 8 %), all scaled to
+    fill the table."""
+    given = sum(c.width for c in columns)
+    free = [c for c in columns if not c.width]
+    free_share = max(8.0, (100.0 - given) / len(free)) if free and given < 100 else 8.0
+    raw = [c.width or free_share for c in columns]
+    total = sum(raw)
+    return [w / total for w in raw]
+
+
+def bar_value(chart: BarChart, bar: Bar) -> str:
+    """A bar's value as printed beside it: on a percent chart like a percent cell ("66.7 %"),
+    otherwise with two decimals and the chart's unit."""
+    if chart.unit == "%":
+        return cell_text(bar.value, "percent")
+    return f"{cell_text(float(bar.value), 'number')} {chart.unit}".rstrip()
+
+
+def signer_lines(block: Signatures, signer: Signer) -> list[str]:
+    """One signature as printed, line by line: the line signed on, the name in brackets
+    (dotted when not known), the position, the role, the date line."""
+    lines = [f"{block.sign_word} {'.' * 40}", f"( {signer.name or '.' * 40} )"]
+    if signer.position:
+        lines.append(signer.position)
+    lines.append(signer.role)
+    if block.date_line:
+        lines.append(f"{block.date_word} {'.' * 30}")
+    return lines

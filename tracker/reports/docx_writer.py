@@ -18,7 +18,7 @@ chart's title as a real paragraph above the picture so it can be searched and re
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -33,6 +33,7 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Length, Mm, Pt, RGBColor
 
 from tracker.reports.document import (
+    NUMERIC_KINDS,
     Bar,
     BarChart,
     Block,
@@ -46,11 +47,13 @@ from tracker.reports.document import (
     Row,
     Section,
     Signatures,
-    Signer,
     Table,
     Tone,
     Value,
+    bar_value,
     cell_text,
+    column_shares,
+    signer_lines,
 )
 from tracker.reports.fonts import FontSet, bundled_fonts
 
@@ -78,7 +81,6 @@ BLACK, SOFT_TEXT, LINK_COLOUR = "000000", "333333", "1F4E79"
 HEADER_FILL, GROUP_FILL, TOTALS_FILL = "E7E6E6", "F2F2F2", "F2F2F2"
 ROW_FILLS: dict[Tone, str] = {"done": "E2F0D9", "late": "FBE4E4", "warn": "FFF2CC"}
 MUTED_TEXT = "777777"
-NUMERIC = ("number", "percent")
 
 # Chart colours: a bar by its tone; a line by its series' place (print-safe, distinct in grey).
 BAR_COLOURS: dict[Tone, str] = {
@@ -354,7 +356,7 @@ class _WordWriter:
             paragraph.paragraph_format.space_after = Pt(0)
             if centred:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            elif kind in NUMERIC:
+            elif kind in NUMERIC_KINDS:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             self._value(paragraph, line, kind, look)
 
@@ -408,7 +410,7 @@ class _WordWriter:
             if len(pair) == 1:
                 cells = [cells[0].merge(cells[1])]
             for cell, signer in zip(cells, pair, strict=True):
-                for number, line in enumerate(_signer_lines(block, signer)):
+                for number, line in enumerate(signer_lines(block, signer)):
                     paragraph = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                     paragraph.paragraph_format.space_before = Pt(
@@ -416,18 +418,6 @@ class _WordWriter:
                     )
                     paragraph.paragraph_format.keep_with_next = True
                     self._run(paragraph, line, _Look(self.body))
-
-
-def _signer_lines(block: Signatures, signer: Signer) -> Iterator[str]:
-    """A signature: the line signed on, the name in brackets (dotted when unknown), the
-    position, the role, and the date line."""
-    yield f"{block.sign_word} {'.' * 40}"
-    yield f"( {signer.name or '.' * 40} )"
-    if signer.position:
-        yield signer.position
-    yield signer.role
-    if block.date_line:
-        yield f"{block.date_word} {'.' * 30}"
 
 
 # --- Word XML details -------------------------------------------------------------------------
@@ -475,18 +465,6 @@ def _shade(cell: _Cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shading)
 
 
-def column_shares(columns: tuple[Column, ...]) -> list[float]:
-    """Each column's share (0..1) of the table's width: the given widths scaled to what the
-    unshared columns leave, each unshared column an equal part of the rest (as the HTML
-    does, so a table has the same proportions in Word and in the PDF)."""
-    given = sum(c.width for c in columns)
-    free = [c for c in columns if not c.width]
-    free_share = max(8.0, (100.0 - given) / len(free)) if free and given < 100 else 8.0
-    raw = [c.width or free_share for c in columns]
-    total = sum(raw)
-    return [w / total for w in raw]
-
-
 @cache
 def word_family(fonts: FontSet) -> str:
     """The family name Word must be told: the name inside the regular font file (an
@@ -521,12 +499,8 @@ def chart_description(chart: BarChart | LineChart) -> str:
 
 
 def bar_value_text(chart: BarChart, bar: Bar) -> str:
-    """A bar's value as printed beside it: a percent like a percent cell ("66.7 %"), other
-    values with two decimals and the unit, then the bar's note ("3/5")."""
-    if chart.unit == "%":
-        text = cell_text(bar.value, "percent")
-    else:
-        text = f"{cell_text(float(bar.value), 'number')} {chart.unit}".rstrip()
+    """A bar's value (:func:`~tracker.reports.document.bar_value`) and its note ("3/5")."""
+    text = bar_value(chart, bar)
     return f"{text}  {bar.note}" if bar.note else text
 
 

@@ -32,13 +32,15 @@ from tracker.reports.document import (
     Signatures,
     Table,
     Value,
+    bar_value,
     cell_text,
+    column_shares,
+    signer_lines,
 )
 from tracker.reports.fonts import FontSet, bundled_fonts
 from tracker.reports.render import render
 
 CSS = Path(__file__).parent / "templates" / "document.css"
-NUMERIC = ("number", "percent")
 # Line colours of a line chart's series, in order (print-safe, distinct in greyscale too).
 LINE_COLOURS = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#7f7f7f")
 DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2")
@@ -75,7 +77,7 @@ def block_html(block: Block) -> Markup:
 
 
 def table_html(table: Table) -> Markup:
-    widths = _widths(table.columns)
+    widths = [100 * share for share in column_shares(table.columns)]
     parts = [Markup('<table class="data" width="{}%">').format(f"{table.width:g}")]
     if table.caption:
         parts.append(Markup("<caption>{}</caption>").format(table.caption))
@@ -125,17 +127,6 @@ def _value_html(value: Value, column: Column) -> Markup:
     return escape(cell_text(value, column.kind))
 
 
-def _widths(columns: tuple[Column, ...]) -> list[float]:
-    """Each column's percent of the table: given shares scaled to what the unshared
-    columns leave (an unshared column gets an equal part of the rest, at least 8 %)."""
-    given = sum(c.width for c in columns)
-    free = [c for c in columns if not c.width]
-    free_share = max(8.0, (100.0 - given) / len(free)) if free and given < 100 else 8.0
-    raw = [c.width or free_share for c in columns]
-    total = sum(raw)
-    return [100.0 * w / total for w in raw]
-
-
 # --- charts ---------------------------------------------------------------------------------
 
 
@@ -145,9 +136,7 @@ def bar_chart_html(chart: BarChart) -> Markup:
     rows = []
     for bar in chart.bars:
         share = min(max((bar.value - chart.minimum) / span, 0.0), 1.0)
-        value = cell_text(bar.value, "percent") if chart.unit == "%" else f"{bar.value:.2f}"
-        if chart.unit not in ("%", ""):
-            value = f"{value} {chart.unit}"
+        value = bar_value(chart, bar)
         note = Markup(' <span class="note">{}</span>').format(bar.note) if bar.note else ""
         rows.append(
             Markup(
@@ -283,19 +272,13 @@ def fill_in_html(block: FillIn) -> Markup:
 
 
 def signatures_html(block: Signatures) -> Markup:
-    cells = []
-    for signer in block.signers:
-        name = signer.name or "." * 40
-        lines = [
-            Markup('<div class="sign">{} {}</div>').format(block.sign_word, "." * 40),
-            Markup('<div class="name">( {} )</div>').format(name),
-        ]
-        if signer.position:
-            lines.append(Markup('<div class="position">{}</div>').format(signer.position))
-        lines.append(Markup('<div class="role">{}</div>').format(signer.role))
-        if block.date_line:
-            lines.append(Markup('<div class="date">{} {}</div>').format(block.date_word, "." * 30))
-        cells.append(Markup('<div class="signer">{}</div>').format(Markup("").join(lines)))
+    """Each signer's lines (:func:`~tracker.reports.document.signer_lines`), centred."""
+    cells = (
+        Markup('<div class="signer">{}</div>').format(
+            Markup("").join(Markup("<div>{}</div>").format(line) for line in signer_lines(block, s))
+        )
+        for s in block.signers
+    )
     return Markup('<div class="signatures">{}</div>').format(Markup("").join(cells))
 
 

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
-from schedules import format_date, format_span
+from schedules import DEFAULT_ZONE, format_date, format_span
 from tracker.models import (
     Measure,
     MeetingSeries,
@@ -77,6 +77,7 @@ class ProgressReport:
     total: int = 0
     completion: float = 0.0  # mean percent of the tasks that are not cancelled
     by_unit: list[UnitProgress] = field(default_factory=list)  # in order of first appearance
+    timezone: str = DEFAULT_ZONE  # the series' zone: where the meeting's days are days
 
 
 @dataclass
@@ -149,6 +150,7 @@ def build_progress_report(
         previous_meeting=previous.date().isoformat() if previous else None,
         next_meeting=next_meeting.isoformat() if next_meeting else None,
         measures=[],
+        timezone=series.timezone,
     )
     by_measure: dict[int, MeasureState] = {}
     for task in tasks:
@@ -184,6 +186,11 @@ def completion_of(tasks: Collection[Task]) -> tuple[int, int, float]:
     return len(counted), done, mean
 
 
+def step_label(step: StepState) -> str:
+    """How the report's lists (newly done, no update …) name a step: "#12 (1.3)"."""
+    return f"#{step.id} ({step.ref})"
+
+
 def _unit_events(events: list[TaskEvent]) -> list[TaskEvent]:
     """Changes made by units (not by imports or merges)."""
     return [e for e in events if e.actor_unit_id is not None]
@@ -216,7 +223,7 @@ def _changes(
     previous: datetime | None,
     next_meeting: date | None,
 ) -> None:
-    label = f"#{task.id} ({state.ref})"
+    label = step_label(state)
     since = [e for e in _unit_events(events) if previous is None or e.at > previous]
     if any(e.field == "status" and e.after == TaskStatus.DONE.value for e in since):
         report.newly_done.append(label)

@@ -8,11 +8,10 @@ from a :class:`~tracker.reports.progress.ProgressReport`; reads no database.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from schedules import DEFAULT_ZONE, format_date
+from schedules import format_date
 from tracker.i18n import TASK_STATUS, label, t
 from tracker.reports.document import (
     Bar,
@@ -26,14 +25,12 @@ from tracker.reports.document import (
     Table,
     Tone,
 )
-from tracker.reports.progress import ProgressReport, StepState
-
-LABEL = re.compile(r"#(\d+) ")  # the lists' "#id (measure.step)" names
+from tracker.reports.progress import ProgressReport, StepState, step_label
 
 
 def progress_document(report: ProgressReport, lang: str = "th") -> Document:
     """``report`` as a document: A4 landscape (the step table is wide), Thai by default."""
-    steps = {step.id: step for measure in report.measures for step in measure.steps}
+    steps = {step_label(step): step for measure in report.measures for step in measure.steps}
     meeting = _day(report.meeting, lang, full=True)
     return Document(
         title=t(
@@ -47,7 +44,7 @@ def progress_document(report: ProgressReport, lang: str = "th") -> Document:
         ),
         sections=(
             _overview(report, steps, lang),
-            _steps(report, lang),
+            _steps(report, lang, ZoneInfo(report.timezone)),
             _changes(report, steps, lang),
             _due(report, steps, lang),
             _units(report, lang),
@@ -60,7 +57,7 @@ def progress_document(report: ProgressReport, lang: str = "th") -> Document:
     )
 
 
-def _overview(report: ProgressReport, steps: dict[int, StepState], lang: str) -> Section:
+def _overview(report: ProgressReport, steps: dict[str, StepState], lang: str) -> Section:
     counts = dict.fromkeys(TASK_STATUS, 0)
     for step in steps.values():
         counts[step.status] += 1
@@ -103,7 +100,7 @@ def _status_tone(status: str) -> Tone:
     return "done" if status == "done" else "muted" if status == "cancelled" else ""
 
 
-def _steps(report: ProgressReport, lang: str) -> Section:
+def _steps(report: ProgressReport, lang: str, zone: ZoneInfo) -> Section:
     columns = (
         Column(t(lang, "ที่", "No."), width=5),
         Column(t(lang, "ขั้นตอน/วิธีการดำเนินการ", "Step"), width=27),
@@ -126,7 +123,7 @@ def _steps(report: ProgressReport, lang: str) -> Section:
                         step.period,
                         _status_words(step, lang),
                         step.percent,
-                        _latest(step, lang),
+                        _latest(step, lang, zone),
                         Link(t(lang, "หลักฐาน", "evidence"), step.evidence_url)
                         if step.evidence_url
                         else None,
@@ -152,18 +149,18 @@ def _step_tone(step: StepState) -> Tone:
     return "muted" if step.status == "cancelled" else ""
 
 
-def _latest(step: StepState, lang: str) -> str | tuple[str, ...] | None:
-    """The unit's last note, and the day of its last change (Bangkok)."""
+def _latest(step: StepState, lang: str, zone: ZoneInfo) -> str | tuple[str, ...] | None:
+    """The unit's last note, and the day of its last change (in the series' zone)."""
     lines = []
     if step.last_note:
         lines.append(step.last_note)
     if step.last_update:
-        at = datetime.fromisoformat(step.last_update).astimezone(ZoneInfo(DEFAULT_ZONE))
+        at = datetime.fromisoformat(step.last_update).astimezone(zone)
         lines.append(t(lang, "ปรับปรุงเมื่อ ", "updated ") + format_date(at.date(), lang))  # type: ignore[arg-type]
     return tuple(lines) if lines else None
 
 
-def _changes(report: ProgressReport, steps: dict[int, StepState], lang: str) -> Section:
+def _changes(report: ProgressReport, steps: dict[str, StepState], lang: str) -> Section:
     since = (
         t(
             lang,
@@ -197,7 +194,7 @@ def _changes(report: ProgressReport, steps: dict[int, StepState], lang: str) -> 
     )
 
 
-def _due(report: ProgressReport, steps: dict[int, StepState], lang: str) -> Section:
+def _due(report: ProgressReport, steps: dict[str, StepState], lang: str) -> Section:
     heading = t(lang, "4. ครบกำหนดก่อนการประชุมครั้งถัดไป", "4. Due before the next meeting")
     if report.next_meeting:
         heading += f" ({_day(report.next_meeting, lang)})"
@@ -239,10 +236,9 @@ def _brief_columns(lang: str) -> tuple[Column, ...]:
     )
 
 
-def _listed(labels: list[str], steps: dict[int, StepState]) -> list[StepState]:
-    """The steps a report list names (by the ``#id`` its labels start with)."""
-    found = (LABEL.match(text) for text in labels)
-    return [steps[int(m[1])] for m in found if m and int(m[1]) in steps]
+def _listed(labels: list[str], steps: dict[str, StepState]) -> list[StepState]:
+    """The steps a report list names (by :func:`~tracker.reports.progress.step_label`)."""
+    return [steps[text] for text in labels]
 
 
 def _day(iso: str | None, lang: str, *, full: bool = False) -> str:

@@ -10,6 +10,7 @@ per other cell. Charts become their numbers.
 from __future__ import annotations
 
 from tracker.reports.document import (
+    NUMERIC_KINDS,
     BarChart,
     Block,
     Cell,
@@ -20,7 +21,9 @@ from tracker.reports.document import (
     Paragraph,
     Signatures,
     Table,
+    bar_value,
     cell_text,
+    signer_lines,
 )
 from tracker.reports.render import markdown_cell
 
@@ -70,7 +73,7 @@ def _markdown_block(block: Block) -> list[str]:
     if isinstance(block, FillIn):
         return [block.text] if block.text else ["." * 60] * block.lines
     if isinstance(block, Signatures):
-        return [line for signer in _signature_lines(block) for line in (*signer, "")]
+        return [line for s in block.signers for line in (*signer_lines(block, s), "")]
     raise TypeError(f"no Markdown for {type(block).__name__}")
 
 
@@ -81,7 +84,7 @@ def _markdown_table(table: Table) -> list[str]:
         )
         return "| " + " | ".join(texts) + " |"
 
-    align = ["---:" if c.kind in ("number", "percent") else "---" for c in table.columns]
+    align = ["---:" if c.kind in NUMERIC_KINDS else "---" for c in table.columns]
     lines = [f"**{table.caption}**", ""] if table.caption else []
     lines += ["| " + " | ".join(markdown_cell(c.heading) for c in table.columns) + " |"]
     lines += ["| " + " | ".join(align) + " |"]
@@ -105,7 +108,7 @@ def _text_block(block: Block) -> list[str]:
     if isinstance(block, FillIn):
         return [block.text] if block.text else ["." * 60] * block.lines
     if isinstance(block, Signatures):
-        return [line for signer in _signature_lines(block) for line in (*signer, "")]
+        return [line for s in block.signers for line in (*signer_lines(block, s), "")]
     raise TypeError(f"no text for {type(block).__name__}")
 
 
@@ -128,8 +131,7 @@ def chart_lines(chart: BarChart | LineChart) -> list[str]:
     """A chart's numbers, one line per bar or per series."""
     if isinstance(chart, BarChart):
         return [
-            f"{bar.label}: {_bar_value(bar.value, chart.unit)}"
-            + (f" ({bar.note})" if bar.note else "")
+            f"{bar.label}: {bar_value(chart, bar)}" + (f" ({bar.note})" if bar.note else "")
             for bar in chart.bars
         ]
     return [
@@ -141,22 +143,3 @@ def chart_lines(chart: BarChart | LineChart) -> list[str]:
         )
         for series in chart.series
     ]
-
-
-def _bar_value(value: float, unit: str) -> str:
-    if unit == "%":
-        return cell_text(value, "percent")
-    return f"{value:.2f}" + (f" {unit}" if unit else "")
-
-
-def _signature_lines(block: Signatures) -> list[list[str]]:
-    signers = []
-    for signer in block.signers:
-        lines = [f"{block.sign_word} " + "." * 30, f"( {signer.name or '.' * 30} )"]
-        if signer.position:
-            lines.append(signer.position)
-        lines.append(signer.role)
-        if block.date_line:
-            lines.append(f"{block.date_word} " + "." * 24)
-        signers.append(lines)
-    return signers

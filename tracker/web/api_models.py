@@ -329,6 +329,7 @@ class ProgressReportOut(BaseModel):
     by_unit: list[UnitProgressOut] = Field(
         description="Each responsible unit's tasks, counted as the totals are."
     )
+    timezone: str = Field(description="The series' time zone (IANA name).")
 
 
 # --- the outbox -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ was due) gets none. Found after its meeting started: recorded as missed.
 from __future__ import annotations
 
 import logging
+from contextlib import ExitStack
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -65,6 +66,7 @@ class ReportPrinter:
     def __init__(self, options: Options, result: JobResult) -> None:
         self.settings = None if options.dry_run else options.printing
         self.result = result
+        self._browser = ExitStack()  # holds the printer once one is started
         self._printer: PdfPrinter | None = None
         self._broken = False
 
@@ -72,8 +74,7 @@ class ReportPrinter:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._printer is not None:
-            self._printer.__exit__(None, None, None)
+        self._browser.close()
 
     def attachments(self, report: ProgressReport, lang: str) -> tuple[Attachment, ...]:
         if self.settings is None or self._broken:
@@ -81,7 +82,7 @@ class ReportPrinter:
         document = progress_document(report, lang)
         try:
             if self._printer is None:
-                self._printer = PdfPrinter(self.settings.chromium).__enter__()
+                self._printer = self._browser.enter_context(PdfPrinter(self.settings.chromium))
             data = write(document, "pdf", self.settings, printer=self._printer)
         except Exception as error:
             self._broken = True
