@@ -444,7 +444,7 @@ def _problems(steps: list[StepReport]) -> list[Problem]:
 
 
 def implementation_document(report: ImplementationReport, lang: str = "th") -> Document:
-    """``report`` as a document to publish: A4 portrait, Thai by default; the measures table,
+    """``report`` as a document to publish: A4 landscape, Thai by default; the measures table,
     the summary with completion by unit as a chart, problems and obstacles, suggestions and
     the signatures."""
     title = t(
@@ -469,6 +469,9 @@ def implementation_document(report: ImplementationReport, lang: str = "th") -> D
         ),
         lang="th" if lang == "th" else "en",
         name=f"implementation-report-{report.fiscal_year}-{report.period}-{report.as_of}",
+        # Landscape: seven columns of Thai text read as sentences there, not as one word a
+        # line (in portrait the step, result and status columns were a word or two wide).
+        landscape=True,
         footer=f"{report.organization} · {period}",
         meta={"author": report.organization, "subject": title},
     )
