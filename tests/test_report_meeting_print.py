@@ -189,3 +189,44 @@ def test_the_file_channel_keeps_the_pdf_beside_the_message(noted_seed_cli, outbo
     assert len(texts) == 1
     assert f"Attached: {pdfs[0].name}" in texts[0].read_text(encoding="utf-8")
     assert TITLE in pdf_text(pdfs[0].read_bytes())
+
+
+# --- the same report as a workbook and a Word file ---------------------------------------------
+
+
+def test_the_workbook_holds_the_reports_numbers_as_numbers(noted_seed_cli, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = tmp_path / "meeting.xlsx"
+    noted_seed_cli.ok("report", "--meeting", MEETING, "--format", "xlsx", "-o", str(target))
+    book = load_workbook(target)
+
+    steps = [list(r) for r in book["ขั้นตอน"].iter_rows(min_row=2, values_only=True)]
+    by_ref = {row[0]: row for row in steps if row[0] and str(row[0]).startswith("1.")}
+    assert sorted(by_ref) == [f"1.{n}" for n in range(1, 8)]  # the seed's seven steps
+    assert by_ref["1.2"][5] == 40  # percent as a number, not "40 %"
+    assert HARD_NOTE in by_ref["1.2"][6]
+    assert all(by_ref[f"1.{n}"][5] == 0 for n in (1, 3, 4, 5, 6, 7))
+
+    units = [list(r) for r in book["หน่วยงาน"].iter_rows(min_row=2, values_only=True)]
+    # Steps 1, 2, 5, 6, 7 are the secretariat's and 3, 4 the every-unit group's (the seed's
+    # table); every step but #2 (40 %) is at 0: the secretariat's mean is 40/5 = 8, the group's 0.
+    totals = {squeezed(str(row[0])): tuple(row[1:4]) for row in units if row[0]}
+    secretariat_name = squeezed(EXPECTED["units"][0]["name"])
+    assert totals[secretariat_name] == (5, 0, 8)
+    assert totals[squeezed(EXPECTED["units"][1]["name"])] == (2, 0, 0)
+    assert totals["รวม"] == (7, 0, round(40 / 7, 1))
+
+
+def test_the_word_file_holds_the_steps_and_the_note(noted_seed_cli, tmp_path: Path) -> None:
+    from docx import Document as WordDocument
+
+    target = tmp_path / "meeting.docx"
+    noted_seed_cli.ok("report", "--meeting", MEETING, "--format", "docx", "-o", str(target))
+    word = WordDocument(str(target))
+
+    texts = [p.text for p in word.paragraphs]
+    assert TITLE in texts
+    cells = [cell.text for table in word.tables for row in table.rows for cell in row.cells]
+    assert any(HARD_NOTE in cell for cell in cells)
+    assert any(squeezed(EXPECTED["units"][0]["name"]) == squeezed(cell) for cell in cells)
