@@ -13,9 +13,7 @@ from import_support import write_copy
 # --- files that are not reports --------------------------------------------------------------
 
 PROSE = "วันนี้ฝนตกหนักทั้งวัน ฉันจึงอยู่บ้านอ่านหนังสือ\nพรุ่งนี้จะไปตลาดกับแม่แต่เช้า\n"
-ORGANIZATION_ONLY = (
-    "องค์การบริหารส่วนตำบลตัวอย่าง\nผลการประเมิน ITA ประจำปีงบประมาณ พ.ศ. ๒๕๖๕\nคะแนนภาพรวม 90.00\n"
-)
+ORGANIZATION_ONLY = "องค์การบริหารส่วนตำบลตัวอย่าง\nรายงานการประชุมประจำเดือน\n"
 
 
 @pytest.mark.parametrize(
@@ -23,9 +21,13 @@ ORGANIZATION_ONLY = (
     [
         (PROSE, ["organization", "measure table", "มาตรการ/แนวทาง"], []),
         ("", ["organization", "measure table", "มาตรการ/แนวทาง"], []),
-        (ORGANIZATION_ONLY, ["measure table", "มาตรการ/แนวทาง"], ["organization"]),
+        (
+            ORGANIZATION_ONLY,
+            ["assessment year", "results", "measure table", "มาตรการ/แนวทาง"],
+            ["organization"],
+        ),
     ],
-    ids=["ordinary-prose", "empty-file", "organization-without-measure-table"],
+    ids=["ordinary-prose", "empty-file", "organization-without-year-or-results"],
 )
 def test_a_text_file_that_is_not_a_report_is_refused_saying_what_was_not_found(
     cli, tmp_path, content, missing, found

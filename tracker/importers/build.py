@@ -300,11 +300,8 @@ def _span(period: Period) -> str:
 def _assessment(report: Report, warnings: list[Finding]) -> dict[str, Any] | None:
     if report.assessment_year is None:
         return None
-    indicators = [report.indicators[n] for n in sorted(report.indicators)]
-    items = [
-        {key: item.get(key) for key in ("code", "tool", "score", "question", "suggestion")}
-        for item in report.items.values()
-    ]
+    indicators = [report.indicators[n].as_dict() for n in sorted(report.indicators)]
+    items = [item.as_dict() for item in report.items.values()]
     warnings += _score_checks(report) + _label_checks(report) + _analysis_checks(report)
     return {
         "year": report.assessment_year,
@@ -341,7 +338,7 @@ def _score_checks(report: Report) -> list[Finding]:
             )
         )
         return found
-    scores = {n: i["score"] for n, i in report.indicators.items() if i["score"] is not None}
+    scores = {n: i.score for n, i in report.indicators.items()}
     computed = framework.overall(scores)
     if computed is not None and abs(computed - report.score) > 0.005:
         plain = round(sum(scores.values()) / len(scores), 2)
@@ -372,7 +369,8 @@ def _score_checks(report: Report) -> list[Finding]:
 def _label_checks(report: Report) -> list[Finding]:
     seen = set()
     found = []
-    for line, said, actual in report.tool_labels:
+    for label in report.tool_labels:
+        line, said, actual = label.line, label.said, label.actual
         if (line, said) in seen:
             continue
         seen.add((line, said))
@@ -389,11 +387,12 @@ def _label_checks(report: Report) -> list[Finding]:
 
 def _analysis_checks(report: Report) -> list[Finding]:
     found = []
-    for line, number, name in report.analysis:
+    for mention in report.analysis:
+        line, number, name = mention.line, mention.number, mention.name
         table = report.indicators.get(number)
-        if table is None or similar(table["name"], name, 0.8):
+        if table is None or similar(table.name, name, 0.8):
             continue
-        elsewhere = [n for n, i in report.indicators.items() if similar(i["name"], name, 0.8)]
+        elsewhere = [n for n, i in report.indicators.items() if similar(i.name, name, 0.8)]
         hint = f" ({name!r} is indicator {elsewhere[0]})" if elsewhere else ""
         found.append(
             Finding(
@@ -401,7 +400,7 @@ def _analysis_checks(report: Report) -> list[Finding]:
                 f"line {line}",
                 f"the analysis names "
                 f"indicator {number} {name!r}, but the score table's indicator {number} is "
-                f"{table['name']!r}{hint}; used the table",
+                f"{table.name!r}{hint}; used the table",
             )
         )
     return found

@@ -5,20 +5,22 @@ with units, then the table with units and periods), as reports and agency spread
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from tracker.importers.model import Report, Step, similar, split_units
+from tracker.importers.model import Step, similar, split_units
 from tracker.importers.text import Line, arabic, tidy
+from tracker.importers.vocabulary import COLUMN_WORDS, HEADER_CELL_MAX, STEP_NUMBER
+
+
+@dataclass
+class TableSteps:
+    """The measures and steps a measure table holds, in the order it lists them."""
+
+    measures: list[str] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+
 
 # --- measures and steps ----------------------------------------------------------------------
-
-_COLUMN_WORDS = {
-    "measure": ("มาตรการ", "แนวทาง", "measure"),
-    "step": ("วิธีการ", "กิจกรรม", "ขั้นตอน", "รายการ", "step", "activity"),
-    "units": ("ผู้รับผิดชอบ", "หน่วยงาน", "responsible"),
-    "period": ("ระยะเวลา", "ช่วงเวลา", "กำหนดเวลา", "ห้วงเวลา", "period"),
-    "follow_up": ("ติดตาม", "follow"),
-    "number": ("ลำดับ", "no."),
-}
 
 
 def header_columns(line: Line, *, minimum: int = 0) -> dict[str, int] | None:
@@ -32,8 +34,9 @@ def header_columns(line: Line, *, minimum: int = 0) -> dict[str, int] | None:
     columns: dict[str, int] = {}
     for index, cell in enumerate(line.cells):
         compact = cell.replace(" ", "").lower()
-        for role, words in _COLUMN_WORDS.items():
-            if role not in columns and any(w in compact for w in words) and len(compact) < 40:
+        for role, words in COLUMN_WORDS.items():
+            named = any(w in compact for w in words) and len(compact) < HEADER_CELL_MAX
+            if role not in columns and named:
                 columns[role] = index
                 break
     if "step" in columns and "units" in columns:
@@ -43,8 +46,10 @@ def header_columns(line: Line, *, minimum: int = 0) -> dict[str, int] | None:
     return None
 
 
-def read_steps(lines: list[Line], report: Report) -> None:
-    table_steps: list[Step] = []
+def read_steps(lines: list[Line]) -> TableSteps:
+    """The steps of every measure table in ``lines``; a plain list of the same steps (with
+    units but no periods) is merged into the table that has periods."""
+    table = TableSteps()
     list_steps: list[Step] = []
     columns: dict[str, int] | None = None
     for line in lines:
@@ -59,10 +64,11 @@ def read_steps(lines: list[Line], report: Report) -> None:
                 columns = None  # prose ends the table; a repeated header resumes it
             continue
         if "period" in columns:
-            table_row(line, columns, report, table_steps)
+            table_row(line, columns, table)
         else:
             _list_row(line, columns, list_steps)
-    report.steps = _merge_listings(table_steps, list_steps, report)
+    table.steps = _merge_listings(table, list_steps)
+    return table
 
 
 def _cell(line: Line, columns: dict[str, int], role: str) -> str:
@@ -72,20 +78,19 @@ def _cell(line: Line, columns: dict[str, int], role: str) -> str:
     return line.cells[index]
 
 
-_STEP_NUMBER = re.compile(r"^([0-9๐-๙]{1,2})\s*[.)]\s*(.*)$")
-
-
-def table_row(line: Line, columns: dict[str, int], report: Report, steps: list[Step]) -> None:
+def table_row(line: Line, columns: dict[str, int], table: TableSteps) -> None:
+    """Add a measure-table row to ``table``: a new measure, a step, or a wrapped step's rest."""
+    steps = table.steps
     measure_title = _cell(line, columns, "measure")
     step_text = _cell(line, columns, "step")
     if measure_title:
-        report.measures.append(measure_title)
+        table.measures.append(measure_title)
     if not step_text:
         return
-    if not report.measures:
-        report.measures.append(step_text)  # a table without a measure column: one measure
-    measure = len(report.measures) - 1
-    match = _STEP_NUMBER.match(step_text)
+    if not table.measures:
+        table.measures.append(step_text)  # a table without a measure column: one measure
+    measure = len(table.measures) - 1
+    match = STEP_NUMBER.match(step_text)
     previous = [s for s in steps if s.measure == measure]
     if match is None and previous and not _cell(line, columns, "units"):
         previous[-1].title = tidy(f"{previous[-1].title} {step_text}")  # a wrapped row
@@ -109,7 +114,7 @@ def _list_row(line: Line, columns: dict[str, int], steps: list[Step]) -> None:
     number_text = _cell(line, columns, "number") if "number" in columns else ""
     title = _cell(line, columns, "step")
     match = re.fullmatch(r"[0-9๐-๙]{1,2}", arabic(number_text).strip(". ")) if number_text else None
-    inline = _STEP_NUMBER.match(title)
+    inline = STEP_NUMBER.match(title)
     if match is not None:
         number = int(arabic(number_text).strip(". "))
     elif inline is not None:
@@ -127,15 +132,16 @@ def _list_row(line: Line, columns: dict[str, int], steps: list[Step]) -> None:
     )
 
 
-def _merge_listings(table: list[Step], listed: list[Step], report: Report) -> list[Step]:
+def _merge_listings(found: TableSteps, listed: list[Step]) -> list[Step]:
     """One step per step: a list and a table of the same steps become one set of tasks.
 
     The table (which has periods) leads; the list adds what the table leaves empty, and its
     unit spellings are kept for the similar-name check.
     """
+    table = found.steps
     if not table:
         if listed:
-            report.measures = report.measures or ["มาตรการ"]
+            found.measures = found.measures or ["มาตรการ"]
         return listed
     if not listed:
         return table
@@ -144,7 +150,7 @@ def _merge_listings(table: list[Step], listed: list[Step], report: Report) -> li
     for item in listed:
         match = by_number.get(item.number) or _by_title(table, item.title)
         if match is None:
-            item.measure = len(report.measures) - 1
+            item.measure = len(found.measures) - 1
             table.append(item)
             continue
         match.title = match.title or item.title

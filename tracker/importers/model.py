@@ -5,32 +5,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from schedules.recurrence import parse_recurrence
 from schedules.rrules import RecurrenceError
 from tracker.frameworks import Framework, framework_for
-from tracker.importers.text import tidy
+from tracker.importers.text import Line, tidy
+from tracker.importers.vocabulary import (
+    ALL_UNITS_PREFIXES,
+    DEFAULT_MEETING_NAME,
+    MEETING_NAME,
+    UNIT_SEPARATORS,
+)
 from tracker.textkey import lookup_key
 
-ORGANIZATION_PREFIXES = (
-    "องค์การบริหารส่วน",
-    "เทศบาล",
-    "กรุงเทพมหานคร",
-    "เมืองพัทยา",
-    "กรม",
-    "กระทรวง",
-    "สำนักงาน",
-    "มหาวิทยาลัย",
-    "โรงพยาบาล",
-    "สถาบัน",
-    "การไฟฟ้า",
-    "การประปา",
-    "ศาล",
-)
-ALL_UNITS_PREFIXES = ("ทุกส่วนราชการ", "ทุกกอง", "ทุกหน่วยงาน", "ทุกสำนัก", "ทุกฝ่าย", "ทุกส่วน")
-UNIT_START = r"(?:กอง|สำนัก|ฝ่าย|งาน|ส่วน|ศูนย์|กลุ่ม|ทุก|หน่วย)"
-TOOLS = ("IIT", "EIT", "OIT")
+T = TypeVar("T")
 
 
 @dataclass
@@ -59,6 +48,71 @@ class Step:
     line: int = 0
 
 
+@dataclass(frozen=True)
+class Found(Generic[T]):
+    """A value a recogniser read, and the line it read it on."""
+
+    value: T
+    line: Line
+
+    @property
+    def where(self) -> str:
+        return self.line.where
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An indicator's score as the report states it."""
+
+    number: int
+    name: str
+    tool: str
+    score: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"number": self.number, "name": self.name, "tool": self.tool, "score": self.score}
+
+
+@dataclass
+class Item:
+    """A weak question item (I18, E7, O24): its question, score and suggestion, filled in as
+    the reader meets the lines that state them."""
+
+    code: str
+    tool: str
+    line: int
+    question: str | None = None
+    score: float | None = None
+    suggestion: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "tool": self.tool,
+            "score": self.score,
+            "question": self.question,
+            "suggestion": self.suggestion,
+        }
+
+
+@dataclass(frozen=True)
+class ToolLabel:
+    """A heading that names one tool above indicators of another."""
+
+    line: int
+    said: str
+    actual: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An indicator named in the analysis paragraphs, to check against the score table."""
+
+    line: int
+    number: int
+    name: str
+
+
 @dataclass
 class Report:
     """Everything read from a report, before checks turn it into a document."""
@@ -71,12 +125,12 @@ class Report:
     score_line: int | None = None
     other_scores: list[tuple[float, int]] = field(default_factory=list)
     grade: str | None = None
-    indicators: dict[int, dict[str, Any]] = field(default_factory=dict)
-    tool_labels: list[tuple[int, str, str]] = field(default_factory=list)  # line, said, is
-    items: dict[str, dict[str, Any]] = field(default_factory=dict)
+    indicators: dict[int, Indicator] = field(default_factory=dict)
+    tool_labels: list[ToolLabel] = field(default_factory=list)
+    items: dict[str, Item] = field(default_factory=dict)
     measures: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
-    analysis: list[tuple[int, int, str]] = field(default_factory=list)  # line, number, name
+    analysis: list[Mention] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
 
     @property
@@ -103,7 +157,7 @@ def split_units(cell: str) -> list[str]:
     cell = tidy(cell)
     if not cell or cell in ("-", "–"):
         return []
-    parts = re.split(rf"\s*[,;/]\s*|\s+และ\s*(?={UNIT_START})|(?<=\S)และ(?={UNIT_START})", cell)
+    parts = re.split(UNIT_SEPARATORS, cell)
     return [tidy(part) for part in parts if tidy(part)]
 
 
@@ -129,8 +183,8 @@ def read_follow_up(cell: str) -> FollowUp | None:
         return None
     phrase_at = text.find("ทุก")
     before, phrase = text[:phrase_at].strip(), text[phrase_at:].strip()
-    meeting = re.search(r"(ประชุม.+)$", before)
-    name = meeting.group(1) if meeting else before or "การประชุมติดตามผล"
+    meeting = MEETING_NAME.search(before)
+    name = meeting.group(1) if meeting else before or DEFAULT_MEETING_NAME
     return FollowUp(name=tidy(name), rrule=rrule, text=phrase)
 
 

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import InvalidInput
-from tracker.importers.measure_table import header_columns, table_row
-from tracker.importers.model import Report, Step, split_units
+from tracker.importers.measure_table import TableSteps, header_columns, table_row
+from tracker.importers.model import Report, split_units
 from tracker.importers.text import Line, tidy
 from tracker.importers.workbook_layout import (
     STATUS_LABELS,
@@ -79,16 +79,17 @@ def _agency_document(
     report.fiscal_year = fiscal_year or fiscal_year_above(rows[:header_index])
     _require(path, report)
     progress = _progress_columns(rows[header_index])
-    steps: list[Step] = []
+    table = TableSteps()
+    steps = table.steps
     states: dict[tuple[int, int], dict[str, Any]] = {}
     carried = _carry_merged(rows[header_index + 1 :], columns)
     for offset, cells in enumerate(carried, start=header_index + 2):
         line = Line(offset, tidy(" ".join(cells)), tuple(cells))
         before = len(steps)
-        table_row(line, columns, report, steps)
+        table_row(line, columns, table)
         if len(steps) > before and progress:
             states[(steps[-1].measure, steps[-1].number)] = _state(path, offset, cells, progress)
-    report.steps = steps
+    report.measures, report.steps = table.measures, steps
     from tracker.importers.build import build_document
 
     document = build_document(report)

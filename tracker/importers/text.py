@@ -19,11 +19,21 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 @dataclass(frozen=True)
 class Line:
-    """One line of the report: its 1-based number, its text, and its cells if it is a row."""
+    """One line of the report: its 1-based number, its text, and its cells if it is a row.
+
+    A PDF's or Word file's lines are numbered in reading order through the whole document;
+    ``page`` is the PDF page it stands on (None for text and Word files).
+    """
 
     number: int
     text: str  # whitespace-tidied, digits as written
     cells: tuple[str, ...]  # one cell for a plain line
+    page: int | None = None
+
+    @property
+    def where(self) -> str:
+        """Where the line is, for a finding: "line 12" or "page 2, line 40"."""
+        return f"page {self.page}, line {self.number}" if self.page else f"line {self.number}"
 
     @property
     def is_row(self) -> bool:

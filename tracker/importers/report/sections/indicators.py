@@ -1,0 +1,117 @@
+"""The indicator scores: rows of an indicator table ("๑. การปฏิบัติหน้าที่<TAB>๑๐๐.๐๐", or
+number, name, tool and score in cells), or, when the report has no such table, sentences
+("ตัวชี้วัดที่ 1 การปฏิบัติหน้าที่ ได้ 95.12 คะแนน"). A row is taken only if the framework of
+the assessment year knows an indicator of that number and a similar name (rankings list rank,
+name and score too)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tracker.frameworks import Framework
+from tracker.importers.model import Indicator, ToolLabel, similar
+from tracker.importers.text import Line, arabic, score_in, tidy
+from tracker.importers.vocabulary import (
+    INDICATOR_CELL,
+    INDICATOR_NUMBER_CELL,
+    INDICATOR_PROSE,
+    TOOL_ACRONYM,
+    TOOL_WORDS,
+    TOOLS,
+)
+
+NAME_SIMILARITY = 0.75
+
+
+@dataclass(frozen=True)
+class Indicators:
+    by_number: dict[int, Indicator] = field(default_factory=dict)
+    tool_labels: list[ToolLabel] = field(default_factory=list)
+
+
+def read(lines: Sequence[Line], framework: Framework | None) -> Indicators:
+    table = _from_table(lines, framework)
+    if table.by_number:
+        return table
+    return Indicators(_from_prose(lines, framework))
+
+
+def tool_named(text: str) -> str | None:
+    """The tool a heading names: its acronym if it has one, else its Thai words."""
+    acronym = TOOL_ACRONYM.search(text)
+    if acronym:
+        return acronym.group(1)
+    compact = text.replace(" ", "")
+    return next((tool for words, tool in TOOL_WORDS.items() if words in compact), None)
+
+
+def _from_table(lines: Sequence[Line], framework: Framework | None) -> Indicators:
+    found = Indicators()
+    heading_tool: tuple[int, str] | None = None
+    for line in lines:
+        if not line.text:
+            heading_tool = None  # a heading labels the table block right under it, no further
+            continue
+        row = _indicator_row(line)
+        said = tool_named(line.plain)
+        if said and row is None:
+            heading_tool = (line.number, said)
+            continue
+        if row is None:
+            continue
+        number, name, tool_cell, score = row
+        if number in found.by_number or not _plausible(framework, number, name, tool_cell):
+            continue
+        known = framework.indicator(number) if framework else None
+        tool = known.tool if known else tool_cell or (heading_tool[1] if heading_tool else None)
+        if tool is None:
+            continue
+        if heading_tool and known and heading_tool[1] != known.tool:
+            found.tool_labels.append(ToolLabel(heading_tool[0], heading_tool[1], known.tool))
+        found.by_number[number] = Indicator(number, name, tool, score)
+    return found
+
+
+def _from_prose(lines: Sequence[Line], framework: Framework | None) -> dict[int, Indicator]:
+    if framework is None:
+        return {}  # a sentence's indicator is believed only when the framework confirms it
+    found: dict[int, Indicator] = {}
+    for line in lines:
+        for match in INDICATOR_PROSE.finditer(line.plain):
+            number, name = int(match.group(1)), tidy(match.group(2))
+            known = framework.indicator(number)
+            if number in found or known is None or not similar(known.name, name, NAME_SIMILARITY):
+                continue
+            found[number] = Indicator(number, name, known.tool, float(match.group(3)))
+    return found
+
+
+def _indicator_row(line: Line) -> tuple[int, str, str | None, float] | None:
+    """(number, name, tool or None, score) from "๑. การปฏิบัติหน้าที่<TAB>๑๐๐.๐๐" or a pipe row."""
+    if not line.is_row:
+        return None
+    cells = [arabic(c).replace("*", "").strip() for c in line.cells]
+    cells = [c for c in cells if c]
+    if len(cells) < 2:
+        return None
+    combined = INDICATOR_CELL.fullmatch(cells[0])
+    if combined:
+        number, name, rest = int(combined.group(1)), combined.group(2), cells[1:]
+    elif INDICATOR_NUMBER_CELL.fullmatch(cells[0]) and len(cells) >= 3:
+        number, name, rest = int(cells[0].rstrip(".")), cells[1], cells[2:]
+    else:
+        return None
+    tool = next((c for c in rest if c in TOOLS), None)
+    score = score_in(rest[-1])
+    if score is None or not any("\u0e00" <= ch <= "\u0e7f" for ch in name):
+        return None
+    return number, tidy(name), tool, score
+
+
+def _plausible(framework: Framework | None, number: int, name: str, tool: str | None) -> bool:
+    """Is this row the indicator it claims to be (not a ranking that lists rank, name, score)?"""
+    if framework is None:
+        return tool is not None or number <= 20
+    known = framework.indicator(number)
+    return known is not None and similar(known.name, name, NAME_SIMILARITY)

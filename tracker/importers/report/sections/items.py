@@ -1,0 +1,140 @@
+"""The weak question items: under a heading that names the tool ("ประเด็นข้อบกพร่องหรือ
+จุดอ่อน … (IIT)"), each "ข้อ I๑๘ <question>", its score on a later line ("คะแนน ๘๑.๔๐") and its
+suggestion, in a suggestion section or labelled ("ข้อเสนอแนะ: …"). Outside such sections an
+item is still read when it carries its letter ("ข้อ I7 ท่านเห็นว่า… มากน้อยเพียงใด", then
+"คะแนน 79.40")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tracker.importers.model import Item
+from tracker.importers.report.sections.indicators import tool_named
+from tracker.importers.text import Line, arabic, score_in, tidy
+from tracker.importers.vocabulary import (
+    ITEM,
+    ITEM_SCORE,
+    ITEM_SECTION_ACRONYMS,
+    ITEM_SECTION_WORDS,
+    ITEMS_END_PREFIXES,
+    ITEMS_END_WORDS,
+    LABELLED_SUGGESTION,
+    LETTERED_ITEM,
+    NOTHING,
+    QUESTIONS_HEADING,
+    SUGGESTIONS_HEADING,
+)
+
+LETTER_TOOLS = {"I": "IIT", "E": "EIT", "O": "OIT"}
+
+
+@dataclass
+class _Open:
+    """The item whose text the next lines continue, and which of its fields they fill."""
+
+    item: Item
+    field: str  # "question", "suggestion" or "scored" (the question is done)
+
+
+def read(lines: Sequence[Line]) -> dict[str, Item]:
+    """Every weak item by code, in the order first met."""
+    items: dict[str, Item] = {}
+    tool: str | None = None
+    mode: str | None = None  # "question" or "suggestion" inside the item sections
+    current: _Open | None = None
+    for line in lines:
+        text = line.plain
+        if any(words in text for words in ITEM_SECTION_WORDS):
+            tool = _item_section_tool(text) or tool
+            mode, current = "question", None
+        elif QUESTIONS_HEADING.match(text):
+            mode, current = "question", None
+        elif SUGGESTIONS_HEADING.match(text):
+            mode, current = "suggestion", None
+        elif mode is not None and tool is not None and _ends_item_sections(text):
+            tool = mode = current = None
+        elif mode is not None and tool is not None:
+            current = _item_line(line, items, tool, mode, current)
+        elif not line.is_row:
+            current = _lettered_line(line, items, current)
+    return items
+
+
+def item_code(prefix: str, digits: str, section_tool: str) -> str:
+    """The item code as the NACC writes it, repairing PDF slips.
+
+    "ข้อ 1๒๑" is I21: the "I" came out as the digit 1, and the number in Thai digits; "ข้อ E๑๒"
+    is E12; a bare number takes the letter of the section it is in.
+    """
+    letter = {"IIT": "I", "EIT": "E", "OIT": "O"}[section_tool]
+    number = arabic(digits)
+    if prefix in ("1", "l", "|"):
+        if all("๐" <= ch <= "๙" for ch in digits) or section_tool == "IIT":
+            return f"I{int(number)}"
+        number = prefix + number
+    elif prefix:
+        return f"{prefix.upper()}{int(number)}"
+    return f"{letter}{int(number)}"
+
+
+def _item_section_tool(text: str) -> str | None:
+    compact = text.replace(" ", "")
+    for acronym, tool in ITEM_SECTION_ACRONYMS:
+        if acronym in compact:
+            return tool
+    return tool_named(text)
+
+
+def _ends_item_sections(text: str) -> bool:
+    return text.startswith(ITEMS_END_PREFIXES) or any(word in text for word in ITEMS_END_WORDS)
+
+
+def _start(items: dict[str, Item], code: str, line: Line, field: str, text: str) -> _Open:
+    item = items.setdefault(code, Item(code, LETTER_TOOLS[code[0]], line.number))
+    setattr(item, field, tidy(text) or None)
+    return _Open(item, field)
+
+
+def _item_line(
+    line: Line, items: dict[str, Item], tool: str, mode: str, current: _Open | None
+) -> _Open | None:
+    text = line.text.replace("*", "").strip()
+    match = ITEM.match(text)
+    if match:
+        code = item_code(match.group(1), match.group(2), tool)
+        return _start(items, code, line, mode, match.group(3))
+    return _continue(text, current)
+
+
+def _lettered_line(line: Line, items: dict[str, Item], current: _Open | None) -> _Open | None:
+    """A line outside the item sections: an item with its letter starts (its question, or its
+    suggestion when the question was read before), or the open item goes on."""
+    text = line.text.replace("*", "").strip()
+    match = LETTERED_ITEM.match(text)
+    if match:
+        code = f"{match.group(1)}{int(arabic(match.group(2)))}"
+        known = items.get(code)
+        field = "suggestion" if known is not None and known.question else "question"
+        return _start(items, code, line, field, match.group(3))
+    return _continue(text, current) if current is not None else None
+
+
+def _continue(text: str, current: _Open | None) -> _Open | None:
+    """The open item's text goes on, its score or labelled suggestion arrives, or it ends."""
+    if current is None:
+        return None
+    if not text:
+        return current if current.field in ("question", "scored") else None
+    item = current.item
+    labelled = LABELLED_SUGGESTION.match(text)
+    if labelled:  # "ข้อเสนอแนะ: …" right under its item (a layout without a separate section)
+        item.suggestion = tidy(labelled.group(1))
+        return _Open(item, "suggestion")
+    if current.field == "question" and ITEM_SCORE.match(arabic(text)):
+        item.score = score_in(text)
+        return _Open(item, "scored")
+    if current.field == "scored" or text.startswith(NOTHING):
+        return None
+    setattr(item, current.field, tidy(f"{getattr(item, current.field) or ''} {text}"))
+    return current
