@@ -69,3 +69,12 @@ def assert_one_line_error(result, code: int | None = None) -> str:
     """A failure's one stderr line (conftest.Result.error_line)."""
     line: str = result.error_line(code)
     return line
+
+
+def assert_json_error(result) -> dict:  # type: ignore[no-untyped-def]
+    """A command run with --json that failed printed its error as JSON on stdout: the same
+    words as the stderr line, and the exit code."""
+    line = assert_one_line_error(result)
+    said = result.json()
+    assert said == {"error": line.removeprefix("error: "), "exit_code": result.exit_code}
+    return said

@@ -206,16 +206,19 @@ class Result:
 
     def error_line(self, code: int | None = None) -> str:
         """The one line of a refused command (README: exit 2 for bad input, 1 for a refused
-        change or an unknown id): non-zero exit (``code`` when given), nothing on stdout, no
-        traceback, exactly one ``error: …`` line on stderr."""
+        change or an unknown id): non-zero exit (``code`` when given), no traceback, exactly one
+        ``error: …`` line on stderr, and on stdout nothing — or, for a command run with
+        --json, that same error as JSON (README, "Errors")."""
         assert self.exit_code != 0, self.stdout
         if code is not None:
             assert self.exit_code == code, (self.exit_code, self.stdout, self.stderr)
-        assert self.stdout == "", self.stdout
         assert "Traceback" not in self.stderr, self.stderr
         lines = self.stderr.strip().splitlines()
         assert len(lines) == 1, self.stderr
         assert lines[0].startswith("error: "), lines[0]
+        if self.stdout:
+            said = {"error": lines[0].removeprefix("error: "), "exit_code": self.exit_code}
+            assert self.json() == said, self.stdout
         return lines[0]
 
 

@@ -179,7 +179,10 @@ def test_a_bad_setting_is_one_stderr_line_naming_the_variable(demo_cli, variable
     result = demo_cli(*command)
     line = assert_one_line_error(result, 2)
     assert variable in line
-    assert result.stdout == ""
+    if "--json" in command:  # a script asking for JSON reads the error as JSON
+        assert result.json() == {"error": line.removeprefix("error: "), "exit_code": 2}
+    else:
+        assert result.stdout == ""
 
 
 # --- the database file -----------------------------------------------------------------------

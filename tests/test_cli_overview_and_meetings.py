@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 
 import yaml
-from cli_support import assert_one_line_error
+from cli_support import assert_json_error, assert_one_line_error
 from conftest import DEMO_PLAN
 
 BANGKOK = timezone(timedelta(hours=7))
@@ -124,7 +124,7 @@ def test_overview_refuses_a_negative_number_of_meetings(demo_cli):
     result = demo_cli("overview", "--json", "--as-of", "2026-11-25", "--meetings", "-1")
     shown = result.stdout.count('"series"')
     assert result.exit_code == 2, f"--meetings -1 accepted, {shown} meetings shown"
-    assert result.stdout == ""
+    assert_json_error(result)
 
 
 def test_overview_without_as_of_uses_the_frozen_day(demo_cli):
@@ -206,4 +206,4 @@ def test_the_meeting_table_marks_the_cancelled_meeting(demo_cli):
 def test_meetings_with_to_before_from_is_refused(demo_cli):
     result = demo_cli("meetings", "--from", "2027-01-31", "--to", "2026-12-01", "--json")
     assert_one_line_error(result, 2)
-    assert result.stdout == ""
+    assert_json_error(result)

@@ -16,6 +16,7 @@ from cli_support import (
     KLANG,
     PALAD,
     PALAD_ALIAS,
+    assert_json_error,
     history,
     task,
 )
@@ -202,7 +203,7 @@ def test_a_malformed_date_is_a_usage_error(demo_cli):
         for value in ("not-a-date", "2027-13-01", "10/02/2027"):
             result = demo_cli("tasks", option, value, "--json")
             assert result.exit_code == 2, (option, value)
-            assert result.stdout == ""
+            assert_json_error(result)
             assert value in result.stderr
 
 

@@ -10,6 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from cli_support import assert_json_error
 from sqlalchemy import Engine, inspect, text
 
 import tracker.db
@@ -214,7 +215,10 @@ def test_the_cli_refuses_a_newer_database_with_one_line_and_leaves_it_unchanged(
     assert NEWER in lines[0]
     assert "newer" in lines[0]
     assert "Traceback" not in result.stderr
-    assert result.stdout == ""
+    if "--json" in command:
+        assert_json_error(result)
+    else:
+        assert result.stdout == ""
     with engine_for(database_url) as engine:
         assert current_revision(engine) == NEWER
         assert table_names(engine) == tables

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from cli_support import assert_json_error
 from conftest import SHARED
 from periods_support import _cli_args, _quotes, _reason
 
@@ -107,9 +108,13 @@ def test_every_readable_vector_reads_the_same_through_the_cli(cli, vector: Vecto
 
 @pytest.mark.parametrize("vector", REJECTED)
 def test_every_error_vector_makes_the_cli_exit_2_with_one_line_on_stderr(cli, vector: Vector):
-    result = cli(*_cli_args(vector.text, vector.fiscal_year))
+    args = _cli_args(vector.text, vector.fiscal_year)
+    result = cli(*args)
     assert result.exit_code == 2
-    assert result.stdout == ""
+    if "--json" in args:
+        assert_json_error(result)
+    else:
+        assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     assert _quotes(vector.text, lines[0]), lines[0]

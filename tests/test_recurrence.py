@@ -12,6 +12,7 @@ import json
 from datetime import date, time
 
 import pytest
+from cli_support import assert_json_error
 from conftest import SHARED
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -95,7 +96,7 @@ def test_a_phrase_naming_weeks_but_no_weekday_is_an_error_asking_for_the_weekday
 def test_a_phrase_naming_weeks_but_no_weekday_fails_in_the_cli_with_one_line(cli, text):
     result = cli("recurrence", text, "--json")
     assert result.exit_code == 2
-    assert result.stdout == ""
+    assert_json_error(result)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert text in lines[0]
@@ -301,7 +302,7 @@ def test_a_week_or_day_a_month_cannot_have_is_an_error(text):
 def test_an_unreadable_phrase_fails_in_the_cli_with_one_line(cli):
     result = cli("recurrence", "ประชุมเมื่อสะดวก", "--json")
     assert result.exit_code == 2
-    assert result.stdout == ""
+    assert_json_error(result)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "ประชุมเมื่อสะดวก" in lines[0]

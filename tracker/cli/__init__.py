@@ -7,7 +7,9 @@ tests/test_cli_general.py, the start-up tests).
 
 from __future__ import annotations
 
+import json
 import sys
+from typing import NoReturn
 
 import click
 
@@ -95,6 +97,25 @@ def main(argv: list[str] | None = None) -> None:
     """
     args = sys.argv[1:] if argv is None else argv
     try:
+        _run(args)
+    except _Failed as failed:
+        click.echo(f"error: {one_line(failed.message)}", err=True)
+        if _asks_for_json(args):
+            error = {"error": one_line(failed.message), "exit_code": failed.code}
+            click.echo(json.dumps(error, ensure_ascii=False))
+        sys.exit(failed.code)
+
+
+class _Failed(Exception):
+    """A run that ends in one error line and an exit code."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
+def _run(args: list[str]) -> None:
+    try:
         _check_arguments(args)
         cli.main(args=args, prog_name="tracker", standalone_mode=False)
     except click.exceptions.Exit as done:
@@ -111,6 +132,14 @@ def main(argv: list[str] | None = None) -> None:
         _fail(*explain(error))
     except Exception as error:
         _last_resort(error)
+
+
+def _asks_for_json(args: list[str]) -> bool:
+    """Whether the command was asked for JSON (``--json`` before any ``--``): its errors are
+    then JSON on standard output too, ``{"error": "...", "exit_code": 2}``, so a script
+    reading the output always reads JSON."""
+    options = args[: args.index("--")] if "--" in args else args
+    return "--json" in options
 
 
 def _check_arguments(args: list[str]) -> None:
@@ -130,9 +159,8 @@ def _check_arguments(args: list[str]) -> None:
             ) from None
 
 
-def _fail(message: str, code: int) -> None:
-    click.echo(f"error: {one_line(message)}", err=True)
-    sys.exit(code)
+def _fail(message: str, code: int) -> NoReturn:
+    raise _Failed(message, code)
 
 
 def _last_resort(error: Exception) -> None:
