@@ -2,7 +2,11 @@
 
 Organization by name, plan by (organization, fiscal year), unit by any of its names, series
 by name, measure by its place in the plan, task by (measure, step number). Importing the
-same document twice changes nothing. A task's progress (status, percent) belongs to the
+same document twice changes nothing. A part the document leaves out (no "title", "source" or
+"assessment" key, as in a plan document written by hand, or no measures, as in a report of
+results without a plan) keeps what the plan has, so a plan can be completed by a second
+import: the assessment from a report, then the measures from a plan document, or the other
+way round. A task's progress (status, percent) belongs to the
 tracker once the task exists: a re-import never overwrites it, and says so when the document
 disagrees. Every change a re-import makes to a task goes into its audit log.
 """
@@ -96,14 +100,12 @@ def import_plan(
     else:
         load_tree(session, plan)
     label = f"plan {document['fiscal_year']}"
-    _assign(plan, "title", document.get("title"), report, label)
-    _assign(plan, "source", document.get("source"), report, label)
+    for part in ("title", "source"):
+        if part in document:
+            _assign(plan, part, document[part], report, label)
     _assign(plan, "warnings", _warnings(document), report, label)
-    assessment = _import_assessment(session, organization, document.get("assessment"), report)
-    if plan.assessment is not assessment:
-        if "plans" not in report.created:
-            report.changes.append(f"{label}: assessment -> {assessment and assessment.year}")
-        plan.assessment = assessment
+    if "assessment" in document:
+        _link_assessment(session, organization, plan, document["assessment"], report, label)
     session.flush()
     _import_units(session, organization, document.get("units", []), report)
     series = _import_series(session, organization, document.get("meeting_series", []), report)
@@ -114,6 +116,21 @@ def import_plan(
     session.flush()
     report.plan_id = plan.id
     return report
+
+
+def _link_assessment(
+    session: Session,
+    organization: Organization,
+    plan: Plan,
+    doc: dict[str, Any] | None,
+    report: ImportReport,
+    label: str,
+) -> None:
+    assessment = _import_assessment(session, organization, doc, report)
+    if plan.assessment is not assessment:
+        if "plans" not in report.created:
+            report.changes.append(f"{label}: assessment -> {assessment and assessment.year}")
+        plan.assessment = assessment
 
 
 def _warnings(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -436,6 +453,11 @@ def _date(text: str | None) -> date | None:
 
 
 def _notice_missing(plan: Plan, document: dict[str, Any], report: ImportReport) -> None:
+    if not document["measures"]:
+        kept = sum(len(measure.tasks) for measure in plan.measures)
+        if kept:
+            report.notices.append(f"the document has no measures; kept the plan's {kept} tasks")
+        return
     in_document = {
         (position, task["number"])
         for position, measure in enumerate(document["measures"], start=1)
