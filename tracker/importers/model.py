@@ -15,6 +15,8 @@ from tracker.importers.vocabulary import (
     ALL_UNITS_PREFIXES,
     DEFAULT_MEETING_NAME,
     MEETING_NAME,
+    UNIT_ABBREVIATION,
+    UNIT_KINDS,
     UNIT_SEPARATORS,
 )
 from tracker.textkey import lookup_key
@@ -152,13 +154,44 @@ def split_units(cell: str) -> list[str]:
     """Unit names in a cell: split on commas, semicolons, slashes and "และ" before a unit.
 
     "กองคลัง, กองช่าง" and "กองคลัง และกองช่าง" are two units; "กองการศึกษา ศาสนาและวัฒนธรรม"
-    is one, because what follows its "และ" does not start like a unit's name.
+    is one, because what follows its "และ" does not start like a unit's name; "สป. กค." is two
+    abbreviated units. The every-unit
+    group stays one however it is spelled: "ทุกกอง/สำนัก", "ทุกกอง และทุกสำนัก" (what follows
+    it is a bare kind of unit or another "ทุก…"), kept as the cell writes it.
     """
     cell = tidy(cell)
     if not cell or cell in ("-", "–"):
         return []
-    parts = re.split(UNIT_SEPARATORS, cell)
-    return [tidy(part) for part in parts if tidy(part)]
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for separator in re.finditer(UNIT_SEPARATORS, cell):
+        spans.append((start, separator.start()))
+        start = separator.end()
+    spans.append((start, len(cell)))
+    units: list[tuple[int, int]] = []
+    for begin, end in spans:
+        part = tidy(cell[begin:end])
+        if not part:
+            continue
+        if units and all_units_name(cell[units[-1][0] : units[-1][1]]) and _joins_group(part):
+            units[-1] = (units[-1][0], end)
+        else:
+            units.append((begin, end))
+    names = [tidy(cell[begin:end]) for begin, end in units]
+    return [word for name in names for word in _abbreviations_apart(name)]
+
+
+def _abbreviations_apart(name: str) -> list[str]:
+    """ "สป. กค. กช." is three units written short with spaces between; other names are one."""
+    words = name.split()
+    if len(words) > 1 and all(UNIT_ABBREVIATION.search(word) for word in words):
+        return words
+    return [name]
+
+
+def _joins_group(part: str) -> bool:
+    """Whether a part after the every-unit group belongs to it: "สำนัก" in "ทุกกอง/สำนัก"."""
+    return part.startswith("ทุก") or part in UNIT_KINDS
 
 
 # --- follow-up meetings -----------------------------------------------------------------------

@@ -149,6 +149,11 @@ INDICATOR_PROSE = re.compile(
     r"ตัวชี้วัดที่\s*(\d{1,2})\s*[:.]?\s*([ก-๙][ก-๙\s]*?[ก-๙])\s*[:(]?\s*"
     r"(?:(?:มี)?(?:ระดับ)?(?:ได้)?(?:คะแนน)?\s*(?:เท่ากับ\s*)?)?" + SCORE + r"\s*(?:คะแนน)?\)?"
 )
+# An indicator row flattened into a plain line: "1 การปฏิบัติหน้าที่ IIT 90.15",
+# "๒. การใช้งบประมาณ ๘๖.๔๐".
+INDICATOR_FLAT = re.compile(
+    r"^(\d{1,2})\s*[.)]?\s+([ก-๙][ก-๙\s]*?[ก-๙])\s+(?:(IIT|EIT|OIT)\s+)?" + SCORE + r"$"
+)
 # The analysis paragraphs name indicators: "ตัวชี้วัดที่ ๖ คุณภาพการดำเนินงาน มีระดับคะแนน ๙๘.๗๓".
 ANALYSIS_MENTION = re.compile(r"ตัวชี้วัดที่\s*(\d{1,2})\s+(\S.*?)\s+(?:มี)?ระดับคะแนน")
 
@@ -170,6 +175,8 @@ ITEM = re.compile(r"^ข้อ\s*([A-Za-z1l|]?)\s*([0-9๐-๙]{1,3})\s*[:.]?\s*
 LETTERED_ITEM = re.compile(
     r"^(?:ข้อ(?:คำถาม)?\s*|ประเด็น\s*)?\(?([IEO])\s*([0-9๐-๙]{1,3})\)?\s*[:.]?\s+(\S.*)$"
 )
+# A flattened item row ends with its score: "I9 ท่านรู้ว่า … มากน้อยเพียงใด 76.85".
+TRAILING_SCORE = re.compile(r"\s+(?:คะแนน\s*)?" + SCORE + r"\s*(?:คะแนน)?$")
 # "คะแนน 79.40", "ได้คะแนน 79.40", "(คะแนน ๘๑.๔๐)", "ผลคะแนน: 0.00"
 ITEM_SCORE = re.compile(r"^\(?(?:ได้|ผล)?คะแนน")
 # "ข้อเสนอแนะ: …" right under its item.
@@ -197,6 +204,12 @@ STEP_NUMBER = re.compile(r"^([0-9๐-๙]{1,2})\s*[.)]\s*(.*)$")
 # A measure in a flattened table: "มาตรการที่ 1 เสริมสร้าง…", "มาตรการ 2: ปรับปรุง…"
 MEASURE_LINE = re.compile(r"^มาตรการ(?:ที่)?\s*([0-9๐-๙]{1,2})\s*[:.)]?\s*(\S.*)$")
 
+# A flattened table ends at the next part of the report: "ส่วนที่ 5 …", "ข้อเสนอแนะ …",
+# "หมายเหตุ", "ลงชื่อ", "ประกาศ ณ วันที่".
+FLATTENED_TABLE_END = re.compile(r"^(?:ส่วนที่|ข้อเสนอแนะ|หมายเหตุ|ลงชื่อ|ประกาศ\s*ณ|บทสรุป|สรุป)")
+# Where a flattened step line's follow-up begins: "… รายงานผลในการประชุมประจำเดือน ทุกต้นเดือน".
+FOLLOW_UP_STARTS = ("รายงาน", "ติดตาม", "ประชุม", "ในการประชุม", "ในที่ประชุม")
+
 # --- units ------------------------------------------------------------------------------
 
 # The every-unit group: "ทุกส่วนราชการในสังกัด…", "ทุกกอง/สำนัก", "ทุกกอง ทุกสำนัก", "ทุกหน่วยงาน".
@@ -204,6 +217,8 @@ ALL_UNITS_PREFIXES = ("ทุกส่วนราชการ", "ทุกก�
 # How a unit's name starts, to tell "กองคลัง และกองช่าง" (two) from
 # "กองการศึกษา ศาสนาและวัฒนธรรม" (one).
 UNIT_START = r"(?:กอง|สำนัก|ฝ่าย|งาน|ส่วน|ศูนย์|กลุ่ม|ทุก|หน่วย)"
+# Kinds of unit, bare: after the every-unit group they extend it ("ทุกกอง/สำนัก").
+UNIT_KINDS = ("กอง", "สำนัก", "ฝ่าย", "งาน", "ส่วน", "ศูนย์", "กลุ่ม", "หน่วยงาน", "ส่วนราชการ")
 # Abbreviated unit names as agencies write them: "สป.", "กค.", "กพร.สป.", "กองสาธารณสุขฯ".
 UNIT_ABBREVIATION = re.compile(r"^[ก-ฮ]{1,5}\.(?:[ก-ฮ]{1,5}\.)*$|ฯ$")
 # Words in a units cell that separate units: commas, semicolons, slashes, "และ" before a unit.

@@ -73,7 +73,7 @@ def read_report_lines(
     report.indicators, report.tool_labels = read_indicators.by_number, read_indicators.tool_labels
     report.items = items.read(lines)
     report.analysis = analysis.read(lines)
-    table = steps.read(lines)
+    table = steps.read(lines, report.fiscal_year)
     report.measures, report.steps = table.measures, table.steps
     _require_report(report)
     return report
@@ -87,8 +87,10 @@ def _require_report(report: Report) -> None:
     """Refuse what is not an ITA report, saying what it lacks (all that was sought when it
     holds none of it); note a report of results without a plan."""
     has_plan = bool(report.steps)
-    if report.organization is None and report.assessment_year is None and not (
-        has_plan or _has_results(report)
+    if (
+        report.organization is None
+        and report.assessment_year is None
+        and not (has_plan or _has_results(report))
     ):
         raise InvalidInput(
             f"{report.file}: not an ITA analysis report or plan document: found none of what "

@@ -1,11 +1,13 @@
 """The indicator scores: rows of an indicator table ("๑. การปฏิบัติหน้าที่<TAB>๑๐๐.๐๐", or
-number, name, tool and score in cells), or, when the report has no such table, sentences
-("ตัวชี้วัดที่ 1 การปฏิบัติหน้าที่ ได้ 95.12 คะแนน"). A row is taken only if the framework of
+number, name, tool and score in cells), or, when the report has no such table, rows flattened into
+plain lines ("1 การปฏิบัติหน้าที่ IIT 90.15") or sentences ("ตัวชี้วัดที่ 1 การปฏิบัติหน้าที่ ได้
+95.12 คะแนน"). A row is taken only if the framework of
 the assessment year knows an indicator of that number and a similar name (rankings list rank,
 name and score too)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -14,6 +16,7 @@ from tracker.importers.model import Indicator, ToolLabel, similar
 from tracker.importers.text import Line, arabic, score_in, tidy
 from tracker.importers.vocabulary import (
     INDICATOR_CELL,
+    INDICATOR_FLAT,
     INDICATOR_NUMBER_CELL,
     INDICATOR_PROSE,
     TOOL_ACRONYM,
@@ -34,7 +37,7 @@ def read(lines: Sequence[Line], framework: Framework | None) -> Indicators:
     table = _from_table(lines, framework)
     if table.by_number:
         return table
-    return Indicators(_from_prose(lines, framework))
+    return Indicators(_from_prose(lines, framework, (INDICATOR_FLAT, INDICATOR_PROSE)))
 
 
 def tool_named(text: str) -> str | None:
@@ -73,17 +76,26 @@ def _from_table(lines: Sequence[Line], framework: Framework | None) -> Indicator
     return found
 
 
-def _from_prose(lines: Sequence[Line], framework: Framework | None) -> dict[int, Indicator]:
+def _from_prose(
+    lines: Sequence[Line], framework: Framework | None, patterns: Sequence[re.Pattern[str]]
+) -> dict[int, Indicator]:
+    """Indicators in plain lines: flattened rows ("1 การปฏิบัติหน้าที่ IIT 90.15") or sentences;
+    each pattern's groups are number, name and (last) score."""
     if framework is None:
-        return {}  # a sentence's indicator is believed only when the framework confirms it
+        return {}  # a plain line's indicator is believed only when the framework confirms it
     found: dict[int, Indicator] = {}
     for line in lines:
-        for match in INDICATOR_PROSE.finditer(line.plain):
-            number, name = int(match.group(1)), tidy(match.group(2))
-            known = framework.indicator(number)
-            if number in found or known is None or not similar(known.name, name, NAME_SIMILARITY):
-                continue
-            found[number] = Indicator(number, name, known.tool, float(match.group(3)))
+        if line.is_row:
+            continue
+        for pattern in patterns:
+            for match in pattern.finditer(line.plain):
+                number, name = int(match.group(1)), tidy(match.group(2))
+                known = framework.indicator(number)
+                if number in found or known is None:
+                    continue
+                if similar(known.name, name, NAME_SIMILARITY):
+                    score = float(match.group(match.lastindex or 3))
+                    found[number] = Indicator(number, name, known.tool, score)
     return found
 
 

@@ -24,6 +24,7 @@ from tracker.importers.vocabulary import (
     NOTHING,
     QUESTIONS_HEADING,
     SUGGESTIONS_HEADING,
+    TRAILING_SCORE,
 )
 
 LETTER_TOOLS = {"I": "IIT", "E": "EIT", "O": "OIT"}
@@ -116,7 +117,13 @@ def _lettered_line(line: Line, items: dict[str, Item], current: _Open | None) ->
         code = f"{match.group(1)}{int(arabic(match.group(2)))}"
         known = items.get(code)
         field = "suggestion" if known is not None and known.question else "question"
-        return _start(items, code, line, field, match.group(3))
+        rest = match.group(3)
+        score = TRAILING_SCORE.search(rest) if field == "question" else None
+        if score is None:
+            return _start(items, code, line, field, rest)
+        opened = _start(items, code, line, field, rest[: score.start()])
+        opened.item.score = float(score.group(1))  # a flattened row: question, then score
+        return _Open(opened.item, "scored")
     return _continue(text, current) if current is not None else None
 
 
