@@ -95,9 +95,9 @@ SCORE_PATTERNS = (
     # "overall score: 91.30", "ITA score 88.10"
     re.compile(r"(?:overall score|ITA score)\s*[:：]?\s*" + SCORE, re.I),
     # Prose: "ได้คะแนน 91.30 คะแนน", "ได้คะแนน เท่ากับร้อยละ 88.10", "โดยได้ผล ๙๗.๐๔ คะแนน",
-    # "ได้รับคะแนน 85.40", "มีผลคะแนน 90.00"
+    # "ได้รับคะแนน 85.40", "มีผลคะแนน 90.00", "ด้วยคะแนน 96.25"
     re.compile(
-        r"(?:ได้(?:รับ)?|มีผล)\s*(?:ผล)?(?:คะแนน)?(?:ประเมิน)?\s*(?:เท่ากับ\s*)?(?:ร้อยละ\s*)?" + SCORE
+        r"(?:ได้(?:รับ)?|มีผล|ด้วย)\s*(?:ผล)?(?:คะแนน)?(?:ประเมิน)?\s*(?:เท่ากับ\s*)?(?:ร้อยละ\s*)?" + SCORE
     ),
 )
 # Prose score patterns also fire on an indicator's or item's sentence; a line naming a part

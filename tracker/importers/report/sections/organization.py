@@ -59,12 +59,16 @@ def _labelled(lines: Sequence[Line]) -> Found[str] | None:
 
 
 def _title_line(lines: Sequence[Line]) -> Found[str] | None:
+    """A title-page line that starts with a name; a verb after it ends the name
+    ("สำนักงาน… ได้กำหนด…" is a sentence about someone else when the name is the NACC's)."""
     for line in lines[:TITLE_LINES]:
         text = line.plain
         if line.is_row or not _starts_like_organization(text):
             continue
-        if len(text) <= ORGANIZATION_MAX_LENGTH:
-            return Found(_strip_address(text), line)
+        end = ORGANIZATION_IN_PROSE_END.search(text)
+        name = _strip_address(text[: end.start()] if end else text)
+        if len(text) <= ORGANIZATION_MAX_LENGTH and _plausible_name(name):
+            return Found(name, line)
     return None
 
 
