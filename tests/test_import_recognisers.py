@@ -221,3 +221,28 @@ def test_a_flattened_table_ends_at_a_numbered_heading_that_is_no_step():
     assert [(s.number, s.title, s.units, s.period_text) for s in found.steps] == [
         (1, "ปรับปรุงเว็บไซต์ ให้ครบทุกหัวข้อ", ["สำนักปลัด"], "ต.ค. 2567")
     ]
+
+
+def test_an_item_table_row_gives_question_score_and_suggestion():
+    found = items.read(
+        lines(
+            "ข้อ\tประเด็นคำถาม\tคะแนน\tข้อเสนอแนะ",
+            "I21\tบุคลากรขออนุญาตก่อนนำทรัพย์สินไปใช้ มากน้อยเพียงใด\t84.60\tจัดทำคู่มือการยืมพัสดุ",
+            "O30\tรายงานผลการดำเนินการตามแผนป้องกันการทุจริต\t0.00\t",
+        )
+    )
+    assert {code: (i.question, i.score, i.suggestion) for code, i in found.items()} == {
+        "I21": ("บุคลากรขออนุญาตก่อนนำทรัพย์สินไปใช้ มากน้อยเพียงใด", 84.60, "จัดทำคู่มือการยืมพัสดุ"),
+        "O30": ("รายงานผลการดำเนินการตามแผนป้องกันการทุจริต", 0.0, None),
+    }
+
+
+def test_a_name_written_without_a_space_after_it_is_what_its_mentions_share():
+    found = organization.read(
+        lines(
+            "ได้ศึกษาผลคะแนนของเทศบาลเมืองท่าน้ำใสรายตัวชี้วัดและรายข้อคำถาม",
+            "เทศบาลเมืองท่าน้ำใสได้คะแนน 91.30 คะแนน",
+            "เผยแพร่บนเว็บไซต์ของเทศบาลภายในเวลาที่กำหนด",
+        )
+    )
+    assert found is not None and found.value == "เทศบาลเมืองท่าน้ำใส"

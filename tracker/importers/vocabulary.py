@@ -177,6 +177,8 @@ LETTERED_ITEM = re.compile(
 )
 # A flattened item row ends with its score: "I9 ท่านรู้ว่า … มากน้อยเพียงใด 76.85".
 TRAILING_SCORE = re.compile(r"\s+(?:คะแนน\s*)?" + SCORE + r"\s*(?:คะแนน)?$")
+# The first cell of an item table's row: "I21", "ข้อ E13", "O30".
+ITEM_CODE_CELL = re.compile(r"^(?:ข้อ\s*)?([IEO])\s*([0-9๐-๙]{1,3})$")
 # "คะแนน 79.40", "ได้คะแนน 79.40", "(คะแนน ๘๑.๔๐)", "ผลคะแนน: 0.00"
 ITEM_SCORE = re.compile(r"^\(?(?:ได้|ผล)?คะแนน")
 # "ข้อเสนอแนะ: …" right under its item.

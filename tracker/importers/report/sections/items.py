@@ -6,6 +6,7 @@ item is still read when it carries its letter ("ข้อ I7 ท่านเห�
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from tracker.importers.report.sections.indicators import tool_named
 from tracker.importers.text import Line, arabic, score_in, tidy
 from tracker.importers.vocabulary import (
     ITEM,
+    ITEM_CODE_CELL,
     ITEM_SCORE,
     ITEM_SECTION_ACRONYMS,
     ITEM_SECTION_WORDS,
@@ -57,9 +59,36 @@ def read(lines: Sequence[Line]) -> dict[str, Item]:
             tool = mode = current = None
         elif mode is not None and tool is not None:
             current = _item_line(line, items, tool, mode, current)
-        elif not line.is_row:
+        elif line.is_row:
+            current = _table_row(line, items) or current
+        else:
             current = _lettered_line(line, items, current)
     return items
+
+
+def _table_row(line: Line, items: dict[str, Item]) -> _Open | None:
+    """A row of an item table: "I21 | question | 84.60 | suggestion" (the suggestion is the
+    text after the score, if any)."""
+    cells = [cell for cell in line.cells if cell]
+    match = ITEM_CODE_CELL.match(arabic(cells[0])) if cells else None
+    if match is None:
+        return None
+    code = f"{match.group(1)}{int(match.group(2))}"
+    item = items.setdefault(code, Item(code, LETTER_TOOLS[code[0]], line.number))
+    rest = cells[1:]
+    scored = next((i for i, cell in enumerate(rest) if _is_score(cell)), None)
+    texts = rest if scored is None else rest[:scored]
+    after = [] if scored is None else rest[scored + 1 :]
+    item.question = tidy(" ".join(texts)) or item.question
+    if scored is not None:
+        item.score = score_in(rest[scored])
+    if after:
+        item.suggestion = tidy(" ".join(after))
+    return None
+
+
+def _is_score(cell: str) -> bool:
+    return re.fullmatch(r"\d{1,3}(?:\.\d{1,2})?", arabic(cell).strip()) is not None
 
 
 def item_code(prefix: str, digits: str, section_tool: str) -> str:

@@ -26,6 +26,9 @@ from tracker.importers.vocabulary import (
     TITLE_LINES,
 )
 
+# A shared beginning shorter than this is a kind and a syllable ("เทศบาลต"), not a name.
+MIN_SHARED_NAME = 10
+
 
 def read(lines: Sequence[Line]) -> Found[str] | None:
     """The organization's full name and its line, or None."""
@@ -81,19 +84,46 @@ def _result_line(lines: Sequence[Line]) -> Found[str] | None:
 
 
 def _in_prose(lines: Sequence[Line]) -> Found[str] | None:
-    """A name inside a sentence, up to the verb after it: first one right after
-    ของ/หน่วยงาน/โดย ("ผลการประเมินของเทศบาลเมืองท่าน้ำใส ได้…"), else one starting a word."""
+    """A name inside sentences. Thai writes no space after a name ("ผลคะแนนของเทศบาลเมือง
+    ท่าน้ำใสรายตัวชี้วัด…", "เทศบาลเมืองท่าน้ำใสได้คะแนน…"), so where the sentences name it
+    more than once, the name is what their mentions share; a single mention ends at the verb
+    or space after it, the one right after ของ/หน่วยงาน/โดย first."""
     starts = "|".join(re.escape(p) for p in (*ORGANIZATION_PREFIXES, *ORGANIZATION_ABBREVIATIONS))
     before = "|".join(ORGANIZATION_IN_PROSE_BEFORE)
     after_word = re.compile(rf"(?:{before})\s*(?=((?:{starts}).*))")
     word_start = re.compile(rf"(?:^|\s)(?=((?:{starts}).*))")
+    mentions: list[tuple[str, Line]] = []
     for pattern in (after_word, word_start):
         for line in lines:
             for match in pattern.finditer(line.plain):
                 name = _name_until_verb(match.group(1))
                 if _plausible_name(name):
-                    return Found(name, line)
-    return None
+                    mentions.append((name, line))
+    shared = _shared_name(mentions)
+    return shared or (Found(mentions[0][0], mentions[0][1]) if mentions else None)
+
+
+def _shared_name(mentions: list[tuple[str, Line]]) -> Found[str] | None:
+    """The longest beginning that most mentions share, when at least two do and it is more
+    than a kind of organization ("เทศบาล" alone is shared by every municipality's sentences)."""
+    best: tuple[int, int, str, Line] | None = None
+    names = [name for name, _line in mentions]
+    for index, (name, line) in enumerate(mentions):
+        for other in names[index + 1 :]:
+            common = _common_beginning(name, other)
+            if not _plausible_name(common) or len(common) < MIN_SHARED_NAME:
+                continue
+            support = sum(n.startswith(common) for n in names)
+            if best is None or (support, len(common)) > best[:2]:
+                best = (support, len(common), common, line)
+    return Found(best[2], best[3]) if best else None
+
+
+def _common_beginning(a: str, b: str) -> str:
+    length = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    return a[:length]
 
 
 def _name_until_verb(text: str) -> str:

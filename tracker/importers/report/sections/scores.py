@@ -18,10 +18,9 @@ from tracker.importers.vocabulary import (
     SCORE_PATTERNS,
 )
 
-# The last score pattern and the last two grade patterns read prose, which also speaks of
-# indicators and items: they count only on lines that name no part (PART_SCORE).
-_PROSE_SCORES = SCORE_PATTERNS[-1:]
-_PROSE_GRADES = GRADE_PATTERNS[1:2]
+# A part named this close before a score or grade ("ตัวชี้วัดที่ 1 การปฏิบัติหน้าที่ ได้ 95.12",
+# "แบบวัด … (IIT) ได้คะแนนเฉลี่ย 93.20") says it is the part's, not the whole report's.
+PART_REACH = 45
 
 
 @dataclass(frozen=True)
@@ -37,28 +36,36 @@ def read(lines: Sequence[Line]) -> Scores:
     grade: Found[str] | None = None
     for index, line in enumerate(lines):
         text = line.plain
-        about_a_part = PART_SCORE.search(text) is not None
         if SCORE_HEADING in text and not re.search(r"\d\.\d", text):
             scores += _score_below(lines, index)
-        score = _first_match(text, SCORE_PATTERNS, skip=_PROSE_SCORES if about_a_part else ())
+        score = _whole_report_match(text, SCORE_PATTERNS)
         if score is not None:
             scores.append(Found(float(score), line))
         if grade is None:
-            said = _first_match(text, GRADE_PATTERNS, skip=_PROSE_GRADES if about_a_part else ())
+            said = _whole_report_match(text, GRADE_PATTERNS)
             grade = Found(said, line) if said else None
     return Scores(scores, grade)
 
 
-def _first_match(
-    text: str, patterns: Sequence[re.Pattern[str]], *, skip: Sequence[re.Pattern[str]]
-) -> str | None:
-    for pattern in patterns:
-        if pattern in skip:
-            continue
-        match = pattern.search(text)
-        if match:
+def _whole_report_match(text: str, patterns: Sequence[re.Pattern[str]]) -> str | None:
+    """The first value in the line, by position, that no part's name stands right before."""
+    matches = sorted(
+        (match for pattern in patterns for match in pattern.finditer(text)),
+        key=lambda match: match.start(),
+    )
+    for match in matches:
+        if not _about_a_part(text[: match.start()]):
             return match.group(1)
     return None
+
+
+def _about_a_part(before: str) -> bool:
+    """Whether a part is named in the clause before a value: the text since the last score
+    stated, no further back than PART_REACH characters."""
+    reach = before[-PART_REACH:]
+    numbers = list(re.finditer(r"\d+\.\d+", reach))
+    clause = reach[numbers[-1].end() :] if numbers else reach
+    return PART_SCORE.search(clause) is not None
 
 
 def _score_below(lines: Sequence[Line], index: int) -> list[Found[float]]:
