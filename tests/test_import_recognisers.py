@@ -23,11 +23,16 @@ from tracker.importers.report.sections import (
 from tracker.importers.text import split_lines
 
 
+def value_of(found):  # type: ignore[no-untyped-def]
+    """What a recogniser found, or None."""
+    return None if found is None else found.value
+
+
 def lines(*text: str):  # type: ignore[no-untyped-def]
     return split_lines("\n".join(text))
 
 
-# --- the overall score and grade --------------------------------------------------------------
+# --- the overall score and grade -----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -64,7 +69,7 @@ def test_a_grade_word_inside_another_word_is_no_grade():
     assert scores.read(lines("อยู่ในระดับ Aplus")).grade is None
 
 
-# --- the organization ---------------------------------------------------------------------------
+# --- the organization ----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -90,10 +95,10 @@ def test_a_grade_word_inside_another_word_is_no_grade():
 )
 def test_the_organization_is_found_in_prose_and_written_out_in_full(text, name):
     found = organization.read(lines(*text))
-    assert found is not None and found.value == name
+    assert value_of(found) == name
 
 
-# --- years -----------------------------------------------------------------------------------------
+# --- years ---------------------------------------------------------------------------------------
 
 
 def test_a_plan_year_before_the_assessment_year_is_not_taken_for_it():
@@ -102,15 +107,15 @@ def test_a_plan_year_before_the_assessment_year_is_not_taken_for_it():
         "ตามผลการประเมิน ITA ประจำปี 2567 ของเทศบาลตำบลบ้านใหม่",
     )
     assessment = years.read_assessment_year(text)
-    assert assessment is not None and assessment.value == 2567
+    assert value_of(assessment) == 2567
     assert assessment.line.number == 2
     plan = years.read_plan_year(text, 2567)
-    assert plan is not None and plan.value == 2568
+    assert value_of(plan) == 2568
 
 
 def test_an_ita_year_without_the_word_budget_is_the_assessment_year():
     found = years.read_assessment_year(lines("ผลการประเมิน ITA ประจำปี 2566"))
-    assert found is not None and found.value == 2566
+    assert value_of(found) == 2566
 
 
 def test_a_plan_carried_out_in_a_year_after_a_plan_word_is_the_plan_s_year():
@@ -118,11 +123,11 @@ def test_a_plan_carried_out_in_a_year_after_a_plan_word_is_the_plan_s_year():
         "ประจำปีงบประมาณ พ.ศ. ๒๕๖๓",
         "มาตรการและแนวทางการยกระดับผลการประเมินในปีงบประมาณ พ.ศ. ๒๕๖๔",
     )
-    assert years.read_assessment_year(text).value == 2563  # type: ignore[union-attr]
-    assert years.read_plan_year(text, 2563).value == 2564  # type: ignore[union-attr]
+    assert value_of(years.read_assessment_year(text)) == 2563
+    assert value_of(years.read_plan_year(text, 2563)) == 2564
 
 
-# --- indicators and items -------------------------------------------------------------------------
+# --- indicators and items ------------------------------------------------------------------------
 
 
 def test_flattened_and_prose_indicators_are_read_when_the_framework_knows_them():
@@ -161,7 +166,7 @@ def test_prose_items_take_their_score_from_the_next_line_or_the_end_of_their_own
     assert found["E4"].question == "ท่านได้รับบริการตามขั้นตอนที่ประกาศไว้ มากน้อยเพียงใด"
 
 
-# --- units and flattened steps ---------------------------------------------------------------------
+# --- units and flattened steps -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -245,4 +250,4 @@ def test_a_name_written_without_a_space_after_it_is_what_its_mentions_share():
             "เผยแพร่บนเว็บไซต์ของเทศบาลภายในเวลาที่กำหนด",
         )
     )
-    assert found is not None and found.value == "เทศบาลเมืองท่าน้ำใส"
+    assert value_of(found) == "เทศบาลเมืองท่าน้ำใส"

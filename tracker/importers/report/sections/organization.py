@@ -66,8 +66,8 @@ def _title_line(lines: Sequence[Line]) -> Found[str] | None:
     ("สำนักงาน… ได้กำหนด…" is a sentence about someone else when the name is the NACC's)."""
     for line in lines[:TITLE_LINES]:
         text = line.plain
-        if line.is_row or not _starts_like_organization(text):
-            continue
+        if line.is_row or not _starts_like_organization(text) or "คะแนน" in text:
+            continue  # a line stating a score is a sentence, read as prose
         end = ORGANIZATION_IN_PROSE_END.search(text)
         name = _strip_address(text[: end.start()] if end else text)
         if len(text) <= ORGANIZATION_MAX_LENGTH and _plausible_name(name):
