@@ -9,7 +9,12 @@ from dataclasses import dataclass, field
 
 from tracker.importers.model import Step, similar, split_units
 from tracker.importers.text import Line, arabic, tidy
-from tracker.importers.vocabulary import COLUMN_WORDS, HEADER_CELL_MAX, STEP_NUMBER
+from tracker.importers.vocabulary import (
+    COLUMN_WORDS,
+    HEADER_CELL_MAX,
+    MEASURE_NUMBER,
+    STEP_NUMBER,
+)
 
 
 @dataclass
@@ -81,7 +86,7 @@ def _cell(line: Line, columns: dict[str, int], role: str) -> str:
 def table_row(line: Line, columns: dict[str, int], table: TableSteps) -> None:
     """Add a measure-table row to ``table``: a new measure, a step, or a wrapped step's rest."""
     steps = table.steps
-    measure_title = _cell(line, columns, "measure")
+    measure_title = MEASURE_NUMBER.sub("", _cell(line, columns, "measure"))
     step_text = _cell(line, columns, "step")
     if measure_title:
         table.measures.append(measure_title)

@@ -201,8 +201,16 @@ COLUMN_WORDS = {
 }
 # A header cell longer than this is a sentence that happens to hold a column word.
 HEADER_CELL_MAX = 40
-# A step's number before its title: "๑. ประกาศหลักเกณฑ์…", "2) จัดอบรม…"
-STEP_NUMBER = re.compile(r"^([0-9๐-๙]{1,2})\s*[.)]\s*(.*)$")
+# A step's number before its title: "๑. ประกาศหลักเกณฑ์…", "2) จัดอบรม…", or numbered within its
+# measure, "๑.๒ เผยแพร่รายงาน…" (step 2 of measure 1).
+STEP_NUMBER = re.compile(
+    r"^(?:[0-9๐-๙]{1,2}\.(?=[0-9๐-๙]))?([0-9๐-๙]{1,2})(?:\s*[.)]\s*|\s+(?=\D))(.*)$"
+)
+# A measure's own number before its title, left out of the title: "๑. ส่งเสริมการรับรู้…",
+# "มาตรการที่ 2 ปรับปรุง…", "มาตรการ 3: …".
+MEASURE_NUMBER = re.compile(
+    r"^(?:มาตรการ(?:ที่)?\s*[0-9๐-๙]{1,2}\s*[:.)]?\s*|[0-9๐-๙]{1,2}\s*[.)]\s+)(?=\S)"
+)
 # A measure in a flattened table: "มาตรการที่ 1 เสริมสร้าง…", "มาตรการ 2: ปรับปรุง…"
 MEASURE_LINE = re.compile(r"^มาตรการ(?:ที่)?\s*([0-9๐-๙]{1,2})\s*[:.)]?\s*(\S.*)$")
 

@@ -6,6 +6,7 @@ item is still read when it carries its letter ("ข้อ I7 ท่านเห�
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ class _Open:
 
     item: Item
     field: str  # "question", "suggestion" or "scored" (the question is done)
+    # Read outside the item sections: the text right under the score is the suggestion.
+    lettered: bool = False
 
 
 def read(lines: Sequence[Line]) -> dict[str, Item]:
@@ -149,10 +152,10 @@ def _lettered_line(line: Line, items: dict[str, Item], current: _Open | None) ->
         rest = match.group(3)
         score = TRAILING_SCORE.search(rest) if field == "question" else None
         if score is None:
-            return _start(items, code, line, field, rest)
+            return dataclasses.replace(_start(items, code, line, field, rest), lettered=True)
         opened = _start(items, code, line, field, rest[: score.start()])
         opened.item.score = float(score.group(1))  # a flattened row: question, then score
-        return _Open(opened.item, "scored")
+        return _Open(opened.item, "scored", lettered=True)
     return _continue(text, current) if current is not None else None
 
 
@@ -161,15 +164,19 @@ def _continue(text: str, current: _Open | None) -> _Open | None:
     if current is None:
         return None
     if not text:
-        return current if current.field in ("question", "scored") else None
+        keep = current.field == "question" or (current.field == "scored" and not current.lettered)
+        return current if keep else None
     item = current.item
     labelled = LABELLED_SUGGESTION.match(text)
     if labelled:  # "ข้อเสนอแนะ: …" right under its item (a layout without a separate section)
         item.suggestion = tidy(labelled.group(1))
-        return _Open(item, "suggestion")
+        return _Open(item, "suggestion", current.lettered)
     if current.field == "question" and ITEM_SCORE.match(arabic(text)):
         item.score = score_in(text)
-        return _Open(item, "scored")
+        return _Open(item, "scored", current.lettered)
+    if current.field == "scored" and current.lettered and not text.startswith(NOTHING):
+        item.suggestion = tidy(text)  # "ข้อ I7 …", "คะแนน 79.40", then what to do about it
+        return _Open(item, "suggestion", lettered=True)
     if current.field == "scored" or text.startswith(NOTHING):
         return None
     setattr(item, current.field, tidy(f"{getattr(item, current.field) or ''} {text}"))
