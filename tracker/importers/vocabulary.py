@@ -141,7 +141,8 @@ ITEM_SECTION_ACRONYMS = (
     ("(ET)", "EIT"),
 )
 # An indicator row's first cell: "๑. การปฏิบัติหน้าที่", "ตัวชี้วัดที่ 1 การปฏิบัติหน้าที่".
-INDICATOR_CELL = re.compile(r"(?:ตัวชี้วัดที่\s*)?(\d{1,2})\s*[.)]\s*(\D.+)")
+# "ตัวชี้วัดที่ 1 การปฏิบัติหน้าที่" too; group 1 or 2 is the number, group 3 the name.
+INDICATOR_CELL = re.compile(r"(?:ตัวชี้วัดที่\s*(\d{1,2})\s*[.):]?|(\d{1,2})\s*[.)])\s*(\D.+)")
 INDICATOR_NUMBER_CELL = re.compile(r"\d{1,2}\.?")
 # An indicator in prose: "ตัวชี้วัดที่ 1 การปฏิบัติหน้าที่ ได้ 95.12 คะแนน",
 # "ตัวชี้วัดที่ ๖ คุณภาพการดำเนินงาน มีระดับคะแนน ๙๘.๗๓", "ตัวชี้วัดที่ 9 การเปิดเผยข้อมูล 100.00 คะแนน".

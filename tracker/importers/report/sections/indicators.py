@@ -25,6 +25,9 @@ from tracker.importers.vocabulary import (
 )
 
 NAME_SIMILARITY = 0.75
+# A ranked row is taken for an indicator only when its name is that indicator's, near enough
+# to be no other's.
+RANKED_NAME_SIMILARITY = 0.9
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ def _from_table(lines: Sequence[Line], framework: Framework | None) -> Indicator
         if row is None:
             continue
         number, name, tool_cell, score = row
+        number = _number_by_name(framework, number, name)
         if number in found.by_number or not _plausible(framework, number, name, tool_cell):
             continue
         known = framework.indicator(number) if framework else None
@@ -100,25 +104,43 @@ def _from_prose(
 
 
 def _indicator_row(line: Line) -> tuple[int, str, str | None, float] | None:
-    """(number, name, tool or None, score) from "๑. การปฏิบัติหน้าที่<TAB>๑๐๐.๐๐" or a pipe row."""
+    """(number, name, tool or None, score) from a row: "๑. การปฏิบัติหน้าที่ | ๑๐๐.๐๐",
+    "1 | การปฏิบัติหน้าที่ | IIT | 95.00", or "IIT | ตัวชี้วัดที่ 1 การปฏิบัติหน้าที่ | 92.10"
+    (the tool in a cell of its own, wherever it stands)."""
     if not line.is_row:
         return None
     cells = [arabic(c).replace("*", "").strip() for c in line.cells]
     cells = [c for c in cells if c]
-    if len(cells) < 2:
+    tools = [c for c in cells if c in TOOLS or (tool_named(c) and not INDICATOR_CELL.match(c))]
+    tool = next((c for c in tools if c in TOOLS), None)
+    others = [c for c in cells if c not in tools]
+    if len(others) < 2:
         return None
-    combined = INDICATOR_CELL.fullmatch(cells[0])
+    combined = INDICATOR_CELL.fullmatch(others[0])
     if combined:
-        number, name, rest = int(combined.group(1)), combined.group(2), cells[1:]
-    elif INDICATOR_NUMBER_CELL.fullmatch(cells[0]) and len(cells) >= 3:
-        number, name, rest = int(cells[0].rstrip(".")), cells[1], cells[2:]
+        number = int(combined.group(1) or combined.group(2))
+        name, rest = combined.group(3), others[1:]
+    elif INDICATOR_NUMBER_CELL.fullmatch(others[0]) and len(others) >= 3:
+        number, name, rest = int(others[0].rstrip(".")), others[1], others[2:]
     else:
         return None
-    tool = next((c for c in rest if c in TOOLS), None)
     score = score_in(rest[-1])
     if score is None or not any("\u0e00" <= ch <= "\u0e7f" for ch in name):
         return None
     return number, tidy(name), tool, score
+
+
+def _number_by_name(framework: Framework | None, number: int, name: str) -> int:
+    """The indicator's number: the row's own, unless the row names another indicator of the
+    framework — a ranking lists rank, name and score ("1 | การเปิดเผยข้อมูล | 97.50" is
+    indicator 9 in first place)."""
+    if framework is None:
+        return number
+    known = framework.indicator(number)
+    if known is not None and similar(known.name, name, NAME_SIMILARITY):
+        return number
+    named = [i for i in framework.indicators if similar(i.name, name, RANKED_NAME_SIMILARITY)]
+    return named[0].number if len(named) == 1 else number
 
 
 def _plausible(framework: Framework | None, number: int, name: str, tool: str | None) -> bool:
