@@ -41,8 +41,10 @@ class Line:
 
     @property
     def plain(self) -> str:
-        """The text with Arabic digits and markdown emphasis removed, for pattern matching."""
-        return arabic(self.text).replace("*", "").replace("#", "").strip()
+        """The text with Arabic digits and markdown emphasis removed, for pattern matching; a
+        row's cells joined by spaces (no Markdown pipes between a label and its value)."""
+        text = " ".join(self.cells) if self.is_row else self.text
+        return arabic(text).replace("*", "").replace("#", "").strip()
 
 
 def tidy(text: str) -> str:
