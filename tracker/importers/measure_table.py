@@ -12,6 +12,7 @@ from tracker.importers.text import Line, arabic, tidy
 from tracker.importers.vocabulary import (
     COLUMN_WORDS,
     HEADER_CELL_MAX,
+    MEASURE_LINE,
     MEASURE_NUMBER,
     STEP_NUMBER,
 )
@@ -86,6 +87,10 @@ def _cell(line: Line, columns: dict[str, int], role: str) -> str:
 def table_row(line: Line, columns: dict[str, int], table: TableSteps) -> None:
     """Add a measure-table row to ``table``: a new measure, a step, or a wrapped step's rest."""
     steps = table.steps
+    heading = _measure_heading(line)
+    if heading is not None:
+        table.measures.append(heading)
+        return
     measure_title = MEASURE_NUMBER.sub("", _cell(line, columns, "measure"))
     step_text = _cell(line, columns, "step")
     if measure_title:
@@ -113,6 +118,16 @@ def table_row(line: Line, columns: dict[str, int], table: TableSteps) -> None:
             line=line.number,
         )
     )
+
+
+def _measure_heading(line: Line) -> str | None:
+    """A row that is a measure's heading across the table: "มาตรการที่ 1 ส่งเสริม…" in its first
+    cell and nothing in the others (a layout with no measure column)."""
+    filled = [cell for cell in line.cells if cell.strip("* ")]
+    if len(filled) != 1 or filled[0] != line.cells[0]:
+        return None
+    text = filled[0].replace("*", "").strip()
+    return tidy(MEASURE_NUMBER.sub("", text)) if MEASURE_LINE.match(text) else None
 
 
 def _list_row(line: Line, columns: dict[str, int], steps: list[Step]) -> None:
