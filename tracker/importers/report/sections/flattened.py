@@ -25,6 +25,7 @@ from tracker.importers.vocabulary import (
     FLATTENED_TABLE_END,
     FOLLOW_UP_STARTS,
     MEASURE_LINE,
+    MEASURE_NUMBER,
     ORGANIZATION_ABBREVIATIONS,
     STEP_NUMBER,
     UNIT_ABBREVIATION,
@@ -65,11 +66,11 @@ def _is_header(text: str) -> bool:
 
 
 def _read_line(line: Line, table: TableSteps, fiscal_year: int | None) -> bool:
-    """Read one line of the table into ``table``; False when the line ends the table."""
-    text = line.plain
-    measure = MEASURE_LINE.match(text)
-    if measure:
-        table.measures.append(tidy(measure.group(2)))
+    """Read one line of the table into ``table``; False when the line ends the table.
+    Titles keep the digits they are written in (line.text, not line.plain)."""
+    text = line.text.replace("*", "").strip()
+    if MEASURE_LINE.match(line.plain):
+        table.measures.append(tidy(MEASURE_NUMBER.sub("", text)))
         return True
     step = STEP_NUMBER.match(text)
     if step is None:
