@@ -58,16 +58,22 @@ def read_steps(lines: list[Line]) -> TableSteps:
     table = TableSteps()
     list_steps: list[Step] = []
     columns: dict[str, int] | None = None
+    heading: str | None = None  # "มาตรการที่ 2 …" above a table of that measure's steps
     for line in lines:
+        if not line.is_row:
+            if MEASURE_LINE.match(line.plain):
+                heading = tidy(MEASURE_NUMBER.sub("", line.text.replace("*", "").strip()))
+            if line.text:
+                columns = None  # prose ends the table; a repeated header resumes it
+            continue
         header = header_columns(line)
         if header is not None:
             columns = header
+            if heading is not None and "measure" not in header:
+                table.measures.append(heading)  # each measure's own table under its heading
+            heading = None
             continue
         if columns is None:
-            continue
-        if not line.is_row:
-            if line.text:
-                columns = None  # prose ends the table; a repeated header resumes it
             continue
         if "period" in columns:
             table_row(line, columns, table)

@@ -176,8 +176,9 @@ ITEM = re.compile(r"^ข้อ\s*([A-Za-z1l|]?)\s*([0-9๐-๙]{1,3})\s*[:.]?\s*
 LETTERED_ITEM = re.compile(
     r"^(?:ข้อ(?:คำถาม)?\s*|ประเด็น\s*)?\(?([IEO])\s*([0-9๐-๙]{1,3})\)?\s*[:.]?\s+(\S.*)$"
 )
-# A flattened item row ends with its score: "I9 ท่านรู้ว่า … มากน้อยเพียงใด 76.85".
-TRAILING_SCORE = re.compile(r"\s+(?:คะแนน\s*)?" + SCORE + r"\s*(?:คะแนน)?$")
+# An item's line may end with its score: "I9 ท่านรู้ว่า … มากน้อยเพียงใด 76.85" (a flattened
+# row), "E8 ท่านได้รับคำตอบ… มากน้อยเพียงใด (คะแนน 74.90)".
+TRAILING_SCORE = re.compile(r"\s+\(?\s*(?:คะแนน\s*)?" + SCORE + r"\s*(?:คะแนน)?\s*\)?$")
 # The first cell of an item table's row: "I21", "ข้อ E13", "O30".
 ITEM_CODE_CELL = re.compile(r"^(?:ข้อ\s*)?([IEO])\s*([0-9๐-๙]{1,3})$")
 # "คะแนน 79.40", "ได้คะแนน 79.40", "(คะแนน ๘๑.๔๐)", "ผลคะแนน: 0.00"
