@@ -4,7 +4,8 @@ Each check adds a warning with a stable code (README, "Import warnings", lists t
 the import did): period-year-mismatch, period-outside-fiscal-year, unreadable-period,
 missing-period, missing-unit, similar-units, unreadable-follow-up, score-mismatch,
 score-inconsistent, grade-mismatch, indicator-tool-label, analysis-indicator-mismatch,
-framework-unknown, missing-score. Warnings never block an import, except the gaps in
+framework-unknown, missing-score; the reader itself adds no-measure-table
+(tracker.importers.report.reader). Warnings never block an import, except the gaps in
 STRICT_CODES under --strict.
 """
 
