@@ -184,9 +184,14 @@ ITEM_CODE_CELL = re.compile(r"^(?:ข้อ\s*)?([IEO])\s*([0-9๐-๙]{1,3})$")
 # "คะแนน 79.40", "ได้คะแนน 79.40", "(คะแนน ๘๑.๔๐)", "ผลคะแนน: 0.00"
 ITEM_SCORE = re.compile(r"^\(?(?:ได้|ผล)?คะแนน")
 # "ข้อเสนอแนะ: …" right under its item.
+# (a PDF may split the label: "ข้อเสนอ แนะ: …")
 LABELLED_SUGGESTION = re.compile(
-    r"^(?:ข้อเสนอแนะ|แนวทาง(?:การ)?(?:พัฒนา|แก้ไข)|ประเด็นการพัฒนา)\s*[:：]\s*(.+)$"
+    r"^(?:ข้อ\s?เสนอ\s?แนะ|แนว\s?ทาง\s?(?:การ)?\s?(?:พัฒนา|แก้\s?ไข)|ประเด็น\s?การ\s?พัฒนา)"
+    r"\s*[:：]\s*(.+)$"
 )
+# A heading of the report's next part, which ends an item read outside the item sections
+# (a Word file has no blank line before it): "4. มาตรการและแนวทาง…", "๓.๒ แบบวัด…", "ส่วนที่ 3".
+PART_HEADING = re.compile(r"^(?:[0-9๐-๙]{1,2}(?:\.[0-9๐-๙]{1,2})*\.?\s+\S|ส่วนที่|บทที่)")
 # A line that says an item has nothing more ("ไม่มี").
 NOTHING = "ไม่มี"
 

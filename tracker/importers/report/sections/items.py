@@ -25,6 +25,7 @@ from tracker.importers.vocabulary import (
     LABELLED_SUGGESTION,
     LETTERED_ITEM,
     NOTHING,
+    PART_HEADING,
     QUESTIONS_HEADING,
     SUGGESTIONS_HEADING,
     TRAILING_SCORE,
@@ -166,6 +167,8 @@ def _continue(text: str, current: _Open | None) -> _Open | None:
     if not text:
         keep = current.field == "question" or (current.field == "scored" and not current.lettered)
         return current if keep else None
+    if current.lettered and PART_HEADING.match(arabic(text)):
+        return None
     item = current.item
     labelled = LABELLED_SUGGESTION.match(text)
     if labelled:  # "ข้อเสนอแนะ: …" right under its item (a layout without a separate section)
