@@ -82,7 +82,9 @@ def build_document(report: Report, *, merge_similar_units: bool = False) -> dict
         "assessment": assessment,
         "units": _units(units),
         "meeting_series": [
-            {"name": s.name, "rrule": s.rrule, "text": s.text} for s in series.values() if s
+            # two spellings of one meeting's cell (a PDF's wraps) are one series
+            {"name": s.name, "rrule": s.rrule, "text": s.text}
+            for s in {id(s): s for s in series.values() if s}.values()
         ],
         "measures": measures,
         "warnings": [w.as_dict() for w in warnings],
