@@ -59,10 +59,15 @@ def read_steps(lines: list[Line]) -> TableSteps:
     list_steps: list[Step] = []
     columns: dict[str, int] | None = None
     heading: str | None = None  # "มาตรการที่ 2 …" above a table of that measure's steps
+    previous: Line | None = None
     for line in lines:
+        continues = previous is not None and previous.text and heading is not None
+        previous = line
         if not line.is_row:
             if MEASURE_LINE.match(line.plain):
                 heading = tidy(MEASURE_NUMBER.sub("", line.text.replace("*", "").strip()))
+            elif continues and line.text:  # the heading wrapped onto this line (a PDF)
+                heading = tidy(f"{heading} {line.text}")
             if line.text:
                 columns = None  # prose ends the table; a repeated header resumes it
             continue

@@ -183,4 +183,9 @@ def _continue(text: str, current: _Open | None) -> _Open | None:
     if current.field == "scored" or text.startswith(NOTHING):
         return None
     setattr(item, current.field, tidy(f"{getattr(item, current.field) or ''} {text}"))
+    score = TRAILING_SCORE.search(item.question or "") if current.field == "question" else None
+    if current.lettered and score is not None:  # a wrapped question ends "… (คะแนน 76.20)"
+        item.question = tidy((item.question or "")[: score.start()])
+        item.score = float(score.group(1))
+        return _Open(item, "scored", lettered=True)
     return current
