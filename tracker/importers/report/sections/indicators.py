@@ -53,7 +53,17 @@ def tool_named(text: str) -> str | None:
 
 
 def _from_table(lines: Sequence[Line], framework: Framework | None) -> Indicators:
+    """Rows whose number is the indicator's first; then ranked rows, by name, for the
+    indicators still missing (the seed ranks its indicators before it tables them)."""
     found = Indicators()
+    _table_pass(lines, framework, found, ranked=False)
+    _table_pass(lines, framework, found, ranked=True)
+    return found
+
+
+def _table_pass(
+    lines: Sequence[Line], framework: Framework | None, found: Indicators, *, ranked: bool
+) -> None:
     heading_tool: tuple[int, str] | None = None
     for line in lines:
         if not line.text:
@@ -67,7 +77,10 @@ def _from_table(lines: Sequence[Line], framework: Framework | None) -> Indicator
         if row is None:
             continue
         number, name, tool_cell, score = row
-        number = _number_by_name(framework, number, name)
+        named = _number_by_name(framework, number, name)
+        if (named != number) != ranked:
+            continue
+        number = named
         if number in found.by_number or not _plausible(framework, number, name, tool_cell):
             continue
         known = framework.indicator(number) if framework else None
@@ -77,7 +90,6 @@ def _from_table(lines: Sequence[Line], framework: Framework | None) -> Indicator
         if heading_tool and known and heading_tool[1] != known.tool:
             found.tool_labels.append(ToolLabel(heading_tool[0], heading_tool[1], known.tool))
         found.by_number[number] = Indicator(number, name, tool, score)
-    return found
 
 
 def _from_prose(
