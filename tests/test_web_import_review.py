@@ -652,7 +652,9 @@ def test_a_spreadsheet_is_read_for_the_uploaders_organization_and_the_year_given
 
 
 BAD_FILES = [
-    ("plan.pdf", b"%PDF-1.4\n%%EOF\n", "plan.pdf: unknown file type '.pdf'"),
+    ("plan.pdf", b"%PDF-1.4\n%%EOF\n", "plan.pdf: not a readable PDF"),
+    ("plan.odt", b"PK\x03\x04", "plan.odt: unknown file type '.odt'"),
+    ("plan.docx", b"%PDF-1.4\n", "plan.docx: not a Word document (.docx): it is a PDF"),
     ("noname", b"plain", "noname: unknown file type '(none)'"),
     ("report.txt", b"\xff\xfe not utf-8", "report.txt:1: not UTF-8 text"),
     ("empty.txt", b"", "empty.txt: the file is empty"),
