@@ -11,7 +11,13 @@ from schedules.fiscal import (
 )
 from schedules.instants import InstantError, parse_instant
 from schedules.periods import Period, PeriodError, find_periods, format_period, parse_period
-from schedules.recurrence import DEFAULT_ZONE, describe_recurrence, occurrences, parse_recurrence
+from schedules.recurrence import (
+    DEFAULT_ZONE,
+    describe_recurrence,
+    find_recurrence,
+    occurrences,
+    parse_recurrence,
+)
 from schedules.rrules import RecurrenceError, check_rrule
 from schedules.thai import (
     be_year,
@@ -32,6 +38,7 @@ __all__ = [
     "check_rrule",
     "describe_recurrence",
     "find_periods",
+    "find_recurrence",
     "fiscal_quarter_bounds",
     "fiscal_quarter_of",
     "fiscal_year_bounds",

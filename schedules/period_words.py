@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from schedules.thai import (
     ENGLISH_MONTHS_ABBR,
@@ -28,6 +28,9 @@ class Token:
     kind: str
     value: int | str
     text: str
+    # Whether an opening bracket comes right before it: in "ไตรมาส 1-2 (ต.ค. 67 …" the 2 is
+    # not the day of ต.ค.
+    after_bracket: bool = False
 
 
 def _abbreviation_pattern(abbr: str) -> str:
@@ -55,7 +58,12 @@ def _month_alternatives() -> list[tuple[str, int]]:
 
 _KEYWORDS: list[tuple[str, str]] = [
     (r"ปีงบประมาณ|ปีงบ\.?ประมาณ|ปีงบฯ|ปีงบ|ปีงปม\.?|fiscal\s+year|fy", "FY"),
+    # Before QUARTER, which would otherwise take the "quarter" of "quarterly".
+    (r"ทุกไตรมาส|รายไตรมาส|every\s+quarter|each\s+quarter|quarterly", "EVERY_QUARTER"),
     (r"ไตรมาส(?:\s*ที่)?|quarter|q(?=\s*\d)", "QUARTER"),
+    (r"แรก", "FIRST"),  # "ไตรมาสแรก"
+    (r"สุดท้าย", "LAST"),  # "ไตรมาสสุดท้าย"
+    (r"และ|and|&", "AND"),  # "ไตรมาสที่ 2 และ 3"
     (r"รอบ", "ROUND"),
     (r"เป็นต้นไป|onwards?", "ONWARD"),
     (r"ตั้งแต่|นับจาก|from|since", "FROM"),
@@ -103,6 +111,7 @@ def quoted(text: str, limit: int = MAX_PERIOD_LENGTH) -> str:
 def tokens(text: str, original: str) -> list[Token]:
     tokens: list[Token] = []
     position = 0
+    bracket = False
     while position < len(text):
         match = _TOKEN_PATTERN.match(text, position)
         if match is None or _cuts_a_latin_word(text, match):
@@ -113,7 +122,9 @@ def tokens(text: str, original: str) -> list[Token]:
         position = match.end()
         kind = match.lastgroup or ""
         if kind.startswith(("SPACE", "FILLER")):
+            bracket = bracket or match.group() == "("
             continue
+        count = len(tokens)
         if kind.startswith("MONTH_"):
             tokens.append(Token("MONTH", int(kind.split("_")[1]), match.group()))
         elif kind == "NUM":
@@ -125,6 +136,9 @@ def tokens(text: str, original: str) -> list[Token]:
             tokens.append(Token("NUM", match.group(), match.group()))
         else:
             tokens.append(Token(kind.rsplit("_", 1)[0], match.group(), match.group()))
+        if bracket and len(tokens) > count:
+            tokens[-1] = replace(tokens[-1], after_bracket=True)
+        bracket = False
     return tokens
 
 

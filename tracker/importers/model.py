@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from schedules.recurrence import parse_recurrence
+from schedules.recurrence import find_recurrence
 from schedules.rrules import RecurrenceError
 from tracker.frameworks import Framework, framework_for
 from tracker.importers.text import Line, tidy
@@ -211,11 +211,13 @@ def read_follow_up(cell: str) -> FollowUp | None:
     """
     text = tidy(cell)
     try:
-        rrule = parse_recurrence(text)
+        found = find_recurrence(text)
     except RecurrenceError:
         return None
-    phrase_at = text.find("ทุก")
-    before, phrase = text[:phrase_at].strip(), text[phrase_at:].strip()
+    if found is None:
+        return None
+    rrule, start, end = found
+    before, phrase = text[:start].strip(), text[start:end].strip()
     meeting = MEETING_NAME.search(before)
     name = meeting.group(1) if meeting else before or DEFAULT_MEETING_NAME
     return FollowUp(name=tidy(name), rrule=rrule, text=phrase)
