@@ -243,7 +243,7 @@ def _period(report: Report, step: Step, path: str, warnings: list[Finding]) -> P
         return None
     fiscal_year = report.fiscal_year
     try:
-        period = parse_period(step.period_text, fiscal_year)
+        period = _read_period(step.period_text, fiscal_year)
     except PeriodError as error:
         warnings.append(
             Finding("unreadable-period", path, f"{label}: {error}; imported without dates")
@@ -252,6 +252,26 @@ def _period(report: Report, step: Step, path: str, warnings: list[Finding]) -> P
     if fiscal_year is None or _overlaps_fiscal_year(period, fiscal_year):
         return period
     return _correct_year(step, period, fiscal_year, path, label, warnings)
+
+
+def _read_period(text: str, fiscal_year: int | None) -> Period:
+    """The period a cell gives; a word a PDF cell wrapped ("ต.ค. 2568 เป็นต้น ไป") is read
+    whole when the text as written cannot be read."""
+    try:
+        return parse_period(text, fiscal_year)
+    except PeriodError:
+        joined = _WRAPPED_THAI.sub("", text)
+        if joined == text:
+            raise
+        try:
+            return parse_period(joined, fiscal_year)
+        except PeriodError:
+            pass
+        raise
+
+
+# A space between two Thai letters inside a period's words is a PDF wrap, not a word break.
+_WRAPPED_THAI = re.compile(r"(?<=[ก-๛])\s+(?=[ก-ฮเ-ไ])")
 
 
 def _overlaps_fiscal_year(period: Period, fiscal_year: int) -> bool:

@@ -60,6 +60,7 @@ def read_steps(lines: list[Line]) -> TableSteps:
     columns: dict[str, int] | None = None
     heading: str | None = None  # "มาตรการที่ 2 …" above a table of that measure's steps
     previous: Line | None = None
+    last_row: Line | None = None  # the table row that made the last step, as read
     for line in lines:
         continues = previous is not None and previous.text and heading is not None
         previous = line
@@ -81,11 +82,42 @@ def read_steps(lines: list[Line]) -> TableSteps:
         if columns is None:
             continue
         if "period" in columns:
-            table_row(line, columns, table)
+            last_row = _table_row_across_pages(line, last_row, columns, table)
         else:
             _list_row(line, columns, list_steps)
     table.steps = _merge_listings(table, list_steps)
     return table
+
+
+def _table_row_across_pages(
+    line: Line, last_row: Line | None, columns: dict[str, int], table: TableSteps
+) -> Line | None:
+    """Read a table row; the first row of a new PDF page that starts no step and no measure
+    is the rest of the row the page break cut (each cell joined to the cell above it), so the
+    step read from that row is read again, whole. Returns the row that made the last step."""
+    split = (
+        last_row is not None
+        and line.page is not None
+        and last_row.page is not None
+        and line.page > last_row.page
+        and table.steps
+        and not _cell(line, columns, "measure")
+        and not STEP_NUMBER.match(_cell(line, columns, "step"))
+    )
+    if split and last_row is not None:
+        width = max(len(last_row.cells), len(line.cells))
+        cells = tuple(
+            tidy(" ".join(c for c in (_at(last_row, i), _at(line, i)) if c)) for i in range(width)
+        )
+        line = Line(last_row.number, tidy(" ".join(cells)), cells, last_row.page)
+        table.steps.pop()
+    before = len(table.steps)
+    table_row(line, columns, table)
+    return line if len(table.steps) > before else last_row
+
+
+def _at(line: Line, index: int) -> str:
+    return line.cells[index] if index < len(line.cells) else ""
 
 
 def _cell(line: Line, columns: dict[str, int], role: str) -> str:
