@@ -699,3 +699,40 @@ def test_a_file_over_the_upload_limit_gives_one_line_and_no_draft(small_site: Si
     assert lines[0].startswith(f"{SEED_NAME}: ")
     assert "more than an upload may be" in lines[0]
     assert counts(small_site)["drafts"] == 0
+
+
+# --- PDF and Word files, and a report of results alone ------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "reports"
+
+
+@pytest.mark.parametrize("name", ["report-e.docx", "report-g.pdf"])
+def test_a_word_or_pdf_report_uploads_as_a_draft_and_confirms_into_its_plan(
+    site: Site, name: str
+) -> None:
+    # report-e (Word) holds 6 steps for fiscal year 2568; report-g (PDF from LibreOffice) 7
+    # steps for 2569: counted by hand in examples/reports/report-e.txt and report-g.txt.
+    fiscal_year, steps = {"report-e.docx": (2568, 6), "report-g.pdf": (2569, 7)}[name]
+    client = site.client(Role.SECRETARIAT)
+    before = counts(site)
+    response = upload(client, name, (EXAMPLES / name).read_bytes())
+    assert response.status_code == 303, response.text
+    draft_id = int(response.headers["location"].rsplit("/", 1)[1])
+
+    head = text_of(client.get(f"/imports/{draft_id}").text, "file")
+    assert f"ปีงบประมาณ {fiscal_year}" in head
+    assert f"ขั้นตอน {steps}" in head
+
+    assert post(client, f"/imports/{draft_id}/confirm").status_code == 303
+    assert counts(site)["tasks"] == before["tasks"] + steps
+
+
+def test_a_report_of_results_alone_shows_it_has_no_measure_table_yet(site: Site) -> None:
+    client = site.client(Role.SECRETARIAT)
+    response = upload(client, "report-k.txt", (EXAMPLES / "report-k.txt").read_bytes())
+    assert response.status_code == 303, response.text
+    draft_id = int(response.headers["location"].rsplit("/", 1)[1])
+
+    html = client.get(f"/imports/{draft_id}").text
+    assert "no-measure-table" in html
+    assert "93.18 (A)" in text_of(html, "assessment")  # its overall score and grade
