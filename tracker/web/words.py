@@ -277,9 +277,10 @@ WORDS: Labels = {
     "import_into_org": ("แผนที่นำเข้าจะเป็นของหน่วยงาน", "The plan is imported for"),
     "import_file": ("ไฟล์", "File"),
     "import_file_help": (
-        "รายงานผลการวิเคราะห์ ITA (.txt, .md), เอกสารแผน (.yaml, .json) หรือตารางแผน (.xlsx)",
-        "An ITA analysis report (.txt, .md), a plan document (.yaml, .json) or a spreadsheet "
-        "(.xlsx)",
+        "รายงานผลการวิเคราะห์ ITA (.pdf, .docx, .txt, .md), เอกสารแผน (.yaml, .json) "
+        "หรือตารางแผน (.xlsx)",
+        "An ITA analysis report (.pdf, .docx, .txt, .md), a plan document (.yaml, .json) or a "
+        "spreadsheet (.xlsx)",
     ),
     "import_max_size": ("ขนาดไม่เกิน", "at most"),
     "import_fiscal_year": (
