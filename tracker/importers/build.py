@@ -47,6 +47,7 @@ class UnitBook:
 
     spellings: dict[str, Counter[str]] = field(default_factory=dict)  # key -> spelling counts
     merged: dict[str, str] = field(default_factory=dict)  # key -> key of the unit it joined
+    written_out: dict[str, str] = field(default_factory=dict)  # key -> full name ("กค.")
 
     def add(self, name: str) -> None:
         self.spellings.setdefault(lookup_key(name), Counter())[name] += 1
@@ -59,15 +60,20 @@ class UnitBook:
         counts = self.spellings[key]
         return min(counts, key=lambda name: (-counts[name], name.count(" "), name))
 
+    def name(self, key: str) -> str:
+        """The unit's name: written out when the report only abbreviates it."""
+        return self.written_out.get(key) or self.display(key)
+
     def canonical(self, name: str) -> str:
         key = lookup_key(name)
-        return self.display(self.merged.get(key, key))
+        return self.name(self.merged.get(key, key))
 
 
 def build_document(report: Report, *, merge_similar_units: bool = False) -> dict[str, Any]:
     """The plan document of a read report, its warnings included."""
     warnings = list(report.warnings)
     units = _unit_book(report)
+    _join_spellings(units, report.organization)
     warnings += _similar_units(units, merge_similar_units)
     series = _series(report, warnings)
     measures = _measures(report, units, series, warnings)
@@ -100,6 +106,26 @@ def _unit_book(report: Report) -> UnitBook:
         for name in [*step.units, *step.list_units]:
             book.add(name)
     return book
+
+
+def _join_spellings(book: UnitBook, organization: str | None) -> None:
+    """One unit for each unit the report spells several ways: an abbreviation and the full
+    name ("กค." and "กองคลัง", "กองสาธารณสุขฯ" and "กองสาธารณสุขและสิ่งแวดล้อม",
+    tracker.unitnames), an abbreviation alone written out, and every spelling of the
+    every-unit group ("ทุกกอง ทุกสำนัก", "ทุกหน่วยงาน") under the first."""
+    from tracker.unitnames import group_name, unit_groups
+
+    displays = [book.display(key) for key in book.spellings if key not in book.merged]
+    for group in unit_groups(displays, organization=organization):
+        keep = lookup_key(group[0])
+        for other in group[1:]:
+            book.merged[lookup_key(other)] = keep
+        name = group_name(group, organization=organization)
+        if lookup_key(name) != keep:
+            book.written_out[keep] = name
+    every_unit = [k for k in book.spellings if k not in book.merged and all_units_name(k)]
+    for key in every_unit[1:]:
+        book.merged[key] = every_unit[0]
 
 
 def _similar_units(book: UnitBook, merge: bool) -> list[Finding]:
@@ -140,8 +166,10 @@ def _units(book: UnitBook) -> list[dict[str, Any]]:
     for key in book.spellings:
         if key in book.merged:
             continue
-        name = book.display(key)
+        name = book.name(key)
         aliases = [book.display(k) for k, into in book.merged.items() if into == key]
+        if name != book.display(key):
+            aliases.insert(0, book.display(key))  # the abbreviation the report wrote
         units.append({"name": name, "aliases": aliases, "all_units": all_units_name(name)})
     return units
 

@@ -169,6 +169,9 @@ SUGGESTIONS_HEADING = re.compile(r"^ประเด็นการพัฒน�
 # What ends the item sections: the measure table begins.
 ITEMS_END_PREFIXES = ("มาตรการ", "ลำดับที่", "แนวทาง")
 ITEMS_END_WORDS = ("มาตรการ/แนวทาง",)
+# A new part of the report ends the item sections too: "ส่วนที่ ๔ มาตรการและแนวทาง…" (a PDF
+# has no blank line before it).
+ITEMS_END_PART = re.compile(r"^(?:ส่วนที่|บทที่)\s*[0-9๐-๙]")
 # An item: "ข้อ I๑๘ ท่านเห็นว่า…", "ข้อ E๗ …", "ข้อ 1๒๑ …" (the I read as 1), "ข้อ ๒๔ …".
 ITEM = re.compile(r"^ข้อ\s*([A-Za-z1l|]?)\s*([0-9๐-๙]{1,3})\s*[:.]?\s*(.*)$")
 # An item named with its letter outside any item section: "ข้อ I7 ท่านเห็นว่า…",

@@ -1,11 +1,18 @@
-"""Units (ผู้รับผิดชอบ): lookup by any spelling, add, rename, merge, contacts."""
+"""Units (ผู้รับผิดชอบ): lookup by any spelling, add, rename, merge, aliases, contacts.
+
+What a person types finds a unit (get_unit) by its own name or one of its aliases first
+(whitespace ignored), then by the rules of :mod:`tracker.unitnames`: the common abbreviations
+("กค." is กองคลัง), a name cut short by ฯ, a trailing mention of the organization. A name is
+taken (refused for another unit) only when it is another unit's own name or alias: an
+organization's own alias may claim a common abbreviation for another unit, and then wins.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from tracker.errors import InvalidInput, NotFound, Refused
 from tracker.models import (
@@ -19,6 +26,7 @@ from tracker.models import (
 )
 from tracker.notify import FALLBACK_CHANNEL
 from tracker.textkey import lookup_key
+from tracker.unitnames import BY_EXPANSION, BY_PREFIX, UnitMatcher
 
 
 def list_units(session: Session, organization: Organization) -> list[Unit]:
@@ -43,8 +51,18 @@ def task_counts(session: Session, organization: Organization) -> dict[int, int]:
     return {int(unit_id): int(count) for unit_id, count in rows}
 
 
-def find_unit(session: Session, organization: Organization, name: str) -> Unit | None:
-    """The unit called ``name`` (or once called it: aliases count), ignoring whitespace."""
+def find_unit(
+    session: Session, organization: Organization, name: str, *, rules: bool = False
+) -> Unit | None:
+    """The unit called ``name`` (or once called it: aliases count), ignoring whitespace: the
+    unit that holds that name. With ``rules``, a name no unit holds finds the one unit the
+    rules of :mod:`tracker.unitnames` give ("กค." -> กองคลัง, "กองสาธารณสุขฯ" -> กองสาธารณสุข
+    และสิ่งแวดล้อม).
+
+    Without ``rules`` by default: the import indexes units by the names they hold, so it
+    asks for the rules only where it also stores the name it matched (see tracker.services.
+    plan_import); every command that looks a unit up by what a person typed uses get_unit.
+    """
     key = lookup_key(name)
     unit = session.scalar(
         select(Unit).where(
@@ -53,18 +71,57 @@ def find_unit(session: Session, organization: Organization, name: str) -> Unit |
             Unit.merged_into_id.is_(None),
         )
     )
-    if unit is not None:
-        return unit
-    return session.scalar(
-        select(Unit)
-        .join(UnitAlias, UnitAlias.unit_id == Unit.id)
-        .where(UnitAlias.organization_id == organization.id, UnitAlias.key == key)
-    )
+    if unit is None:
+        unit = session.scalar(
+            select(Unit)
+            .join(UnitAlias, UnitAlias.unit_id == Unit.id)
+            .where(UnitAlias.organization_id == organization.id, UnitAlias.key == key)
+        )
+    if unit is None and rules:
+        unit = UnitFinder(session, organization).find(name)
+    return unit
+
+
+class UnitFinder:
+    """The organization's units, loaded once with their aliases, found by any name the
+    rules of :mod:`tracker.unitnames` allow: for many lookups (an import) without a query
+    each. Changes made to the units after it was built are not seen."""
+
+    def __init__(self, session: Session, organization: Organization) -> None:
+        units = session.scalars(
+            select(Unit)
+            .where(Unit.organization_id == organization.id, Unit.merged_into_id.is_(None))
+            .options(selectinload(Unit.aliases))
+            .order_by(Unit.id)
+        ).all()
+        self.units = {unit.name: unit for unit in units}
+        self.matcher = UnitMatcher(
+            [(unit.name, [alias.name for alias in unit.aliases]) for unit in units],
+            organization=organization.name,
+        )
+
+    def find(self, name: str) -> Unit | None:
+        """The unit ``name`` means, or None (tracker.unitnames.UnitMatcher's rules)."""
+        found = self.matcher.match(name)
+        return self.units[found] if found is not None else None
+
+    def found_by_rule(self, name: str) -> Unit | None:
+        """The unit ``name`` finds only through the rules (an abbreviation, a ฯ beginning),
+        not as a unit's own name or alias; else None."""
+        found = self.matcher.find(name)
+        if found is None or found.rule not in (BY_EXPANSION, BY_PREFIX):
+            return None
+        return self.units[found.unit]
+
+    def common_abbreviations(self, unit: Unit) -> list[str]:
+        """The common abbreviations that find ``unit`` by the rules ("กค." for กองคลัง)."""
+        return self.matcher.common_abbreviations().get(unit.name, [])
 
 
 def get_unit(session: Session, organization: Organization, name: str) -> Unit:
-    """Like :func:`find_unit`, but an unknown name is a NotFound error naming the known units."""
-    unit = find_unit(session, organization, name)
+    """:func:`find_unit` with the rules (a name, an alias, a common abbreviation, a name cut
+    short by ฯ); an unknown name is a NotFound error naming the known units."""
+    unit = find_unit(session, organization, name, rules=True)
     if unit is None:
         known = ", ".join(u.name for u in list_units(session, organization)) or "none"
         raise NotFound(f"no unit {name!r} in {organization.name} (units: {known})")
@@ -103,7 +160,9 @@ def add_unit(
 
 
 def add_alias(session: Session, unit: Unit, name: str) -> UnitAlias | None:
-    """Let ``unit`` also be found as ``name``; no-op if that already finds it."""
+    """Let ``unit`` also be found as ``name``; None (nothing added) when that is already
+    its name or alias; Refused when it is another unit's. A name the rules would find
+    ``unit`` by is still stored: it then finds it whatever the rules become."""
     name = unit_name(name)
     holder = find_unit(session, unit.organization, name)
     if holder is unit:
@@ -135,6 +194,65 @@ def rename_unit(session: Session, unit: Unit, new_name: str) -> Unit:
     session.flush()
     add_alias(session, unit, old_name)
     return unit
+
+
+def add_unit_alias(
+    session: Session, unit: Unit, name: str, *, actor: str, now: datetime
+) -> UnitAlias | None:
+    """:func:`add_alias`, audited: each task naming ``unit`` gets a "units" TaskEvent saying
+    so (its units themselves do not change). None, and nothing logged, when ``name`` already
+    is the unit's name or alias."""
+    alias = add_alias(session, unit, name)
+    if alias is not None:
+        _log_unit_names(
+            session, unit, f"unit {unit.name!r} also known as {alias.name!r}", actor, now
+        )
+    return alias
+
+
+def remove_unit_alias(session: Session, unit: Unit, name: str, *, actor: str, now: datetime) -> str:
+    """Forget one of ``unit``'s aliases (audited like :func:`add_unit_alias`); returns the
+    alias as it was stored. Its own name, another unit's alias or an unknown name is
+    refused, naming what ``name`` is."""
+    key = lookup_key(name)
+    alias = next((a for a in unit.aliases if a.key == key), None)
+    if alias is None:
+        raise Refused(_not_an_alias(session, unit, name))
+    unit.aliases.remove(alias)
+    session.flush()
+    _log_unit_names(
+        session, unit, f"unit {unit.name!r} no longer known as {alias.name!r}", actor, now
+    )
+    return alias.name
+
+
+def _not_an_alias(session: Session, unit: Unit, name: str) -> str:
+    if lookup_key(name) == unit.key:
+        return f"{name!r} is the name of unit {unit.name!r}, not an alias (rename it instead)"
+    holder = find_unit(session, unit.organization, name)
+    if holder is not None and holder.key == lookup_key(name):
+        return f"{name!r} is the name of unit {holder.name!r}, not an alias of {unit.name!r}"
+    if holder is not None:
+        return f"{name!r} is an alias of unit {holder.name!r}, not of {unit.name!r}"
+    known = ", ".join(repr(a.name) for a in unit.aliases) or "none"
+    return f"unit {unit.name!r} has no alias {name!r} (its aliases: {known})"
+
+
+def _log_unit_names(session: Session, unit: Unit, note: str, actor: str, now: datetime) -> None:
+    # The audit log is the tasks' (TaskEvent needs a task): a change of the names a unit is
+    # found by is logged on every task it is named on, as a merge is. Its units stay as they
+    # were, so "before" and "after" are the same; the note says what changed.
+    tasks = session.scalars(
+        select(Task).join(Task.units).where(Unit.id == unit.id).order_by(Task.id)
+    )
+    for task in tasks:
+        names = _unit_names(task)
+        session.add(
+            TaskEvent(
+                task=task, at=now, actor=actor, field="units", before=names, after=names, note=note
+            )
+        )
+    session.flush()
 
 
 def merge_units(session: Session, source: Unit, target: Unit, *, actor: str, now: datetime) -> int:

@@ -20,6 +20,7 @@ from tracker.importers.vocabulary import (
     ITEM_SCORE,
     ITEM_SECTION_ACRONYMS,
     ITEM_SECTION_WORDS,
+    ITEMS_END_PART,
     ITEMS_END_PREFIXES,
     ITEMS_END_WORDS,
     LABELLED_SUGGESTION,
@@ -121,7 +122,11 @@ def _item_section_tool(text: str) -> str | None:
 
 
 def _ends_item_sections(text: str) -> bool:
-    return text.startswith(ITEMS_END_PREFIXES) or any(word in text for word in ITEMS_END_WORDS)
+    return (
+        text.startswith(ITEMS_END_PREFIXES)
+        or any(word in text for word in ITEMS_END_WORDS)
+        or ITEMS_END_PART.match(text) is not None
+    )
 
 
 def _start(items: dict[str, Item], code: str, line: Line, field: str, text: str) -> _Open:
