@@ -103,7 +103,10 @@ def enqueue_many(
     _store_files(session, [a for envelope, _ in items for a in envelope.attachments], now)
     statement = (
         _insert_outbox(_dialect_name(session))
-        .on_conflict_do_nothing(index_elements=["job", "occurrence", "recipient", "channel"])
+        # No conflict target: the idempotency key (uuid5 of the ledger key) is unique too, and
+        # PostgreSQL skips a row only on its arbiter indexes — a second process inserting the
+        # same message at the same moment otherwise meets the key's index first and fails.
+        .on_conflict_do_nothing()
         # RETURNING, not rowcount: it names which rows are new, and PostgreSQL reports -1
         # rows for an insert that returns them.
         .returning(
