@@ -32,11 +32,11 @@ from typing import Any
 
 from tracker.errors import InvalidInput
 from tracker.importers.text import Line, tidy
-from tracker.inputs import check_file_size, megabytes
+from tracker.importers.zipguard import refuse_long_directory, refuse_zip_bomb
+from tracker.inputs import check_file_size
 
 MAX_EXPANDED_BYTES = 200 * 1024 * 1024  # all parts, uncompressed; a report's photos included
 MAX_MEMBERS = 5_000  # parts of a document; a report has 20 to a few hundred (its images)
-MAX_DIRECTORY_BYTES = 4 * 1024 * 1024  # the zip's list of parts
 MAX_LINES = 100_000  # lines of one document; a report has a few thousand
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -93,7 +93,7 @@ def check_docx(path: Path) -> None:
                 raise InvalidInput(
                     f"{path}: not a Word document (.docx): {_what_it_is(path, head)}"
                 )
-            _check_directory_size(path, handle)
+            refuse_long_directory(path, handle, max_members=MAX_MEMBERS, what="a Word document")
             with zipfile.ZipFile(handle) as archive:
                 members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
@@ -107,14 +107,7 @@ def check_docx(path: Path) -> None:
     if "word/document.xml" not in names and not any(n.endswith("document.xml") for n in names):
         other = "an Excel workbook" if "xl/workbook.xml" in names else "a zip archive"
         raise InvalidInput(f"{path}: not a Word document (.docx): the file is {other}")
-    total = sum(member.file_size for member in members)
-    if total > MAX_EXPANDED_BYTES:
-        largest = max(members, key=lambda member: member.file_size)
-        raise InvalidInput(
-            f"{path}: refused: its parts expand to {megabytes(total)} ({largest.filename}: "
-            f"{megabytes(largest.file_size)}), more than the {megabytes(MAX_EXPANDED_BYTES)} "
-            "a Word document may take (a zip bomb?); nothing was read"
-        )
+    refuse_zip_bomb(path, members, max_expanded_bytes=MAX_EXPANDED_BYTES, what="a Word document")
 
 
 def _what_it_is(path: Path, head: bytes) -> str:
@@ -132,27 +125,6 @@ def _what_it_is(path: Path, head: bytes) -> str:
     if not head:
         return "the file is empty"
     return "the file is not a zip archive"
-
-
-def _check_directory_size(path: Path, handle: Any) -> None:
-    """Refuse a zip whose end record lists more than MAX_MEMBERS parts or a directory of more
-    than MAX_DIRECTORY_BYTES, before zipfile builds one object per listed part."""
-    handle.seek(0, 2)
-    size = handle.tell()
-    window = min(size, 22 + 65_535)  # the end record, and a comment of up to 64 KiB
-    handle.seek(size - window)
-    tail = handle.read(window)
-    at = tail.rfind(b"PK\x05\x06")
-    if at >= 0 and len(tail) - at >= 22:
-        count = int.from_bytes(tail[at + 10 : at + 12], "little")
-        directory = int.from_bytes(tail[at + 12 : at + 16], "little")
-        if count > MAX_MEMBERS or directory > MAX_DIRECTORY_BYTES:
-            raise InvalidInput(
-                f"{path}: refused: the archive lists {count:,} parts in "
-                f"{megabytes(directory)}, more than a Word document has (at most "
-                f"{MAX_MEMBERS:,} parts); nothing was read"
-            )
-    handle.seek(0)
 
 
 def _open_body(path: Path) -> Any:

@@ -16,19 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import InvalidInput
+from tracker.importers.zipguard import (
+    megabytes,
+    refuse_long_directory,
+    refuse_zip_bomb,
+)
 
 MAX_EXPANDED_BYTES = 200 * 1024 * 1024  # all parts of a workbook, uncompressed
 MAX_MEMBERS = 2_000  # parts of a workbook; a plan's has about twenty
-MAX_DIRECTORY_BYTES = 4 * 1024 * 1024  # the zip's list of parts
 MAX_ROWS = 20_000  # rows read from one sheet
 MAX_COLUMNS = 64  # cells read from one row
 EXCEL_CELL_CHARACTERS = 32_767  # the most Excel keeps in a cell
 FORMULA_STARTS = ("=", "+", "-", "@")  # what Excel reads as a formula when typed
-
-
-def _megabytes(size: int) -> str:
-    """A size as people read it: "200.0 MB", or bytes below a megabyte."""
-    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{size:,} bytes"
 
 
 def check_archive(path: Path, max_expanded_bytes: int = MAX_EXPANDED_BYTES) -> None:
@@ -40,11 +39,11 @@ def check_archive(path: Path, max_expanded_bytes: int = MAX_EXPANDED_BYTES) -> N
         size = path.stat().st_size
         if size > max_expanded_bytes:
             raise InvalidInput(
-                f"{path}: refused: the file is {_megabytes(size)}, more than the "
-                f"{_megabytes(max_expanded_bytes)} a workbook may take; nothing was read"
+                f"{path}: refused: the file is {megabytes(size)}, more than the "
+                f"{megabytes(max_expanded_bytes)} a workbook may take; nothing was read"
             )
         with path.open("rb") as handle:
-            _check_member_count(path, handle)
+            refuse_long_directory(path, handle, max_members=MAX_MEMBERS, what="a workbook")
             with zipfile.ZipFile(handle) as archive:
                 members = archive.infolist()
     except FileNotFoundError:
@@ -55,37 +54,7 @@ def check_archive(path: Path, max_expanded_bytes: int = MAX_EXPANDED_BYTES) -> N
         raise InvalidInput(f"{path}: not an Excel workbook (.xlsx): not a zip archive") from None
     except OSError as error:
         raise InvalidInput(f"{path}: cannot read: {error.strerror}") from None
-    total = sum(member.file_size for member in members)
-    if total > max_expanded_bytes:
-        largest = max(members, key=lambda member: member.file_size)
-        raise InvalidInput(
-            f"{path}: refused: its parts expand to {_megabytes(total)} ({largest.filename}: "
-            f"{_megabytes(largest.file_size)}), more than the {_megabytes(max_expanded_bytes)} "
-            "a workbook may take (a zip bomb?); nothing was read"
-        )
-
-
-def _check_member_count(path: Path, handle: Any) -> None:
-    """Refuse a zip whose end record lists more than MAX_MEMBERS parts or a directory of more
-    than MAX_DIRECTORY_BYTES, before zipfile builds one object per listed part; a file without
-    an end record is left to zipfile to refuse."""
-    handle.seek(0, 2)
-    size = handle.tell()
-    window = min(size, 22 + 65_535)  # the end record, and a comment of up to 64 KiB
-    handle.seek(size - window)
-    tail = handle.read(window)
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or len(tail) - at < 22:
-        return
-    count = int.from_bytes(tail[at + 10 : at + 12], "little")
-    directory = int.from_bytes(tail[at + 12 : at + 16], "little")
-    # 0xFFFF parts or 0xFFFFFFFF bytes mean a zip64 directory: far more than a workbook needs.
-    if count > MAX_MEMBERS or directory > MAX_DIRECTORY_BYTES:
-        raise InvalidInput(
-            f"{path}: refused: the archive lists {count:,} parts in {_megabytes(directory)}, "
-            f"more than a workbook has (at most {MAX_MEMBERS:,} parts); nothing was read"
-        )
-    handle.seek(0)
+    refuse_zip_bomb(path, members, max_expanded_bytes=max_expanded_bytes, what="a workbook")
 
 
 def open_workbook(path: Path, *, max_expanded_bytes: int = MAX_EXPANDED_BYTES) -> Any:
