@@ -12,6 +12,7 @@ merged down from the row above "".
 from __future__ import annotations
 
 import base64
+import re
 import struct
 import zipfile
 import zlib
@@ -600,3 +601,22 @@ def test_a_word_file_too_big_or_without_text_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as refused:
         read_word_lines(empty, max_bytes=MB)
     assert str(refused.value) == f"{empty}: the Word document holds no text: nothing to import"
+
+
+def test_a_warning_about_a_pdf_step_names_its_page():
+    # Step 1.3 of report-b names no unit ("-"): the text file's warning gives its line, the
+    # PDF's its page too, where a reader can find it (the PDF's line numbers run through the
+    # whole document).
+    from tracker.importers import read_source
+
+    reports = Path(__file__).resolve().parent.parent / "examples" / "reports"
+
+    def missing_unit(name: str) -> str:
+        warnings = read_source(reports / name).document["warnings"]
+        [warning] = [w for w in warnings if w["code"] == "missing-unit"]
+        return warning["message"]
+
+    assert re.search(
+        r"^step 3 \(line \d+\) names no responsible unit", missing_unit("report-b.txt")
+    )
+    assert re.search(r"^step 3 \(page \d, line \d+\) names no", missing_unit("report-b.pdf"))

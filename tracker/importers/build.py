@@ -190,7 +190,7 @@ def _series(report: Report, warnings: list[Finding]) -> dict[str, Any]:
             warnings.append(
                 Finding(
                     "unreadable-follow-up",
-                    f"line {step.line}",
+                    step.where,
                     f"the follow-up {cell!r} names no meeting rule this importer can read; "
                     "its steps have no follow-up series",
                 )
@@ -246,7 +246,7 @@ def _task(
             Finding(
                 "missing-unit",
                 path,
-                f"step {step.number} (line {step.line}) names no "
+                f"step {step.number} ({step.where}) names no "
                 "responsible unit; imported without one",
             )
         )
@@ -263,7 +263,7 @@ def _task(
 
 
 def _period(report: Report, step: Step, path: str, warnings: list[Finding]) -> Period | None:
-    label = f"step {step.number} (line {step.line})"
+    label = f"step {step.number} ({step.where})"
     if not step.period_text:
         warnings.append(
             Finding("missing-period", path, f"{label} has no period; imported without dates")

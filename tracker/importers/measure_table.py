@@ -159,6 +159,7 @@ def table_row(line: Line, columns: dict[str, int], table: TableSteps) -> None:
             period_text=_cell(line, columns, "period") or None,
             follow_up=follow_up or None,
             line=line.number,
+            page=line.page,
         )
     )
 
@@ -191,6 +192,7 @@ def _list_row(line: Line, columns: dict[str, int], steps: list[Step]) -> None:
             title=tidy(inline.group(2) if inline and not match else title),
             units=split_units(_cell(line, columns, "units")),
             line=line.number,
+            page=line.page,
         )
     )
 

@@ -10,7 +10,7 @@ from typing import Any, Generic, TypeVar
 from schedules.recurrence import find_recurrence
 from schedules.rrules import RecurrenceError
 from tracker.frameworks import Framework, framework_for
-from tracker.importers.text import Line, tidy
+from tracker.importers.text import Line, place, tidy
 from tracker.importers.vocabulary import (
     ALL_UNITS_PREFIXES,
     DEFAULT_MEETING_NAME,
@@ -48,6 +48,11 @@ class Step:
     period_text: str | None = None
     follow_up: str | None = None
     line: int = 0
+    page: int | None = None  # the PDF page its row stands on
+
+    @property
+    def where(self) -> str:
+        return place(self.line, self.page)
 
 
 @dataclass(frozen=True)
@@ -56,10 +61,6 @@ class Found(Generic[T]):
 
     value: T
     line: Line
-
-    @property
-    def where(self) -> str:
-        return self.line.where
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,7 @@ class Line:
 
     @property
     def where(self) -> str:
-        """Where the line is, for a finding: "line 12" or "page 2, line 40"."""
-        return f"page {self.page}, line {self.number}" if self.page else f"line {self.number}"
+        return place(self.number, self.page)
 
     @property
     def is_row(self) -> bool:
@@ -45,6 +44,12 @@ class Line:
         row's cells joined by spaces (no Markdown pipes between a label and its value)."""
         text = " ".join(self.cells) if self.is_row else self.text
         return arabic(text).replace("*", "").replace("#", "").strip()
+
+
+def place(number: int, page: int | None) -> str:
+    """Where a line is, for a finding: "line 12", or "page 2, line 40" in a PDF (its lines are
+    numbered in reading order through the document)."""
+    return f"page {page}, line {number}" if page else f"line {number}"
 
 
 def tidy(text: str) -> str:

@@ -3,12 +3,6 @@ plan document: one recogniser per fact (tracker.importers.report.sections), the 
 look for in one place (tracker.importers.vocabulary), composed by
 tracker.importers.report.reader."""
 
-from tracker.importers.report.reader import (
-    SOUGHT,
-    WHAT_A_REPORT_HOLDS,
-    read_report,
-    read_report_lines,
-)
-from tracker.importers.report.sections.items import item_code
+from tracker.importers.report.reader import SOUGHT, WHAT_A_REPORT_HOLDS, read_report_lines
 
-__all__ = ["SOUGHT", "WHAT_A_REPORT_HOLDS", "item_code", "read_report", "read_report_lines"]
+__all__ = ["SOUGHT", "WHAT_A_REPORT_HOLDS", "read_report_lines"]

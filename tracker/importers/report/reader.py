@@ -24,7 +24,7 @@ from tracker.importers.report.sections import (
     steps,
     years,
 )
-from tracker.importers.text import Line, split_lines
+from tracker.importers.text import Line
 
 # What the reader looks for, for the message about a file that holds none of it.
 SOUGHT = (
@@ -36,12 +36,6 @@ SOUGHT = (
     "a measure table (a header with มาตรการ/แนวทาง, วิธีการดำเนินการ, ผู้รับผิดชอบ, ระยะเวลา)",
 )
 WHAT_A_REPORT_HOLDS = "an ITA analysis report holds " + "; ".join(SOUGHT)
-
-
-def read_report(text: str, file: str, *, fiscal_year: int | None = None) -> Report:
-    """Read every part of a report's text (.txt, .md). Raises InvalidInput naming what was
-    sought when the text holds none of the facts of an ITA report."""
-    return read_report_lines(split_lines(text), file, fiscal_year=fiscal_year)
 
 
 def read_report_lines(

@@ -98,6 +98,7 @@ def _read_line(line: Line, table: TableSteps, fiscal_year: int | None) -> bool:
             period_text=period,
             follow_up=follow_up,
             line=line.number,
+            page=line.page,
         )
     )
     return True
