@@ -123,3 +123,33 @@ def test_a_report_naming_no_organization_says_what_it_lacks_and_writes_nothing(c
     assert "it lacks an organization name" in line
     assert "assessment year" not in line  # it has one
     assert cli.ok("plans", "--json").json() == []
+
+
+def test_a_unit_a_later_document_writes_short_joins_the_stored_unit(cli, tmp_path):
+    # The first plan names กองช่างโยธา; a second document for the same year writes it
+    # "กองช่างฯ" (a name cut short by ฯ that only that unit begins with): one unit, which
+    # keeps the short spelling as another name; no second unit.
+    first = {**PLAN, "units": [{"name": "กองช่างโยธา"}]}
+    first["measures"] = [
+        {
+            **PLAN["measures"][0],
+            "tasks": [{**PLAN["measures"][0]["tasks"][0], "units": ["กองช่างโยธา"]}],
+        }
+    ]
+    second = {**first, "units": [{"name": "กองช่างฯ"}]}
+    second["measures"] = [
+        {
+            **first["measures"][0],
+            "tasks": [{**first["measures"][0]["tasks"][0], "units": ["กองช่างฯ"]}],
+        }
+    ]
+    cli.ok("import", str(write(tmp_path, "first.yaml", yaml.safe_dump(first, allow_unicode=True))))
+
+    cli.ok(
+        "import", str(write(tmp_path, "second.yaml", yaml.safe_dump(second, allow_unicode=True)))
+    )
+
+    units = cli.ok("units", "--json").json()
+    assert [(u["name"], u["aliases"]) for u in units] == [("กองช่างโยธา", ["กองช่างฯ"])]
+    [task] = cli.ok("tasks", "--json").json()
+    assert task["units"] == ["กองช่างโยธา"]

@@ -39,7 +39,14 @@ from tracker.models import (
 )
 from tracker.services.plans import load_tree
 from tracker.services.series import add_recipient
-from tracker.services.units import add_alias, add_contact, add_unit, find_unit, list_units
+from tracker.services.units import (
+    UnitFinder,
+    add_alias,
+    add_contact,
+    add_unit,
+    find_unit,
+    list_units,
+)
 from tracker.textkey import lookup_key, tidy_name
 
 DEFAULT_MEETING_TIME = time(9, 0)
@@ -202,8 +209,14 @@ def _tool_of(code: str) -> str:
 def _import_units(
     session: Session, organization: Organization, docs: list[dict[str, Any]], report: ImportReport
 ) -> None:
+    finder: UnitFinder | None = None  # the stored units, loaded once, if a name needs rules
     for doc in docs:
         unit = find_unit(session, organization, doc["name"])
+        if unit is None:
+            # The rules of tracker.unitnames: "กองช่างฯ" finds the กองช่างโยธา already stored,
+            # and is then kept as its alias, so the tasks' "กองช่างฯ" find it by name below.
+            finder = finder or UnitFinder(session, organization)
+            unit = finder.find(doc["name"])
         is_new = unit is None
         if unit is None:
             unit = add_unit(
@@ -211,7 +224,8 @@ def _import_units(
             )
             report.count("units")
         _assign(unit, "all_units", doc.get("all_units", False), report, f"unit {unit.name}")
-        added = [a for a in doc.get("aliases", []) if add_alias(session, unit, a) is not None]
+        names = [doc["name"], *doc.get("aliases", [])]
+        added = [a for a in names if add_alias(session, unit, a) is not None]
         known = {(c.channel, c.address): (c.role, c.fallback) for c in unit.contacts}
         for contact in doc.get("contacts", []):
             key, role = (contact["channel"], contact["address"]), contact.get("role", "unit")
