@@ -188,9 +188,9 @@ def as_field_problem() -> Iterator[None]:
 
 
 def named_unit(session: Session, organization: Organization, name: str) -> Unit:
-    """The organization's unit called ``name`` (or once called it), else InvalidInput
-    listing its units."""
-    found = units.find_unit(session, organization, name)
+    """The organization's unit called ``name`` (or once called it, or by a common
+    abbreviation, as the CLI finds it: "กค."), else InvalidInput listing its units."""
+    found = units.find_unit(session, organization, name, rules=True)
     if found is None:
         known = [u.name for u in units.list_units(session, organization)]
         raise InvalidInput(
