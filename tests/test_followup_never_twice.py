@@ -139,7 +139,7 @@ def test_a_dispatch_on_four_threads_mails_each_address_once(
     session_factory: sessionmaker[Session], seed: Seed, smtp: SmtpServer, tmp_path: Path
 ) -> None:
     addresses = add_desks(session_factory, seed.unit_id, 12)
-    settings = smtp.settings(tmp_path / "outbox").model_copy(update={"dispatch_threads": 4})
+    settings = smtp.settings(tmp_path / "outbox").replace(dispatch_threads=4)
     queue_all(session_factory, REMINDER_MOMENT)
 
     result = dispatch_outbox(

@@ -207,7 +207,7 @@ def test_the_tasks_header_lists_exactly_the_tasks_each_message_lists(site: Site)
 
 
 def test_without_a_public_url_messages_carry_no_link_and_answer_by_command(site: Site) -> None:
-    settings = site.settings.model_copy(update={"public_url": None})
+    settings = site.settings.replace(public_url=None)
 
     run(site, "meeting-reminders", reminder_moment(JAN_6), settings=settings)
 
@@ -346,7 +346,7 @@ def test_a_reminder_pushed_to_line_has_the_link_and_a_button_card_per_listed_tas
     run(site, "meeting-reminders", at)
     queued = to(messages_of(site, "meeting-reminder"), site, FINANCE)
     line = {"line": {"token": line_api.token, "api_url": line_api.url}}
-    settings = site.settings.model_copy(update={"channel_settings": line})
+    settings = site.settings.replace(channel_settings=line)
 
     result = run(site, "dispatch", at, settings=settings)
 

@@ -496,7 +496,7 @@ def test_the_link_page_shows_a_link_that_opens_the_unit_page(site: Site) -> None
 
 def test_without_a_public_address_the_link_page_shows_the_path(site: Site) -> None:
     web = site.app.state.web
-    web.settings = web.settings.model_copy(update={"public_url": None})
+    web.settings = web.settings.replace(public_url=None)
     staff = site.client(Role.SECRETARIAT)
     answer = post(staff, f"/units/{unit_id(site, PALAD)}/link")
     found = re.search(r'<code id="unit-link">(/u/[^<]+)</code>', answer.text)

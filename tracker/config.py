@@ -28,21 +28,26 @@ Secrets and what may be kept in a mounted file also read ``<NAME>_FILE`` (a file
 value): TRACKER_DATABASE_URL, _LANG, _TIMEZONE, _NOW, _SMTP_USERNAME, _SMTP_PASSWORD,
 _SECRET_KEY, _LINE_CHANNEL_SECRET and every TRACKER_<CHANNEL>_<FIELD>. Invalid values fail at
 start-up with the variable's name and never its value.
+
+The environment is read here (:func:`environment_values`) into a plain dataclass, without
+pydantic or pydantic-settings: every command reads its settings, and importing those and
+building their schema cost about a tenth of a second of each command's start-up for what is
+a dictionary lookup and a conversion per field. Names are matched without regard to case,
+and an empty variable counts as unset.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from schedules import DEFAULT_ZONE
 from tracker.errors import InvalidInput
@@ -60,57 +65,124 @@ def default_database_path() -> Path:
     return Path(base) / APP_DIR_NAME / "tracker.db"
 
 
-class Settings(BaseSettings):
-    # An empty variable (TRACKER_OUTBOX_DIR=) means unset, not "the current folder".
-    model_config = SettingsConfigDict(env_prefix="TRACKER_", extra="ignore", env_ignore_empty=True)
+class SettingError(ValueError):
+    """A setting's value is refused: ``name`` is the field (TRACKER_<NAME> in the environment);
+    None for a rule across settings, whose message names the variables itself."""
+
+    def __init__(self, name: str | None, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
+# How a setting is read from the text of its variable; a value given as a Python object
+# (tests, the bench) is taken as it is and only checked.
+def _text(value: str) -> str:
+    return value
+
+
+def _integer(value: str) -> int:
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise ValueError("must be a whole number") from None
+
+
+def _number(value: str) -> float:
+    try:
+        return float(value.strip())
+    except ValueError:
+        raise ValueError("must be a number") from None
+
+
+_TRUE = frozenset({"1", "true", "t", "yes", "y", "on"})
+_FALSE = frozenset({"0", "false", "f", "no", "n", "off"})
+
+
+def _flag(value: str) -> bool:
+    word = value.strip().lower()
+    if word in _TRUE or word in _FALSE:
+        return word in _TRUE
+    raise ValueError("must be true or false")
+
+
+def _path(value: str) -> Path:
+    return Path(value)
+
+
+def _instant(value: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError("must be a date and time like 2022-11-02T09:00:00+07:00") from None
+
+
+def _reads(read: Any, **bounds: float) -> dict[str, Any]:
+    """A field's metadata: how its variable's text is read (text as it is when a field has
+    none) and the bounds a number must keep (``gt``, ``ge``, ``le``)."""
+    return {"read": read, "bounds": bounds}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Every setting, typed and checked when made. ``Settings(...)`` takes Python values (tests,
+    the bench); :func:`load_settings` reads them from the environment. A refused value raises
+    :class:`SettingError` naming the field."""
 
     # A URL may carry a password: kept out of repr (and so out of tracebacks and logs).
-    database_url: str | None = Field(default=None, repr=False)
-    lang: Literal["th", "en"] = "th"
+    database_url: str | None = field(default=None, repr=False)
+    lang: str = "th"  # "th" or "en"
     timezone: str = DEFAULT_ZONE
-    now: datetime | None = None
+    now: datetime | None = field(default=None, metadata=_reads(_instant))
     smtp_host: str | None = None
-    smtp_port: int = 25
+    smtp_port: int = field(default=25, metadata=_reads(_integer, ge=1, le=65535))
     smtp_from: str = "ITA Tracker <ita-tracker@localhost>"
     smtp_username: str | None = None
-    smtp_password: str | None = Field(default=None, repr=False)
-    smtp_starttls: bool = False
-    smtp_tls: bool = False
-    smtp_ca_file: Path | None = None
-    smtp_allow_plain_login: bool = False
-    smtp_connect_timeout: float = Field(default=10.0, gt=0, le=3600)
-    smtp_data_timeout: float = Field(default=600.0, gt=0, le=3600)
-    send_timeout: float = Field(default=30.0, gt=0, le=3600)
-    allow_private_destinations: bool = False
-    # Messages sent at once by one dispatch (each its own claim, send and record): raise it
-    # when a national round's sends wait on SMTP or HTTP round trips.
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_starttls: bool = field(default=False, metadata=_reads(_flag))
+    smtp_tls: bool = field(default=False, metadata=_reads(_flag))
+    smtp_ca_file: Path | None = field(default=None, metadata=_reads(_path))
+    smtp_allow_plain_login: bool = field(default=False, metadata=_reads(_flag))
+    smtp_connect_timeout: float = field(default=10.0, metadata=_reads(_number, gt=0, le=3600))
+    smtp_data_timeout: float = field(default=600.0, metadata=_reads(_number, gt=0, le=3600))
+    send_timeout: float = field(default=30.0, metadata=_reads(_number, gt=0, le=3600))
+    allow_private_destinations: bool = field(default=False, metadata=_reads(_flag))
     # Messages sent at once to one destination (a mail server, a webhook host, LINE);
     # destinations are sent to side by side (tracker.followup.dispatcher).
-    dispatch_threads: int = Field(default=4, ge=1, le=32)
+    dispatch_threads: int = field(default=4, metadata=_reads(_integer, ge=1, le=32))
     # How long a claim holds a message: past it, a dispatch takes it to have been
     # interrupted (a crash) and sends it again with the same idempotency key. Longer than
-    # any send may take (see _lease_outlasts_sends).
-    send_lease_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
-    breaker_failures: int = Field(default=3, ge=1, le=1000)
-    breaker_cooldown_minutes: float = Field(default=5.0, gt=0, le=24 * 60)
-    outbox_dir: Path | None = None
+    # any send may take (see _check_lease).
+    send_lease_minutes: float = field(default=15.0, metadata=_reads(_number, gt=0, le=24 * 60))
+    breaker_failures: int = field(default=3, metadata=_reads(_integer, ge=1, le=1000))
+    breaker_cooldown_minutes: float = field(default=5.0, metadata=_reads(_number, gt=0, le=24 * 60))
+    outbox_dir: Path | None = field(default=None, metadata=_reads(_path))
     deadline_alert_days: str = "7,1"
     public_url: str | None = None
-    secret_key: str | None = Field(default=None, repr=False)
-    data_dir: Path | None = None
-    link_days: int = Field(default=60, ge=1, le=3650)
-    upload_max_mb: float = Field(default=10.0, gt=0, le=1024)
-    line_channel_secret: str | None = Field(default=None, repr=False)
+    secret_key: str | None = field(default=None, repr=False)
+    data_dir: Path | None = field(default=None, metadata=_reads(_path))
+    link_days: int = field(default=60, metadata=_reads(_integer, ge=1, le=3650))
+    upload_max_mb: float = field(default=10.0, metadata=_reads(_number, gt=0, le=1024))
+    line_channel_secret: str | None = field(default=None, repr=False)
     # Printed reports (tracker.reports): the agency's own font files (TH Sarabun New, say),
     # regular and bold, instead of the bundled Sarabun; its body size in points; the Chromium
     # that prints PDFs; whether the progress report's e-mail carries its PDF.
-    report_font: Path | None = None
-    report_font_bold: Path | None = None
-    report_font_size: float | None = Field(default=None, ge=6, le=30)
-    chromium: Path | None = None
-    report_pdf_in_mail: bool = True
+    report_font: Path | None = field(default=None, metadata=_reads(_path))
+    report_font_bold: Path | None = field(default=None, metadata=_reads(_path))
+    report_font_size: float | None = field(default=None, metadata=_reads(_number, ge=6, le=30))
+    chromium: Path | None = field(default=None, metadata=_reads(_path))
+    report_pdf_in_mail: bool = field(default=True, metadata=_reads(_flag))
     # TRACKER_<CHANNEL>_<FIELD> of every registered channel, gathered by load_settings.
-    channel_settings: dict[str, dict[str, str]] = Field(default_factory=dict, repr=False)
+    channel_settings: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for spec in fields(self):
+            _check_bounds(spec.name, getattr(self, spec.name), spec.metadata.get("bounds", {}))
+        _check_choice("lang", self.lang, ("th", "en"))
+        _check_zone(self.timezone)
+        _check_web_address(self.public_url)
+        _check_days_list(self.deadline_alert_days)
+        _check_aware(self.now)
+        _check_lease(self)
 
     def outbox_path(self) -> Path:
         """Where the file channel writes: TRACKER_OUTBOX_DIR, else next to the database."""
@@ -145,13 +217,6 @@ class Settings(BaseSettings):
         if not self.public_url:
             return None
         return self.public_url.rstrip("/") + path
-
-    @field_validator("public_url")
-    @classmethod
-    def _web_address(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("http://", "https://")):
-            raise ValueError("must be an http:// or https:// address")
-        return value
 
     def printing(self) -> PrintSettings:
         """What printed reports need: the font (the agency's own files, else the bundled
@@ -192,41 +257,62 @@ class Settings(BaseSettings):
             sorted({int(d) for d in self.deadline_alert_days.split(",") if d.strip()}, reverse=True)
         )
 
-    @field_validator("deadline_alert_days")
-    @classmethod
-    def _days_list(cls, value: str) -> str:
-        if not all(part.strip().isdigit() for part in value.split(",") if part.strip()):
-            raise ValueError(f"{value!r} is not a list of days like 7,1")
-        return value
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` (field names), checked like a new one."""
+        return dataclasses.replace(self, **changes)
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown timezone {value!r}") from None
-        return value
 
-    @model_validator(mode="after")
-    def _lease_outlasts_sends(self) -> Settings:
-        """A lease shorter than a send could take would let a second dispatcher resend a
-        message still being sent: refuse it."""
-        longest = max(self.smtp_connect_timeout * 5 + self.smtp_data_timeout, self.send_timeout)
-        if self.send_lease_minutes * 60 <= longest:
-            raise ValueError(
-                f"TRACKER_SEND_LEASE_MINUTES ({self.send_lease_minutes:g}) must be longer than "
-                f"the longest send ({longest:g} s: 5 x TRACKER_SMTP_CONNECT_TIMEOUT + "
-                "TRACKER_SMTP_DATA_TIMEOUT, or TRACKER_SEND_TIMEOUT)"
-            )
-        return self
+def _check_bounds(name: str, value: Any, bounds: Mapping[str, float]) -> None:
+    if value is None or not bounds:
+        return
+    if "gt" in bounds and not value > bounds["gt"]:
+        raise SettingError(name, f"must be greater than {bounds['gt']:g}")
+    if "ge" in bounds and not value >= bounds["ge"]:
+        raise SettingError(name, f"must be at least {bounds['ge']:g}")
+    if "le" in bounds and not value <= bounds["le"]:
+        raise SettingError(name, f"must be at most {bounds['le']:g}")
 
-    @field_validator("now")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("needs a timezone, e.g. 2022-11-02T09:00:00+07:00")
-        return value
+
+def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise SettingError(name, f"{value!r}: choose one of {', '.join(choices)}")
+
+
+def _check_zone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingError("timezone", f"unknown timezone {value!r}") from None
+
+
+def _check_web_address(value: str | None) -> None:
+    if value is not None and not value.startswith(("http://", "https://")):
+        raise SettingError("public_url", "must be an http:// or https:// address")
+
+
+def _check_days_list(value: str) -> None:
+    if not all(part.strip().isdigit() for part in value.split(",") if part.strip()):
+        raise SettingError("deadline_alert_days", f"{value!r} is not a list of days like 7,1")
+
+
+def _check_aware(value: datetime | None) -> None:
+    if value is not None and value.tzinfo is None:
+        raise SettingError("now", "needs a timezone, e.g. 2022-11-02T09:00:00+07:00")
+
+
+def _check_lease(settings: Settings) -> None:
+    """A lease shorter than a send could take would let a second dispatcher resend a message
+    still being sent: refuse it."""
+    longest = max(
+        settings.smtp_connect_timeout * 5 + settings.smtp_data_timeout, settings.send_timeout
+    )
+    if settings.send_lease_minutes * 60 <= longest:
+        raise SettingError(
+            None,
+            f"TRACKER_SEND_LEASE_MINUTES ({settings.send_lease_minutes:g}) must be longer than "
+            f"the longest send ({longest:g} s: 5 x TRACKER_SMTP_CONNECT_TIMEOUT + "
+            "TRACKER_SMTP_DATA_TIMEOUT, or TRACKER_SEND_TIMEOUT)",
+        )
 
 
 FILE_SETTINGS = (
@@ -239,6 +325,41 @@ FILE_SETTINGS = (
     "secret_key",
     "line_channel_secret",
 )
+
+
+ENV_PREFIX = "TRACKER_"
+
+
+def environment_values(environ: Mapping[str, str]) -> dict[str, str]:
+    """The plain ``TRACKER_<FIELD>`` variables of ``environ`` by field name, names matched
+    without regard to case; an empty variable (TRACKER_OUTBOX_DIR=) means unset, not "the
+    current folder". Channel fields and ``_FILE`` variants are read by their own functions."""
+    readers = _READERS
+    values: dict[str, Any] = {}
+    for variable, value in environ.items():
+        name = variable.lower().removeprefix(ENV_PREFIX.lower())
+        if value and len(name) < len(variable) and name in readers:
+            values[name] = value
+    return values
+
+
+# Each field's reader of its variable's text; channel settings are gathered on their own.
+_READERS: dict[str, Any] = {
+    spec.name: spec.metadata.get("read", _text)
+    for spec in fields(Settings)
+    if spec.name != "channel_settings"
+}
+
+
+def _read(values: Mapping[str, str]) -> dict[str, Any]:
+    """The variables' texts turned into typed values; SettingError naming the field."""
+    typed: dict[str, Any] = {}
+    for name, text in values.items():
+        try:
+            typed[name] = _READERS[name](text)
+        except ValueError as error:
+            raise SettingError(name, str(error)) from None
+    return typed
 
 
 def _read_file_variants(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -295,15 +416,13 @@ def _file_value(variable: str, path: str) -> str:
 def load_settings() -> Settings:
     """Read the settings from the environment; a bad value is an InvalidInput naming the
     variable. A ``_FILE`` variant wins over the plain variable."""
-    values = _read_file_variants(os.environ) | {"channel_settings": channel_variables(os.environ)}
+    texts = environment_values(os.environ) | _read_file_variants(os.environ)
     try:
-        return Settings(**values)
-    except ValidationError as error:
-        first = error.errors()[0]
-        if not first["loc"]:  # a rule across settings: its message names the variables
-            raise InvalidInput(str(first["msg"]).removeprefix("Value error, ")) from None
-        variable = "TRACKER_" + str(first["loc"][0]).upper()
-        raise InvalidInput(f"{variable}: {first['msg']}") from None
+        return Settings(**_read(texts), channel_settings=channel_variables(os.environ))
+    except SettingError as error:
+        if error.name is None:  # a rule across settings: its message names the variables
+            raise InvalidInput(str(error)) from None
+        raise InvalidInput(f"{ENV_PREFIX}{error.name.upper()}: {error}") from None
 
 
 def database_url(settings: Settings, db_path: str | None) -> str:
