@@ -96,9 +96,14 @@ _LATIN_WORD = re.compile(r"[a-z]", re.IGNORECASE)
 
 def normalize(text: str) -> str:
     """NFC, Arabic digits, the composed sara am, single spaces: the form the parser reads."""
+    return to_arabic_digits(normalize_layout(text))
+
+
+def normalize_layout(text: str) -> str:
+    """:func:`normalize` but for the digits, which it leaves Thai or Arabic as written (the
+    digits' translation is most of normalize's cost, and the fast path reads either)."""
     text = unicodedata.normalize("NFC", text).replace("\u0e4d\u0e32", "\u0e33")
-    text = text.replace("\u200b", "")
-    return " ".join(to_arabic_digits(text).split())
+    return " ".join(text.replace("\u200b", "").split())
 
 
 def quoted(text: str, limit: int = MAX_PERIOD_LENGTH) -> str:

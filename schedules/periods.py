@@ -37,6 +37,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from schedules.fiscal import (
     fiscal_quarter_bounds,
@@ -44,12 +45,14 @@ from schedules.fiscal import (
     fiscal_year_bounds,
     fiscal_year_of,
 )
+from schedules.period_fast import read_common
 from schedules.period_words import (
     MAX_PERIOD_LENGTH,
     MONTHS,
     PeriodError,
     Token,
     normalize,
+    normalize_layout,
     quoted,
     tokens,
 )
@@ -60,6 +63,7 @@ from schedules.thai import (
     THAI_MONTHS_FULL,
     Lang,
     format_span,
+    to_arabic_digits,
 )
 
 __all__ = [
@@ -157,10 +161,13 @@ def _whole_quarters(start: date, end: date) -> tuple[int, int] | None:
 
 
 class _Parser:
-    def __init__(self, text: str, fiscal_year: int | None):
-        self.original = text
+    """The full grammar, over ``normalized`` (``normalize(original)``); messages quote
+    ``original``."""
+
+    def __init__(self, original: str, normalized: str, fiscal_year: int | None):
+        self.original = original
         self.fiscal_year = fiscal_year
-        self.tokens = tokens(normalize(text), text)
+        self.tokens = tokens(normalized, original)
         self.index = 0
 
     # token helpers
@@ -522,7 +529,28 @@ def parse_period(text: str, fiscal_year: int | None = None) -> Period:
         )
     if fiscal_year is not None:
         fiscal_year = be_fiscal_year(fiscal_year)
-    return _Parser(text, fiscal_year).parse()
+    return _read_period(text, fiscal_year)
+
+
+# Plans repeat the same few periods on many rows (a cache hit costs a dictionary look-up); the
+# entries are immutable Periods, and errors are not cached. ``typed``: a str subclass or a
+# float fiscal year is read, and fails, as it would uncached.
+@lru_cache(maxsize=4096, typed=True)
+def _read_period(text: str, fiscal_year: int | None) -> Period:
+    """:func:`parse_period` of checked arguments (``fiscal_year`` BE): the common forms by
+    schedules.period_fast, which reads them exactly as the full grammar does, the rest (and
+    every error) by the full grammar."""
+    layout = normalize_layout(text)
+    common = read_common(layout, fiscal_year)
+    if common is not None:
+        return Period(common[0], common[1], text)
+    return _Parser(text, to_arabic_digits(layout), fiscal_year).parse()
+
+
+def _read_by_full_grammar(text: str, fiscal_year: int | None) -> Period:
+    """What :func:`_read_period` returns (or raises) without the cache and the fast path: the
+    reference tests/test_period_fast.py and the bench compare the fast path with."""
+    return _Parser(text, normalize(text), fiscal_year).parse()
 
 
 def format_period(

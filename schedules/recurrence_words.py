@@ -87,8 +87,27 @@ class Phrase:
 def clean_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     """The text as rules are read (NFC, composed sara am, no zero-width spaces, Arabic digits,
     single spaces), with where each of its characters starts and ends in ``text``."""
+    source = _source(text)
+    if "\u0e4d\u0e32" not in source and "\u200b" not in source and _spaced_once(source):
+        # The usual cell: nothing to compose, drop or collapse, so each character stays put.
+        return source, list(range(len(source))), list(range(1, len(source) + 1))
+    return _clean_each_character(source)
+
+
+def _source(text: str) -> str:
+    """``text`` in NFC with Arabic digits, character for character (positions are kept)."""
     composed = unicodedata.normalize("NFC", text)
     source = composed if len(composed) == len(text) else text  # NFC only reorders Thai marks
+    return to_arabic_digits(source)
+
+
+def _spaced_once(text: str) -> bool:
+    """Whether every blank in ``text`` is one " " between words: nothing to collapse."""
+    return text.split() == text.split(" ")
+
+
+def _clean_each_character(source: str) -> tuple[str, list[int], list[int]]:
+    """:func:`clean_with_offsets` of a :func:`_source`, one character at a time."""
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -106,7 +125,7 @@ def clean_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
                 ends[-1] = index + 1
                 index += 1
                 continue
-        chars.append(to_arabic_digits(char))
+        chars.append(char)
         starts.append(index)
         ends.append(index + width)
         index += width
