@@ -20,10 +20,11 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from schedules import Period, format_period, parse_period
+from schedules.expansion import occurrences
 from schedules.ics import meetings_to_ics
 from schedules.meetings import HolidayPolicy, SeriesRule, meeting_calendar
 from schedules.periods import _read_by_full_grammar, _read_period
-from schedules.recurrence import occurrences, parse_recurrence
+from schedules.recurrence import parse_recurrence
 from schedules.thai import (
     ENGLISH_MONTHS_ABBR,
     ENGLISH_MONTHS_FULL,

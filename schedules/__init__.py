@@ -13,6 +13,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from schedules.expansion import DEFAULT_ZONE, occurrences
     from schedules.fiscal import (
         fiscal_quarter_bounds,
         fiscal_quarter_of,
@@ -21,13 +22,7 @@ if TYPE_CHECKING:
     )
     from schedules.instants import InstantError, parse_instant
     from schedules.periods import Period, PeriodError, find_periods, format_period, parse_period
-    from schedules.recurrence import (
-        DEFAULT_ZONE,
-        describe_recurrence,
-        find_recurrence,
-        occurrences,
-        parse_recurrence,
-    )
+    from schedules.recurrence import describe_recurrence, find_recurrence, parse_recurrence
     from schedules.rrules import RecurrenceError, check_rrule
     from schedules.thai import (
         be_year,
@@ -40,7 +35,7 @@ if TYPE_CHECKING:
 
 # Where each public name lives.
 _HOMES = {
-    "DEFAULT_ZONE": "schedules.recurrence",
+    "DEFAULT_ZONE": "schedules.expansion",
     "InstantError": "schedules.instants",
     "Period": "schedules.periods",
     "PeriodError": "schedules.periods",
@@ -58,7 +53,7 @@ _HOMES = {
     "format_month": "schedules.thai",
     "format_period": "schedules.periods",
     "format_span": "schedules.thai",
-    "occurrences": "schedules.recurrence",
+    "occurrences": "schedules.expansion",
     "parse_instant": "schedules.instants",
     "parse_period": "schedules.periods",
     "parse_recurrence": "schedules.recurrence",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from schedules.recurrence import DEFAULT_ZONE, occurrences
+from schedules.expansion import DEFAULT_ZONE, occurrences
 from schedules.workdays import ThaiCalendar
 
 # A moved meeting can land a few days after its rule date (a long holiday), so the rule is

@@ -12,9 +12,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from schedules.expansion import occurrences
 from schedules.followup import Neighbours, neighbours
 from schedules.meetings import HolidayPolicy, MeetingDay, SeriesRule, meeting_calendar
-from schedules.recurrence import occurrences
 from schedules.rrules import RecurrenceError
 from schedules.workdays import ThaiCalendar
 from tracker.errors import Ambiguous, InvalidInput, NotFound, Refused
