@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 # pip's own progress (each package as it is collected and installed) stays visible.
 PIP_FLAGS ?= --disable-pip-version-check --progress-bar on
 
-.PHONY: install demo test lint pytest lock clean
+.PHONY: install demo test lint lint-docker pytest lock clean
 
 ## htmx 2, served by the web app from the package (offices have no internet, so no CDN):
 ## fetched from the npm registry once, checked against its pinned SHA-256, never committed.
@@ -66,11 +66,26 @@ demo: install
 ## Every check: lint, format, the import contract, types, then the test suite.
 test: install lint pytest
 
-lint: install
+lint: install lint-docker
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+
+## docker/ without a Docker engine: hadolint (from the dev extras) lints the Dockerfile, and
+## Debian's docker-compose 1.29 validates the compose file with .env.example as its settings
+## (CI installs it; elsewhere its absence is said and skipped). tests/test_docker_files.py
+## checks that the commands they run are real.
+lint-docker: install
+	$(BIN)/hadolint --failure-threshold style docker/Dockerfile
+	@if command -v docker-compose >/dev/null 2>&1; then \
+	  ITA_ENV_FILE=.env.example docker-compose -f docker/compose.yaml \
+	    --env-file docker/.env.example config --quiet && echo "docker/compose.yaml: valid"; \
+	elif [ "$$CI" = true ]; then \
+	  echo "docker-compose is missing: docker/compose.yaml cannot be validated" >&2; exit 1; \
+	else \
+	  echo "docker-compose not installed (apt-get install docker-compose): docker/compose.yaml not validated"; \
+	fi
 
 pytest: install
 	$(BIN)/pytest -n auto
