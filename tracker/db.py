@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 
 # The newest migration this version knows. tests/test_migrations.py checks it against the
 # Alembic scripts, so it cannot fall behind.
-HEAD_REVISION = "0008"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+HEAD_REVISION = "0009"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"

@@ -56,6 +56,7 @@ def _register() -> None:
         feeds,
         followup,
         meetings,
+        organizations,
         outbox,
         plans,
         reports,
@@ -81,6 +82,7 @@ def _register() -> None:
         web,
         feeds,
         tokens,
+        organizations,
     )
     for module in modules:
         module.register(cli)

@@ -437,6 +437,12 @@ def export_command(app: AppContext, plan_id: int | None, fmt: str, output: Path 
 
 @click.command("overview")
 @click.option("--plan", "plan_id", type=ID, help="Plan id (default: the only plan).")
+@click.option(
+    "--all",
+    "every_organization",
+    is_flag=True,
+    help="Every organization of the database, one line each, with a summary (not with --plan).",
+)
 @click.option("--as-of", type=DATE, help="Judge overdue on this date (default: today).")
 @click.option(
     "--meetings",
@@ -449,21 +455,37 @@ def export_command(app: AppContext, plan_id: int | None, fmt: str, output: Path 
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_app
 def overview_command(
-    app: AppContext, plan_id: int | None, as_of: date | None, meeting_count: int, as_json: bool
+    app: AppContext,
+    plan_id: int | None,
+    every_organization: bool,
+    as_of: date | None,
+    meeting_count: int,
+    as_json: bool,
 ) -> None:
     """Show a plan at a glance: its tasks with their state, and the next meetings.
+
+    With --all, every organization of the database instead (a provincial or national
+    office's machine): each one's completion, overdue steps, units that have not updated
+    since their last meeting and latest ITA score, and the share of organizations scoring
+    85 or more against the national target of 80 %.
 
     \b
     Example:
       tracker overview --as-of 2022-12-15
+      tracker overview --all --as-of 2023-07-26 --json
     """
+    as_of = as_of or app.today()
+    if every_organization:
+        if plan_id is not None:
+            raise click.UsageError("--plan shows one plan, --all every organization: not both")
+        _overview_all(app, as_of, as_json)
+        return
     from tracker.cli.tasks import task_row
     from tracker.services.meetings import next_meetings
     from tracker.services.plans import get_plan
     from tracker.services.tasks import TaskQuery, list_tasks
     from tracker.views import meeting_row
 
-    as_of = as_of or app.today()
     with app.transaction() as session:
         plan = get_plan(session, plan_id)
         tasks = [task_row(app, t, as_of) for t in list_tasks(session, TaskQuery(as_of, plan.id))]
@@ -482,6 +504,68 @@ def overview_command(
         echo_json({**header, "tasks": tasks, "next_meetings": meetings})
         return
     _print_overview(app, header, tasks, meetings, as_of)
+
+
+def _overview_all(app: AppContext, as_of: date, as_json: bool) -> None:
+    """Every organization at a glance (tracker.services.offices.overview): a table and the
+    summary line, or the whole document as JSON."""
+    from tracker.services.offices import overview
+    from tracker.views_offices import overview_document
+
+    with app.transaction() as session:
+        document = overview_document(overview(session, as_of))
+    if as_json:
+        echo_json(document)
+        return
+    print_table(
+        app.t(
+            f"หน่วยงานทั้งหมด ณ วันที่ {app.format_date(as_of)}",
+            f"All organizations, as of {app.format_date(as_of)}",
+        ),
+        [
+            app.t("หน่วยงาน", "Organization"),
+            app.t("ปีงบประมาณ", "Fiscal year"),
+            app.t("ความคืบหน้า", "Completion"),
+            app.t("เกินกำหนด", "Overdue"),
+            app.t("ยังไม่รายงานตั้งแต่ประชุมครั้งก่อน", "Not updated since the last meeting"),
+            app.t("คะแนน ITA", "ITA score"),
+        ],
+        [_organization_cells(app, row) for row in document["organizations"]],
+    )
+    click.echo(_summary_line(app, document["summary"]))
+
+
+def _organization_cells(app: AppContext, row: dict[str, Any]) -> list[str]:
+    done = row["completion"]
+    score = "-" if row["score"] is None else f"{row['score']:.2f} ({row['score_year']})"
+    return [
+        row["name"],
+        str(row["fiscal_year"] or "-"),
+        f"{done['percent']}% · {app.t('เสร็จ', 'done')} {done['done']}/{done['total']}",
+        str(row["overdue"]),
+        app.t(
+            f"{row['units_not_updated']} จาก {row['units_followed']} หน่วยงาน",
+            f"{row['units_not_updated']} of {row['units_followed']} units",
+        ),
+        score,
+    ]
+
+
+def _summary_line(app: AppContext, summary: dict[str, Any]) -> str:
+    """The summary: organizations, scored, at the pass score or more, against the target."""
+    share = summary["share"]
+    shown = "-" if share is None else f"{share * 100:.1f}%"
+    target = f"{summary['target_share'] * 100:.0f}%"
+    pass_score = f"{summary['pass_score']:g}"
+    met = app.t("ถึงเป้าหมาย", "met") if summary["target_met"] else app.t("ยังไม่ถึง", "not met")
+    return app.t(
+        f"{summary['organizations']:,} หน่วยงาน · มีคะแนน ITA {summary['scored']:,} · "
+        f"ได้ {pass_score} ขึ้นไป {summary['passing']:,} ({shown}) · "
+        f"เป้าหมายระดับประเทศ {target} ของหน่วยงาน: {met}",
+        f"{summary['organizations']:,} organizations · {summary['scored']:,} with an ITA score"
+        f" · {summary['passing']:,} at {pass_score} or more ({shown}) · national target "
+        f"{target} of agencies: {met}",
+    )
 
 
 def _print_overview(

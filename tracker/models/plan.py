@@ -35,15 +35,25 @@ if TYPE_CHECKING:
 
 
 class Organization(Base):
+    """An agency, or an office that oversees agencies (a provincial or the national office).
+
+    ``office_id`` names the office that oversees this organization (None: none). An office
+    may itself be overseen (a province by the national office), so what an office oversees
+    is its whole subtree (tracker.services.offices); the services refuse a cycle.
+    """
+
     __tablename__ = "organizations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     # Whitespace-insensitive key (see tracker.textkey.lookup_key): "อบจ. แพร่" == "อบจ.แพร่".
     key: Mapped[str] = mapped_column(String(300), unique=True)
+    # Indexed: an office's subtree is walked downwards, from an office to what it oversees.
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
 
     plans: Mapped[list[Plan]] = relationship(back_populates="organization")
     units: Mapped[list[Unit]] = relationship(back_populates="organization")
+    office: Mapped[Organization | None] = relationship(remote_side="Organization.id")
 
 
 class Assessment(Base):

@@ -14,7 +14,7 @@ from tracker.config import Settings
 from tracker.web import failures
 from tracker.web.context import WebContext
 from tracker.web.protection import BodyLimit, SecurityHeaders
-from tracker.web.routes import api, feeds, imports, line, secretariat, signin, unit
+from tracker.web.routes import api, feeds, imports, line, office, secretariat, signin, unit
 from tracker.web.words import RememberLanguage
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -38,6 +38,8 @@ def create_app(
     app.state.web = WebContext(settings, factory, clock, settings.secret_key_bytes())
     for module in (signin, unit, secretariat, imports, line, feeds, api):
         app.include_router(module.router)
+    app.include_router(office.router)
+    app.include_router(office.api)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     failures.install(app)
 

@@ -14,6 +14,8 @@ from fastapi.templating import Jinja2Templates
 from schedules.thai import format_date, format_span
 from tracker.i18n import TASK_STATUS, label
 from tracker.services.access import Principal
+from tracker.services.offices import oversees
+from tracker.web.auth import READERS
 from tracker.web.context import web_context
 from tracker.web.words import pick_language, word
 
@@ -46,9 +48,23 @@ def render(
         "status": lambda value: label(TASK_STATUS, value, lang),
         "principal": principal,
         "csrf": principal.csrf if principal else None,
+        "is_office": lambda: _is_office(request, principal),
         **values,
     }
     return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def _is_office(request: Request, principal: Principal | None) -> bool:
+    """Whether the signed-in reader's organization oversees others (its navigation then links
+    the office page); asked only by a page that shows the link, once per request."""
+    if principal is None or principal.role not in READERS:
+        return False
+    found: bool | None = getattr(request.state, "is_office", None)
+    if found is None:
+        with web_context(request).transaction() as session:
+            found = oversees(session, principal.organization_id)
+        request.state.is_office = found
+    return found
 
 
 def _day(value: date | datetime | None, lang: str, context: Any) -> str:

@@ -358,6 +358,37 @@ WORDS: Labels = {
     "import_fix_period": ("แก้ระยะเวลาแล้ว", "period corrected"),
     "import_fix_task_units": ("แก้ผู้รับผิดชอบแล้ว", "units corrected"),
     "import_fix_meeting_rule": ("แก้กำหนดการประชุมแล้ว", "meeting rule corrected"),
+    # the office overview (tracker/web/routes/office.py)
+    "office_nav": ("หน่วยงานในกำกับ", "Agencies"),
+    "office_title": ("ภาพรวมหน่วยงานในกำกับ", "Agencies overseen"),
+    "office_as_of": ("ณ วันที่", "As of"),
+    "office_back": ("กลับไปที่", "Back to"),
+    "office_organizations": ("หน่วยงาน", "Organizations"),
+    "office_scored": ("มีคะแนน ITA", "With an ITA score"),
+    "office_passing": ("ได้ 85 คะแนนขึ้นไป", "Scoring 85 or more"),
+    "office_target": (
+        "เป้าหมายระดับประเทศ: ร้อยละ 80 ของหน่วยงาน",
+        "National target: 80 % of agencies",
+    ),
+    "office_target_met": ("ถึงเป้าหมาย", "met"),
+    "office_target_not_met": ("ยังไม่ถึงเป้าหมาย", "not met"),
+    "office_fiscal_year": ("ปีงบประมาณ", "Fiscal year"),
+    "office_completion": ("ความคืบหน้า", "Completion"),
+    "office_overdue": ("เลยกำหนด", "Overdue"),
+    "office_not_updated": ("ยังไม่รายงาน", "Not updated"),
+    "office_not_updated_help": (
+        "ยังไม่รายงาน: หน่วยงานผู้รับผิดชอบที่ยังไม่รายงานความคืบหน้าตั้งแต่การประชุมติดตามผลครั้งก่อน",
+        "Not updated: responsible units with no progress reported since the last meeting",
+    ),
+    "office_of_units": ("จาก", "of"),
+    "office_score": ("คะแนน ITA", "ITA score"),
+    "office_no_plan": ("ยังไม่มีแผน", "no plan yet"),
+    "office_no_score": ("ยังไม่มีคะแนน", "no score yet"),
+    "office_is_office": ("สำนักงาน", "office"),
+    "office_open": ("ดูหน่วยงานในกำกับ", "see its agencies"),
+    "office_page": ("หน้า", "Page"),
+    "office_previous": ("ก่อนหน้า", "Previous"),
+    "office_next": ("ถัดไป", "Next"),
 }
 
 
