@@ -10,6 +10,9 @@ PREFECT_API_URL, in a process work pool:
   moment (``report_days`` / ``report_time``) and every hour as a safety net: alerts and
   digests are due on the hour's scale, and an hourly sweep catches anything a stale
   schedule, a worker that was down or a meeting moved since the last deploy would miss.
+  ``--sweep-every`` changes the hour (from 10 seconds, for tests and demos, to a day); the
+  times stay counted from a fixed anchor, 00:05 Bangkok time, so they are the same across
+  deploys.
 
 The moments are written as explicit dates, not as a second recurrence rule: "two working
 days before the 1st/3rd/5th Wednesday" is no RRULE (holidays move it). Each schedule is an
@@ -29,6 +32,8 @@ from the meeting dates and the outbox ledger, never from the schedule.
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -53,8 +58,12 @@ REMINDERS_DEPLOYMENT = "ita-tracker-reminders"
 WORK_POOL = "ita-tracker"
 HORIZON_DAYS = 120
 SWEEP_EVERY = timedelta(hours=1)
-# Hourly at hh:05 Bangkok time: just after anything due on the hour. A fixed anchor keeps the
-# sweep's times the same across deploys.
+# A sweep run on a process worker starts a Python process of its own (a few seconds of CPU):
+# more often than every 10 s runs would pile up. Once a day is the least a safety net does.
+MIN_SWEEP_EVERY = timedelta(seconds=10)
+MAX_SWEEP_EVERY = timedelta(days=1)
+# The sweep's times are counted from 00:05 Bangkok time: hourly, that is hh:05, just after
+# anything due on the hour. A fixed anchor keeps the sweep's times the same across deploys.
 SWEEP_ANCHOR = datetime(2026, 1, 1, 0, 5, tzinfo=ZoneInfo(DEFAULT_ZONE))
 # Prefect refuses RRULE strings over 6,500 characters; one date takes 16.
 DATES_PER_RULE = 300
@@ -154,14 +163,64 @@ def rdate_rrules(moments: Iterable[datetime]) -> list[str]:
     return rules
 
 
+_EVERY_UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+_EVERY = re.compile("".join(rf"(?:(\d{{1,5}}){unit})?" for unit in _EVERY_UNITS))
+
+
+def parse_every(text: str) -> timedelta:
+    """How often the safety sweep runs, written as whole numbers with units, the largest
+    first: ``1h``, ``15m``, ``90s``, ``1h30m``, ``1d``. Raises ValueError, with a message for
+    a person, for anything else or for a value outside 10 s to 1 day."""
+    written = text.strip().lower()
+    found = _EVERY.fullmatch(written) if written else None
+    if found is None:
+        shown = written if len(written) <= 20 else f"{written[:17]}…"
+        raise ValueError(
+            f"{shown!r} is not a duration: write whole numbers with units (d, h, m, s), "
+            "largest first, e.g. 1h, 15m, 90s, 1h30m"
+        )
+    every = timedelta(
+        seconds=sum(
+            int(number) * size
+            for number, size in zip(found.groups(), _EVERY_UNITS.values(), strict=True)
+            if number
+        )
+    )
+    check_every(every)
+    return every
+
+
+def check_every(every: timedelta) -> None:
+    """Refuse (ValueError) a sweep interval outside MIN_SWEEP_EVERY..MAX_SWEEP_EVERY."""
+    if not MIN_SWEEP_EVERY <= every <= MAX_SWEEP_EVERY:
+        raise ValueError(
+            f"a sweep every {format_every(every)} is out of range: from "
+            f"{format_every(MIN_SWEEP_EVERY)} to {format_every(MAX_SWEEP_EVERY)}"
+        )
+
+
+def format_every(every: timedelta) -> str:
+    """``every`` as parse_every reads it: ``1h``, ``15m``, ``1h30m``, ``10s``."""
+    left, parts = int(every.total_seconds()), []
+    for unit, size in _EVERY_UNITS.items():
+        if left >= size:
+            parts.append(f"{left // size}{unit}")
+            left %= size
+    return "".join(parts) or "0s"
+
+
 # --- Prefect -------------------------------------------------------------------------------
 
 
-def prefect_schedules(plan: SchedulePlan) -> dict[str, list[Any]]:
-    """The Prefect schedules of each deployment, by deployment name."""
+def prefect_schedules(
+    plan: SchedulePlan, sweep_every: timedelta = SWEEP_EVERY
+) -> dict[str, list[Any]]:
+    """The Prefect schedules of each deployment, by deployment name: the sweep every
+    ``sweep_every`` from SWEEP_ANCHOR and at each report's moment, the reminders at theirs."""
     from prefect.schedules import Interval, RRule
 
-    sweep = [Interval(SWEEP_EVERY, anchor_date=SWEEP_ANCHOR, timezone=DEFAULT_ZONE, slug="hourly")]
+    check_every(sweep_every)
+    sweep = [Interval(sweep_every, anchor_date=SWEEP_ANCHOR, timezone=DEFAULT_ZONE, slug="sweep")]
     sweep += [
         RRule(rule, timezone=DEFAULT_ZONE, slug=f"{REPORT_JOB}-{number}")
         for number, rule in enumerate(plan.report_rrules(), 1)
@@ -175,10 +234,14 @@ def prefect_schedules(plan: SchedulePlan) -> dict[str, list[Any]]:
 
 def ensure_work_pool(name: str) -> None:
     """Create the process work pool ``name`` unless it exists (workers: `prefect worker start
-    --pool NAME` where this package is installed)."""
+    --pool NAME --type process` where this package is installed).
+
+    A worker started first creates the same pool itself; one that does so between our read
+    and our create is no error.
+    """
     from prefect import get_client
     from prefect.client.schemas.actions import WorkPoolCreate
-    from prefect.exceptions import ObjectNotFound
+    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
     from prefect.workers.process import ProcessWorker
 
     with get_client(sync_client=True) as client:
@@ -186,9 +249,10 @@ def ensure_work_pool(name: str) -> None:
             client.read_work_pool(name)
         except ObjectNotFound:
             template = ProcessWorker.get_default_base_job_template()
-            client.create_work_pool(
-                WorkPoolCreate(name=name, type="process", base_job_template=template)
-            )
+            with contextlib.suppress(ObjectAlreadyExists):
+                client.create_work_pool(
+                    WorkPoolCreate(name=name, type="process", base_job_template=template)
+                )
 
 
 def deploy(
@@ -196,8 +260,10 @@ def deploy(
     now: datetime | None = None,
     horizon_days: int = HORIZON_DAYS,
     work_pool: str = WORK_POOL,
+    sweep_every: timedelta = SWEEP_EVERY,
 ) -> list[UUID]:
-    """Register (or update) both deployments with schedules from the database; their ids.
+    """Register (or update) both deployments with schedules from the database, the safety
+    sweep every ``sweep_every``; their ids.
 
     Without ``now`` the clock is TRACKER_NOW or the real time. Raises TrackerError when no
     Prefect server is configured: without PREFECT_API_URL, Prefect would register into a
@@ -218,7 +284,7 @@ def deploy(
             "PREFECT_API_URL=http://127.0.0.1:4200/api"
         )
     plan = load_plan(now, horizon_days)
-    schedules = prefect_schedules(plan)
+    schedules = prefect_schedules(plan, sweep_every)
     try:
         ensure_work_pool(work_pool)
     except httpx.TransportError as error:
@@ -230,7 +296,8 @@ def deploy(
         schedules=schedules[SWEEP_DEPLOYMENT],
         paused=False,
         tags=TAGS,
-        description="Queue and send every follow-up due: hourly, and at each report's moment.",
+        description=f"Queue and send every follow-up due: every {format_every(sweep_every)}, "
+        "and at each report's moment.",
         entrypoint_type=EntrypointType.MODULE_PATH,
     )
     # Prefect's calls return a coroutine only when called in an event loop; this is not one.
@@ -274,7 +341,7 @@ def load_plan(now: datetime | None, horizon_days: int) -> SchedulePlan:
 # --- command line ----------------------------------------------------------------------------
 
 
-def describe(plan: SchedulePlan) -> list[str]:
+def describe(plan: SchedulePlan, sweep_every: timedelta = SWEEP_EVERY) -> list[str]:
     """The plan as lines for a person: every moment in Bangkok time, then the rules."""
     zone = ZoneInfo(DEFAULT_ZONE)
     lines = [
@@ -288,11 +355,17 @@ def describe(plan: SchedulePlan) -> list[str]:
     lines += [
         "",
         f"{SWEEP_DEPLOYMENT}: flows.flows.followup_sweep",
-        f"  every {SWEEP_EVERY} at {SWEEP_ANCHOR:%M} minutes past the hour",
+        f"  {_every_line(sweep_every)}",
     ]
     lines += _moment_lines(plan.reports, "progress report")
     lines += _rule_lines(plan.report_rrules())
     return lines
+
+
+def _every_line(every: timedelta) -> str:
+    if timedelta(hours=1) % every:  # the anchor's minute no longer comes back every hour
+        return f"every {format_every(every)}, counted from {_local(SWEEP_ANCHOR)}"
+    return f"every {format_every(every)} from {SWEEP_ANCHOR:%M} minutes past the hour"
 
 
 def _local(moment: datetime) -> str:
@@ -309,13 +382,20 @@ def _rule_lines(rules: list[str]) -> list[str]:
     return [f"  RRULE ({DEFAULT_ZONE}): {rule.replace(chr(10), ' | ')}" for rule in rules]
 
 
-def run(*, dry_run: bool, now: datetime | None, horizon_days: int, work_pool: str) -> list[str]:
+def run(
+    *,
+    dry_run: bool,
+    now: datetime | None,
+    horizon_days: int,
+    work_pool: str,
+    sweep_every: timedelta = SWEEP_EVERY,
+) -> list[str]:
     """What `tracker deploy` does: with ``dry_run`` the schedules described for a person
     (nothing contacted); else both deployments registered. Returns the lines to print."""
     if dry_run:
-        return describe(load_plan(now, horizon_days))
-    ids = deploy(now=now, horizon_days=horizon_days, work_pool=work_pool)
+        return describe(load_plan(now, horizon_days), sweep_every)
+    ids = deploy(now=now, horizon_days=horizon_days, work_pool=work_pool, sweep_every=sweep_every)
     return [
         f"Registered {len(ids)} deployments in work pool {work_pool!r}. Start a worker "
-        f"where ITA Tracker is installed: prefect worker start --pool {work_pool}"
+        f"where ITA Tracker is installed: prefect worker start --pool {work_pool} --type process"
     ]

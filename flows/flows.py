@@ -6,13 +6,23 @@ embedded scheduler share); these flows only turn primitive parameters into a clo
 database and a worker name, and log what happened. Everything they do is in
 :func:`run_jobs`, a plain function that tests call without a Prefect server.
 
-One flow run per sweep, never one per organization or per message: a flow run costs about
-a second even when it does nothing. Running a flow twice, or a retry of one, is harmless:
-what is due is decided from meeting dates and every message goes through the outbox ledger.
+One flow run per sweep, never one per organization or per message: a flow run costs a
+fraction of a second even when it does nothing, and every job already covers every
+organization in one pass. Running a flow twice, or a retry of one, is harmless: what is due
+is decided from meeting dates and every message goes through the outbox ledger.
+
+The flows are ``async`` for one reason: Prefect's engine for a sync flow waits for its
+heartbeat thread (it sleeps in one-second steps) before the run ends, about 1 s per run; the
+async engine does not wait (bench/bench_followup_prefect.py measures both). The jobs
+themselves are sync (SQLAlchemy sync sessions) and run in a worker thread
+(``asyncio.to_thread``), so the event loop stays free for Prefect's own work. Calling a flow
+returns a coroutine: ``asyncio.run(followup_sweep(now=...))``; a process worker awaits it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import socket
 from collections.abc import Iterable, Iterator
@@ -90,44 +100,63 @@ def _flow_worker() -> str:
     return f"prefect:{flow_run.id or '-'}@{socket.gethostname()}:{os.getpid()}"
 
 
-def _run_in_flow(
-    job_ids: Iterable[str], now: str | None, dry_run: bool
+def summary(result: dict[str, object]) -> str:
+    """One job's result as a log line's tail: its non-zero counts as ``name=value``, in the
+    result's order (``queued=8, missed=8``), or "nothing to do"."""
+    counts = [
+        f"{name}={value}"
+        for name, value in result.items()
+        if name not in ("job", "items") and isinstance(value, int) and value
+    ]
+    return ", ".join(counts) or "nothing to do"
+
+
+def _sweep(
+    job_ids: tuple[str, ...],
+    now: str | None,
+    dry_run: bool,
+    worker: str,
+    logger: logging.Logger | logging.LoggerAdapter[Any],
 ) -> dict[str, dict[str, object]]:
+    """A flow's whole body, sync: settings, clock, database, the jobs, the log lines."""
     from tracker.config import load_settings
 
-    logger = get_run_logger()
     settings = load_settings()
     moment = parse_now(now, settings)
     with open_factory(settings) as factory:
         results = run_jobs(
-            job_ids,
-            moment,
-            settings=settings,
-            factory=factory,
-            worker=_flow_worker(),
-            dry_run=dry_run,
+            job_ids, moment, settings=settings, factory=factory, worker=worker, dry_run=dry_run
         )
     logger.info("at %s%s", moment.isoformat(), " (dry run)" if dry_run else "")
     for job_id, result in results.items():
-        counts = {k: v for k, v in result.items() if k not in ("job", "items") and v}
-        logger.info("%s: %s", job_id, counts or "nothing to do")
+        logger.info("%s: %s", job_id, summary(result))
         items = result.get("items")  # a list (JobResult.items), in a result typed as objects
         for item in items if isinstance(items, list) else []:
             logger.info("  %s", item)
     return results
 
 
+async def _run_in_flow(
+    job_ids: Iterable[str], now: str | None, dry_run: bool
+) -> dict[str, dict[str, object]]:
+    # Read in the flow run's own context; the thread gets them as arguments.
+    logger, worker = get_run_logger(), _flow_worker()
+    return await asyncio.to_thread(_sweep, tuple(job_ids), now, dry_run, worker, logger)
+
+
 @flow(name="followup-sweep", log_prints=False)
-def followup_sweep(now: str | None = None, dry_run: bool = False) -> dict[str, dict[str, object]]:
+async def followup_sweep(
+    now: str | None = None, dry_run: bool = False
+) -> dict[str, dict[str, object]]:
     """Queue every reminder, report, alert and digest due at ``now``, then send the outbox.
 
     ``now``: ISO date and time with an offset; default: the current time. ``dry_run``: show
     what would be queued, record and send nothing.
     """
-    return _run_in_flow(QUEUEING, now, dry_run)
+    return await _run_in_flow(QUEUEING, now, dry_run)
 
 
 @flow(name="meeting-reminders", log_prints=False)
-def meeting_reminders_flow(now: str | None = None) -> dict[str, dict[str, object]]:
+async def meeting_reminders_flow(now: str | None = None) -> dict[str, dict[str, object]]:
     """Queue the reminders due at ``now`` to each unit before its meetings, then send them."""
-    return _run_in_flow(REMINDER_JOBS, now, False)
+    return await _run_in_flow(REMINDER_JOBS, now, False)

@@ -19,13 +19,15 @@ are due 2 working days before at 09:00, progress reports 1 working day before at
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import holidays
-from conftest import ROOT
+import pytest
+from conftest import ROOT, Cli
 from dateutil.rrule import rrulestr
 from flows_support import (
     BANGKOK,
@@ -180,12 +182,119 @@ def test_prefect_schedules_hourly_sweep_and_explicit_dates(
     schedules = prefect_schedules(plan)
 
     sweep, reminders = schedules[SWEEP_DEPLOYMENT], schedules[REMINDERS_DEPLOYMENT]
-    assert [s.slug for s in sweep] == ["hourly", "progress-reports-1"]
+    assert [s.slug for s in sweep] == ["sweep", "progress-reports-1"]
     assert sweep[0].interval.total_seconds() == 3600
+    # Anchored at 00:05 Bangkok time: hh:05 every hour, whenever the deploy ran.
+    assert sweep[0].anchor_date == datetime(2026, 1, 1, 0, 5, tzinfo=BKK)
+    assert sweep[0].timezone == BANGKOK
     assert sweep[1].rrule == plan.report_rrules()[0]
     assert [(s.slug, s.rrule, s.timezone) for s in reminders] == [
         ("meeting-reminders-1", plan.reminder_rrules()[0], BANGKOK)
     ]
+
+
+def test_the_sweep_every_fifteen_seconds_keeps_its_anchor_and_the_dates() -> None:
+    import asyncio
+
+    from prefect.server.schemas.schedules import IntervalSchedule
+
+    from flows.deploy import SchedulePlan, prefect_schedules
+
+    empty = SchedulePlan(IMPORTED_AT, IMPORTED_AT, (), ())
+
+    [sweep] = prefect_schedules(empty, timedelta(seconds=15))[SWEEP_DEPLOYMENT]
+
+    assert sweep.interval == timedelta(seconds=15)
+    server_side = IntervalSchedule(
+        interval=sweep.interval, anchor_date=sweep.anchor_date, timezone=sweep.timezone
+    )
+    start = datetime(2026, 12, 3, 16, 0, 1, tzinfo=UTC)  # 23:00:01 in Bangkok
+    dates = asyncio.run(server_side.get_dates(n=3, start=start))
+    # Counted from 00:05:00: every quarter minute, so :00 :15 :30 :45 of each minute.
+    assert [f"{d.astimezone(BKK):%H:%M:%S}" for d in dates] == ["23:00:15", "23:00:30", "23:00:45"]
+
+
+@pytest.mark.parametrize(
+    ("written", "seconds"),
+    [
+        ("1h", 3600),
+        ("15m", 900),
+        ("90s", 90),
+        ("10s", 10),
+        ("1h30m", 5400),
+        ("1d", 86400),
+        (" 2H ", 7200),
+        ("0d1h", 3600),
+    ],
+)
+def test_a_sweep_interval_is_read_from_numbers_and_units(written: str, seconds: int) -> None:
+    from flows.deploy import format_every, parse_every
+
+    every = parse_every(written)
+
+    assert every == timedelta(seconds=seconds)
+    assert parse_every(format_every(every)) == every
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("9s", "a sweep every 9s is out of range: from 10s to 1d"),
+        ("0s", "a sweep every 0s is out of range"),
+        ("1d1s", "a sweep every 1d1s is out of range"),
+        ("30m1h", "'30m1h' is not a duration"),
+        ("1h1h", "'1h1h' is not a duration"),
+        ("hourly", "'hourly' is not a duration"),
+        ("1.5h", "'1.5h' is not a duration"),
+        ("", "'' is not a duration"),
+        ("60", "'60' is not a duration: write whole numbers with units (d, h, m, s)"),
+    ],
+)
+def test_a_sweep_interval_that_is_no_duration_or_out_of_range_is_refused(
+    written: str, message: str
+) -> None:
+    from flows.deploy import parse_every
+
+    with pytest.raises(ValueError, match=re.escape(message)):
+        parse_every(written)
+
+
+def test_the_schedules_refuse_a_sweep_interval_out_of_range() -> None:
+    from flows.deploy import SchedulePlan, prefect_schedules
+
+    empty = SchedulePlan(IMPORTED_AT, IMPORTED_AT, (), ())
+
+    with pytest.raises(ValueError, match="a sweep every 9s is out of range"):
+        prefect_schedules(empty, timedelta(seconds=9))
+    with pytest.raises(ValueError, match="a sweep every 1d1s is out of range"):
+        prefect_schedules(empty, timedelta(days=1, seconds=1))
+
+
+def test_the_dry_run_describes_the_sweep_interval(demo_factory: sessionmaker[Session]) -> None:
+    plan = plan_of(demo_factory, IMPORTED_AT, 10)
+
+    hourly, quarter, odd = (
+        describe(plan, timedelta(seconds=s))[plan_line(describe(plan))] for s in (3600, 900, 5400)
+    )
+
+    assert hourly == "  every 1h from 05 minutes past the hour"
+    assert quarter == "  every 15m from 05 minutes past the hour"
+    assert odd == "  every 1h30m, counted from Thu 2026-01-01 00:05 +0700"
+
+
+def plan_line(lines: list[str]) -> int:
+    """Where the sweep's interval is in describe()'s lines: right after its heading."""
+    return lines.index(f"{SWEEP_DEPLOYMENT}: flows.flows.followup_sweep") + 1
+
+
+def test_deploy_refuses_a_bad_sweep_interval_in_one_line(cli: Cli) -> None:
+    result = cli("deploy", "--dry-run", "--sweep-every", "5s")
+
+    line = result.error_line(2)
+    assert line == (
+        "error: Invalid value for '--sweep-every': a sweep every 5s is out of range: from "
+        "10s to 1d (see `tracker deploy --help`)"
+    )
 
 
 def test_the_dry_run_prints_bangkok_times_without_importing_prefect(
@@ -193,7 +302,8 @@ def test_the_dry_run_prints_bangkok_times_without_importing_prefect(
 ) -> None:
     script = (  # `tracker deploy --dry-run`, then a look at what it imported
         "import sys; from tracker.cli import main; "
-        "main(['deploy', '--dry-run', '--now', '2026-11-25T10:00:00+07:00']); "
+        "main(['deploy', '--dry-run', '--now', '2026-11-25T10:00:00+07:00', "
+        "'--sweep-every', '15m']); "
         "assert 'prefect' not in sys.modules, 'the dry run imported prefect'"
     )
     env = {**os.environ, "TRACKER_DATABASE_URL": database_url}
@@ -209,4 +319,6 @@ def test_the_dry_run_prints_bangkok_times_without_importing_prefect(
     assert "2027-04-02" not in done.stdout  # past 120 days
     assert "2026-12-28" not in done.stdout
     assert "meeting Wed 2026-12-30" not in done.stdout
-    assert done.stdout.splitlines() == describe(plan_of(demo_factory, IMPORTED_AT, 120))
+    assert "  every 15m from 05 minutes past the hour" in done.stdout.splitlines()
+    expected = describe(plan_of(demo_factory, IMPORTED_AT, 120), timedelta(minutes=15))
+    assert done.stdout.splitlines() == expected

@@ -1,7 +1,8 @@
 """Prefect flows over the follow-up jobs: the flows' plain functions without a Prefect server,
-and one slow test that runs the reminders flow for real on a temporary Prefect server (about
-30-60 s, most of it the server starting), registers the deployments there, and has a real
-process worker (`prefect worker start --run-once`) execute a run of the sweep deployment.
+and one slow test that runs the reminders flow (an async flow) for real on a temporary Prefect
+server (about 30-60 s, most of it the server starting), registers the deployments there, and
+has a real process worker (`prefect worker start --run-once`) execute a run of the sweep
+deployment. tests/test_prefect_office.py runs the whole office: server, two workers, schedule.
 
 The demo series meets on the 1st, 3rd and 5th Wednesday at 09:30 (Asia/Bangkok); its
 reminder for 16 Dec 2026 is due Mon 14 Dec 09:00, its progress report Tue 15 Dec 08:00
@@ -11,6 +12,7 @@ there.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
@@ -23,31 +25,23 @@ from flows_support import (
     BANGKOK,
     BKK,
     IMPORTED_AT,
+    ORGANIZATION,
+    SECOND_ORGANIZATION,
     SERIES,
+    SUBJECT_16_DEC,
     demo_factory_fixture,  # noqa: F401
     import_demo,
+    ledger,
     local,
+    outbox_files,
     plan_of,
+    reminder_files_for_16_december,
+    written_at,
 )
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from flows.deploy import REMINDERS_DEPLOYMENT, SWEEP_DEPLOYMENT
 from tracker.db import open_database
-from tracker.models import OutboxMessage
-
-ORGANIZATION = "องค์การบริหารส่วนตำบลทุ่งดาวเรือง"
-# Units with open tasks on 16 Dec 2026: สำนักปลัด (tasks 1.2, 1.4, 2.2), กองคลัง (1.3, 1.4,
-# 2.1), กองช่าง (2.1), and every unit through the all-units task 2.4 (in progress since Oct),
-# so the education division too although its own task 2.3 starts in January.
-UNITS_REMINDED = {
-    "สำนักปลัด",
-    "กองคลัง",
-    "กองช่าง",
-    "กองการศึกษา-ศาสนาและวัฒนธรรม",  # as the file name writes it
-}
-SUBJECT_16_DEC = f"[ITA] ขอรายงานความคืบหน้าก่อน{SERIES} 16 ธ.ค. 2569 09:30 น."
-
 
 # --- the flows' plain functions ----------------------------------------------------------------
 
@@ -67,39 +61,8 @@ def tracker_env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     return point_tracker_at(monkeypatch, database_url, tmp_path / "outbox")
 
 
-def outbox_files(outbox: Path) -> dict[str, str]:
-    """Every file the file channel wrote, by path under ``outbox``: its text."""
-    if not outbox.exists():
-        return {}
-    return {
-        str(p.relative_to(outbox)): p.read_text(encoding="utf-8")
-        for p in sorted(outbox.rglob("*.txt"))
-    }
-
-
-def written_at(outbox: Path) -> dict[str, int]:
-    """When each outbox file was last written (a rewrite changes it)."""
-    return {str(p.relative_to(outbox)): p.stat().st_mtime_ns for p in outbox.rglob("*.txt")}
-
-
-def ledger(factory: sessionmaker[Session]) -> list[tuple[object, ...]]:
-    with factory() as session:
-        rows = session.execute(
-            select(
-                OutboxMessage.id,
-                OutboxMessage.job,
-                OutboxMessage.occurrence,
-                OutboxMessage.recipient,
-                OutboxMessage.status,
-                OutboxMessage.attempts,
-            ).order_by(OutboxMessage.id)
-        )
-        return [tuple(row) for row in rows]
-
-
 def assert_reminded_for_16_december(files: dict[str, str]) -> None:
-    folder = f"{ORGANIZATION}/2026-12-16/"
-    assert set(files) == {f"{folder}reminder-{unit}.txt" for unit in UNITS_REMINDED}
+    assert set(files) == reminder_files_for_16_december()
     for text in files.values():
         assert text.startswith(f"Subject: {SUBJECT_16_DEC}\n")
 
@@ -150,6 +113,46 @@ def test_a_dry_run_sweep_records_and_sends_nothing(
     assert results["dispatch"]["sent"] == 0
     assert ledger(demo_factory) == []
     assert outbox_files(tracker_env) == {}
+
+
+def test_one_sweep_reminds_every_organization_in_one_pass(
+    session_factory: sessionmaker[Session], tracker_env: Path
+) -> None:
+    """What one flow run does for two organizations: one call, both reminded, nothing more
+    on a second call (a flow run per sweep, whatever the number of organizations)."""
+    from flows.flows import run_jobs
+    from tracker.config import load_settings
+    from tracker.followup.catalogue import QUEUEING
+
+    import_demo(session_factory)
+    import_demo(session_factory, SECOND_ORGANIZATION)
+    now, settings = local(2026, 12, 14, 10, 0), load_settings()
+
+    first = run_jobs(QUEUEING, now, settings=settings, factory=session_factory, worker="t")
+    files = outbox_files(tracker_env)
+    second = run_jobs(QUEUEING, now, settings=settings, factory=session_factory, worker="t")
+
+    # Each organization: 4 digests for 16 Dec queued, the 4 of 2 Dec missed.
+    assert (first["meeting-reminders"]["queued"], first["meeting-reminders"]["missed"]) == (8, 8)
+    reminders = {name for name in files if "/reminder-" in name}
+    assert reminders == reminder_files_for_16_december() | reminder_files_for_16_december(
+        SECOND_ORGANIZATION
+    )
+    assert second["meeting-reminders"]["queued"] == second["dispatch"]["sent"] == 0
+    assert outbox_files(tracker_env) == files
+
+
+def test_the_flows_are_async_and_log_their_counts() -> None:
+    """Async flows: Prefect's sync engine waits ~1 s per run for its heartbeat thread."""
+    import inspect
+
+    from flows.flows import followup_sweep, meeting_reminders_flow, summary
+
+    assert inspect.iscoroutinefunction(followup_sweep.fn)
+    assert inspect.iscoroutinefunction(meeting_reminders_flow.fn)
+    result = {"job": "meeting-reminders", "queued": 8, "missed": 0, "already": 2, "items": [1]}
+    assert summary(result) == "queued=8, already=2"
+    assert summary({"job": "dispatch", "sent": 0}) == "nothing to do"
 
 
 @pytest.mark.parametrize(
@@ -206,9 +209,14 @@ def test_a_real_flow_run_reminds_each_unit_once_and_deployments_run_on_a_worker(
     from flows.flows import meeting_reminders_flow
 
     with prefect_test_harness(server_startup_timeout=180):
-        first = meeting_reminders_flow(now="2026-12-14T10:00:00+07:00", return_state=True)
+        # An async flow: calling it gives a coroutine, run as a worker's engine runs it.
+        first = asyncio.run(
+            meeting_reminders_flow(now="2026-12-14T10:00:00+07:00", return_state=True)
+        )
         files, times, rows = outbox_files(outbox), written_at(outbox), ledger(factory)
-        second = meeting_reminders_flow(now="2026-12-14T10:00:00+07:00", return_state=True)
+        second = asyncio.run(
+            meeting_reminders_flow(now="2026-12-14T10:00:00+07:00", return_state=True)
+        )
         files_again, times_again = outbox_files(outbox), written_at(outbox)
         rows_again = ledger(factory)
         with get_client(sync_client=True) as client:

@@ -303,24 +303,50 @@ def simulate_command(app: AppContext, start: date, end: date, outbox: Path, as_j
 @click.option(
     "--work-pool", metavar="NAME", default="ita-tracker", show_default=True, help="Work pool."
 )
+@click.option(
+    "--sweep-every",
+    metavar="DURATION",
+    default="1h",
+    show_default=True,
+    help="How often the safety sweep runs, counted from 00:05 Bangkok time: 10s to 1d, "
+    "e.g. 15m, 1h30m.",
+)
 @click.option("--now", "now", type=DATETIME, help="The moment to plan from (default: now).")
 @pass_app
 def deploy_command(
-    app: AppContext, dry_run: bool, horizon_days: int, work_pool: str, now: datetime | None
+    app: AppContext,
+    dry_run: bool,
+    horizon_days: int,
+    work_pool: str,
+    sweep_every: str,
+    now: datetime | None,
 ) -> None:
     """Register Prefect deployments with schedules derived from the meeting series.
 
     Needs PREFECT_API_URL pointing at a Prefect server; the embedded `tracker run` needs none.
+    Workers: `prefect worker start --pool ita-tracker --type process` where ITA Tracker is
+    installed, with the same TRACKER_* settings.
 
     \b
     Example:
       tracker deploy --dry-run
       PREFECT_API_URL=http://127.0.0.1:4200/api tracker deploy
+      PREFECT_API_URL=http://127.0.0.1:4200/api tracker deploy --sweep-every 15m
     """
     import importlib
 
     # The one place the CLI reaches into `flows` (and so prefect): resolved at run time, so
     # `tracker` itself never depends on flows and `tracker --help` never loads prefect.
     deploy = importlib.import_module("flows.deploy")
-    lines = deploy.run(dry_run=dry_run, now=now, horizon_days=horizon_days, work_pool=work_pool)
+    try:
+        every = deploy.parse_every(sweep_every)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'--sweep-every'") from None
+    lines = deploy.run(
+        dry_run=dry_run,
+        now=now,
+        horizon_days=horizon_days,
+        work_pool=work_pool,
+        sweep_every=every,
+    )
     print_lines(lines)
