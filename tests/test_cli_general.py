@@ -157,6 +157,53 @@ def test_help_from_main_leaves_the_heavy_modules_unimported_in_a_fresh_interpret
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []
 
 
+# What listing tasks has no use for, each a noticeable part of a command's start-up: settings
+# are read without pydantic, the Thai period and phrase readers and the holiday tables are
+# for importing and scheduling, YAML and the schema checkers for documents.
+NOT_FOR_LISTING = {
+    "prefect",
+    "pydantic",
+    "pydantic_settings",
+    "yaml",
+    "jsonschema",
+    "jsonschema_rs",
+    "jinja2",
+    "holidays",
+    "schedules.periods",
+    "schedules.recurrence",
+    "tracker.importers",
+    "tracker.followup",
+}
+
+
+def test_listing_tasks_as_json_loads_only_what_it_uses(tracker_bin, tmp_path):
+    env = process_env(TRACKER_DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}")
+    subprocess.run(
+        [tracker_bin, "import", str(DEMO_PLAN)], env=env, check=True, capture_output=True
+    )
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", tracker_bin, "tasks", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)  # the tasks were listed
+    imported = {
+        line.rsplit("|", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    assert "sqlalchemy" in imported  # the import log was read correctly
+    unneeded = sorted(
+        name
+        for name in imported
+        if any(name == m or name.startswith(m + ".") for m in NOT_FOR_LISTING)
+    )
+    assert unneeded == []
+
+
 def test_version_prints_the_package_version(capsys):
     version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
         "version"
