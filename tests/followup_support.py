@@ -295,7 +295,11 @@ class SmtpServer:
 
     def settings(self, outbox_dir: Path) -> Settings:
         return Settings(
-            smtp_host="127.0.0.1", smtp_port=self.port, outbox_dir=outbox_dir, send_timeout=10
+            smtp_host="127.0.0.1",
+            smtp_port=self.port,
+            outbox_dir=outbox_dir,
+            send_timeout=10,
+            allow_private_destinations=True,  # the test servers listen on 127.0.0.1
         )
 
 

@@ -105,7 +105,11 @@ def test_webhook_and_apprise_deliver_to_local_http_servers_and_classify_errors(
     for path in ("/hook", "/gone", "/busy"):
         add_contact(session_factory, seed.unit_id, "webhook", http_server.url(path))
     add_contact(session_factory, seed.unit_id, "apprise", http_server.url("/apprise", "json"))
-    send = make_sender(Settings(outbox_dir=tmp_path / "outbox", send_timeout=10).notify())
+    send = make_sender(
+        Settings(
+            outbox_dir=tmp_path / "outbox", send_timeout=10, allow_private_destinations=True
+        ).notify()
+    )
     meeting_reminders(factory=session_factory, now=REMINDER_MOMENT, options=Options())
 
     dispatch_outbox(session_factory, REMINDER_MOMENT, send, worker="test")
@@ -160,7 +164,7 @@ def test_the_file_channel_writes_utf8_files_named_from_the_address_and_replaces_
 ) -> None:
     outbox_dir = tmp_path / "outbox"
     add_contact(session_factory, seed.unit_id, "file", "แพร่/เลขานุการ")
-    send = make_sender(Settings(outbox_dir=outbox_dir).notify())
+    send = make_sender(Settings(outbox_dir=outbox_dir, allow_private_destinations=True).notify())
     meeting_reminders(factory=session_factory, now=REMINDER_MOMENT, options=Options())
     dispatch_outbox(session_factory, REMINDER_MOMENT, send, worker="test")
 
@@ -190,7 +194,7 @@ def test_two_different_messages_to_one_file_contact_are_both_kept(
 ) -> None:
     outbox_dir = tmp_path / "outbox"
     add_contact(session_factory, seed.unit_id, "file", "secretariat")
-    send = make_sender(Settings(outbox_dir=outbox_dir).notify())
+    send = make_sender(Settings(outbox_dir=outbox_dir, allow_private_destinations=True).notify())
 
     run_all(session_factory, REMINDER_MOMENT, send)
 
@@ -205,7 +209,9 @@ def test_without_contacts_every_message_lands_in_its_own_file(
     session_factory: sessionmaker[Session], seed: Seed, tmp_path: Path
 ) -> None:
     outbox_dir = tmp_path / "outbox"
-    send: Callable[..., None] = make_sender(Settings(outbox_dir=outbox_dir).notify())
+    send: Callable[..., None] = make_sender(
+        Settings(outbox_dir=outbox_dir, allow_private_destinations=True).notify()
+    )
 
     run_all(session_factory, REMINDER_MOMENT, send)
     run_all(session_factory, REPORT_MOMENT, send)

@@ -200,7 +200,7 @@ def test_fy2566_gives_one_progress_report_per_meeting_held_under_the_holiday_pol
     assert len(meetings) == {"flag": 28, "move": 28, "skip": 27}[policy.value]
     set_series(session_factory, seed.series_id, holiday_policy=policy)
     outbox_dir = tmp_path / "outbox"
-    send = make_sender(Settings(outbox_dir=outbox_dir).notify())
+    send = make_sender(Settings(outbox_dir=outbox_dir, allow_private_destinations=True).notify())
 
     for meeting in meetings:
         run_all(session_factory, report_due(meeting), send)

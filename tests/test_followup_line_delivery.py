@@ -32,8 +32,8 @@ FALLBACK_MAIL = "saraban@phrae-pao.example"
 
 def line_settings(smtp: SmtpServer, line_api: LineApi, outbox_dir: Path) -> Settings:
     base = smtp.settings(outbox_dir)
-    return base.model_copy(
-        update={"channel_settings": {"line": {"token": line_api.token, "api_url": line_api.url}}}
+    return base.replace(
+        channel_settings={"line": {"token": line_api.token, "api_url": line_api.url}}
     )
 
 

@@ -25,7 +25,10 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
 
 def test_the_models_load_only_the_calendar_parts_they_use() -> None:
     """Not the period reader nor the meeting-phrase reader: their patterns cost start-up."""
-    probe = "import sys, tracker.models; print(sorted(m for m in sys.modules if m.startswith('schedules.')))"
+    probe = (
+        "import sys, tracker.models; "
+        "print(sorted(m for m in sys.modules if m.startswith('schedules.')))"
+    )
     shown = subprocess.run(
         [sys.executable, "-c", probe], check=True, capture_output=True, text=True
     ).stdout

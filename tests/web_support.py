@@ -131,6 +131,7 @@ def web_settings(tmp_path: Path, database_url: str, **extra: Any) -> Settings:
         secret_key="test secret key, not for production",
         public_url=PUBLIC_URL,
         outbox_dir=tmp_path / "outbox",
+        allow_private_destinations=True,  # the test servers listen on 127.0.0.1
         **extra,
     )
 
