@@ -23,8 +23,8 @@ from schedules import DEFAULT_ZONE
 from schedules.followup import held
 from schedules.workdays import ThaiCalendar
 from tracker.errors import InvalidInput
-from tracker.followup.timing import MEETING_KINDS, lead_time, task_alerts
-from tracker.models import OPEN_STATUSES, Measure, MeetingDue, MeetingSeries, Task, Unit
+from tracker.followup.timing import MEETING_KINDS, Deadline, lead_time, task_alerts
+from tracker.models import OPEN_STATUSES, MeetingDue, MeetingSeries, Task
 from tracker.services.meetings import series_meetings, series_rule
 
 log = logging.getLogger("tracker.followup")
@@ -208,7 +208,7 @@ def due_meeting_rows(
 
 
 def next_alert(
-    task: Task, after: datetime, alert_days: tuple[int, ...], zone: ZoneInfo = ZONE
+    task: Deadline, after: datetime, alert_days: tuple[int, ...], zone: ZoneInfo = ZONE
 ) -> datetime:
     """The first alert moment strictly after ``after`` (and not before the task existed)."""
     floor = max(after, task.created_at - timedelta(microseconds=1))
@@ -235,18 +235,3 @@ def plan_alerts(session: Session, alert_days: tuple[int, ...], zone: ZoneInfo = 
         )
     session.flush()
     return len(tasks)
-
-
-def due_alert_tasks(session: Session, now: datetime) -> list[Task]:
-    """Open tasks whose next alert moment has come (an indexed range on next_alert_at)."""
-    return list(
-        session.scalars(
-            select(Task)
-            .where(Task.next_alert_at <= now, Task.status.in_(OPEN_STATUSES))
-            .options(
-                selectinload(Task.units).selectinload(Unit.contacts),
-                selectinload(Task.measure).selectinload(Measure.plan),
-            )
-            .order_by(Task.next_alert_at, Task.id)
-        )
-    )

@@ -12,14 +12,26 @@ holds the rules themselves; this module says which of a series' settings they re
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from schedules.followup import LeadTime, alert_days, alert_moment, weekly_moment
-from tracker.models import MeetingSeries, Task
+from tracker.models import MeetingSeries
 
 REMINDER, REPORT = "meeting-reminder", "progress-report"
 MEETING_KINDS = (REMINDER, REPORT)  # messages due a lead time before each meeting
 DIGEST_WEEKDAY, DIGEST_TIME = 0, time(8, 0)  # Monday 08:00
+
+
+class Deadline(Protocol):
+    """What the alert rules read of a task (a Task, or a sweep's OpenTask row): its last day
+    and when it came in."""
+
+    @property
+    def end_date(self) -> date | None: ...
+
+    @property
+    def created_at(self) -> datetime: ...
 
 
 def lead_time(series: MeetingSeries, kind: str) -> LeadTime:
@@ -32,7 +44,7 @@ def lead_time(series: MeetingSeries, kind: str) -> LeadTime:
 
 
 def task_alerts(
-    task: Task, days_before: tuple[int, ...], zone: ZoneInfo
+    task: Deadline, days_before: tuple[int, ...], zone: ZoneInfo
 ) -> list[tuple[str, date, datetime]]:
     """(kind, day, due moment) of every deadline alert of a task that has an end date."""
     assert task.end_date is not None
@@ -41,7 +53,7 @@ def task_alerts(
     ]
 
 
-def deadline_over(task: Task, zone: ZoneInfo) -> datetime:
+def deadline_over(task: Deadline, zone: ZoneInfo) -> datetime:
     """The first moment after a task's last day: from then an "n days left" alert is late."""
     assert task.end_date is not None
     return datetime.combine(task.end_date + timedelta(days=1), time(0, 0), zone)

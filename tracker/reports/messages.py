@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from schedules import format_date, format_span
 from tracker.i18n import t
@@ -37,8 +38,15 @@ class TaskLine:
         title = (
             self.title if len(self.title) <= TITLE_LIMIT else self.title[: TITLE_LIMIT - 1] + "…"
         )
-        period = format_span(self.start, self.end, lang)  # type: ignore[arg-type]
+        period = _span(self.start, self.end, lang)
         return f"#{self.id} ({self.ref}) {title} [{period}, {self.percent}%]"
+
+
+@lru_cache(maxsize=4096)
+def _span(start: date | None, end: date | None, lang: str) -> str:
+    """format_span, once per distinct period: a national round lists 300,000 task lines
+    over a few hundred periods."""
+    return format_span(start, end, lang)  # type: ignore[arg-type]
 
 
 def format_moment(moment: datetime, lang: str) -> str:

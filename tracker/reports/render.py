@@ -33,6 +33,9 @@ def environment(*, escape: bool) -> jinja2.Environment:
         autoescape=escape,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        # Compiled once per process, as the module says: no look at the file's time on each
+        # render (a national round renders 80,000 messages).
+        auto_reload=False,
     )
     env.filters["cell"] = markdown_cell
     env.filters["html"] = html.escape
@@ -48,11 +51,31 @@ def render(name: str, *, escape: bool, lang: str, **context: Any) -> str:
         raise TypeError(
             f"render({name!r}): {', '.join(hidden)} would hide the template helper of that name"
         )
-    return environment(escape=escape).get_template(name).render(lang=lang, **given, **context)
+    template, globals_ = _template(name, escape)
+    # Template.render, without its merge of the environment's globals (a chain of mappings)
+    # into a new dict on every call, while a national round renders 200,000 messages: one
+    # dict, the globals first, passed as the context's own ("shared").
+    values = {**globals_, "lang": lang, **given, **context}
+    try:
+        return template.environment.concat(
+            template.root_render_func(template.new_context(values, shared=True))
+        )
+    except Exception:
+        template.environment.handle_exception()  # re-raised, pointing into the template
+        raise  # not reached: handle_exception always raises
 
 
+@cache
+def _template(name: str, escape: bool) -> tuple[jinja2.Template, dict[str, Any]]:
+    """Template ``name`` of one escaping mode, compiled once, and its globals as one dict."""
+    template = environment(escape=escape).get_template(name)
+    return template, dict(template.globals)
+
+
+@cache
 def helpers(lang: str) -> dict[str, Any]:
-    """What every template may call: ``t(thai, english)``, ``day(iso)``, ``status(value)``."""
+    """What every template may call: ``t(thai, english)``, ``day(iso)``, ``status(value)``
+    (made once per language; callers must not change the dict)."""
 
     def words(thai: str, english: str) -> str:
         return t(lang, thai, english)

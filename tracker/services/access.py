@@ -17,6 +17,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from pwdlib import PasswordHash
 from sqlalchemy import delete, func, select
@@ -44,8 +45,14 @@ MIN_PASSWORD_LENGTH = 10
 LAST_USE_PRECISION = timedelta(minutes=1)
 
 _hasher = PasswordHash.recommended()  # argon2id with pwdlib's current parameters
-# Verified when the username is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the username is unknown, so a wrong name costs as long as a wrong
+    password. Made at the first sign-in, not at import: an argon2 hash is 0.15 s of CPU
+    that every command importing this module (`tracker simulate`, the jobs) would pay."""
+    return _hasher.hash("not a password of anyone")
 
 
 @dataclass(frozen=True)
@@ -179,7 +186,7 @@ def authenticate(
     """The enabled user with this username and password, else None (the failure is counted
     against the username and the address). Call :func:`login_allowed` first."""
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    hashed = user.password_hash if user is not None else _DUMMY_HASH
+    hashed = user.password_hash if user is not None else _dummy_hash()
     try:
         valid, new_hash = _hasher.verify_and_update(password, hashed)
     except Exception:  # a hash pwdlib cannot read: as good as a wrong password

@@ -17,15 +17,15 @@ from tracker.followup.jobs.base import JobResult, Options
 from tracker.followup.jobs.recipients import slug, to_unit, unit_link
 from tracker.followup.jobs.sweep import (
     MeetingContext,
+    OpenTask,
     Recorder,
     meeting_due_chunks,
     meeting_moments,
     sweep,
-    task_line,
     tasks_by_unit,
 )
 from tracker.followup.timing import REMINDER
-from tracker.models import MeetingDue, Task, TaskStatus
+from tracker.models import MeetingDue, TaskStatus
 from tracker.reports import messages
 
 JOB = "meeting-reminders"
@@ -56,7 +56,7 @@ def _remind(
     tasks = [
         t
         for t in context.tasks.get(series.id, [])
-        if t.created_at <= due.due_at and (t.start_date is None or t.start_date <= due.meeting_date)
+        if t.created_at <= due.due_at and (t.line.start is None or t.line.start <= due.meeting_date)
     ]
     zone = ZoneInfo(series.timezone)
     updated = {
@@ -67,9 +67,8 @@ def _remind(
     }
     start = due.meeting_start.astimezone(zone)
     today = now.astimezone(zone).date()
-    lines = {t.id: task_line(t) for t in tasks}  # once per task, not once per unit
     for unit, mine in tasks_by_unit(tasks, context.units.get(organization.id, [])):
-        groups = _groups(mine, lines, today, due.next_date, updated, options.lang)
+        groups = _groups(mine, today, due.next_date, updated, options.lang)
         link = unit_link(recorder, unit)
         to_unit(
             recorder,
@@ -91,8 +90,7 @@ def _remind(
 
 
 def _groups(
-    tasks: list[Task],
-    lines: dict[int, messages.TaskLine],
+    tasks: list[OpenTask],
     today: date,
     following: date | None,
     updated: set[int],
@@ -100,12 +98,12 @@ def _groups(
 ) -> list[tuple[str, list[messages.TaskLine]]]:
     overdue, due_soon, stale, other = [], [], [], []
     for task in tasks:
-        line = lines[task.id]
+        line = task.line
         if task.is_overdue(today):
             overdue.append(line)
-        elif task.end_date and following and task.end_date < following:
+        elif line.end and following and line.end < following:
             due_soon.append(line)
-        elif task.status is TaskStatus.IN_PROGRESS and task.id not in updated:
+        elif line.status == TaskStatus.IN_PROGRESS and line.id not in updated:
             stale.append(line)
         else:
             other.append(line)

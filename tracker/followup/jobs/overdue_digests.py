@@ -14,17 +14,18 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, contains_eager, selectinload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from schedules.followup import weekly_moments
 from tracker.followup.jobs.base import JobResult, Options
 from tracker.followup.jobs.recipients import slug, to_unit, unit_link
 from tracker.followup.jobs.sweep import (
+    OpenTask,
     Recorder,
     chunks,
+    open_tasks,
     queued_between,
     sweep,
-    task_line,
     task_units,
     units_by_organization,
 )
@@ -79,19 +80,9 @@ def _digest(
     recorder: Recorder,
 ) -> None:
     """The week's digest for every unit of ``organization_ids`` with overdue tasks."""
-    tasks_overdue = session.scalars(
-        select(Task)
-        .join(Task.measure)
-        .join(Measure.plan)
-        .where(Plan.organization_id.in_(organization_ids), *overdue)
-        .options(
-            selectinload(Task.units).selectinload(Unit.contacts),
-            contains_eager(Task.measure).contains_eager(Measure.plan),
-        )
-        .order_by(Task.id)
-    ).all()
+    tasks_overdue = open_tasks(session, Plan.organization_id.in_(organization_ids), *overdue)
     units_of = units_by_organization(session, set(organization_ids))
-    by_unit: dict[int, tuple[Unit, list[Task]]] = {}
+    by_unit: dict[int, tuple[Unit, list[OpenTask]]] = {}
     for task in tasks_overdue:
         for unit in task_units(task, units_of):
             by_unit.setdefault(unit.id, (unit, []))[1].append(task)
@@ -104,7 +95,7 @@ def _digest(
             kind=KIND,
             occurrence=f"{unit.id}/{week}",
             message=messages.overdue_digest(
-                options.lang, unit.name, [task_line(t) for t in tasks], week, link
+                options.lang, unit.name, [t.line for t in tasks], week, link
             ),
             tasks=[t.id for t in tasks],
             link=link,

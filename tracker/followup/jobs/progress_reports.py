@@ -103,8 +103,8 @@ def _report(
     recorder: Recorder,
     printer: ReportPrinter,
 ) -> None:
-    tasks = state.tasks.get(series.id, [])
-    if not tasks or min(t.created_at for t in tasks) > due.due_at:
+    first_task_at = state.first_task_at.get(series.id)
+    if first_task_at is None or first_task_at > due.due_at:
         return  # nothing to report, or every task came in after the report was due
     report = build_progress_report(
         session,
