@@ -10,7 +10,8 @@ alone, on a database of their own (built as there). Prints the same rows of its 
   marked done, as the sweeps of earlier days would have left them, and the ledger gets the
   earlier rounds' reminders (one sent message per unit and meeting);
 - (b) the idle reminder sweep runs at 08:45, (d) the floor query and (c) the peak sweep at
-  09:30, when every organization's reminder for the meeting of Wed 2 Aug is due;
+  09:30, when every organization's reminder for the meeting of Wed 2 Aug is due, after its
+  hand-written pipeline (handwritten_rounds.py; CPU ratio and peak memory);
 - (h) the reminders of that round are then dispatched through the ledger to a sender that
   discards them (after --send-latency-ms), on --dispatch-threads threads.
 """
@@ -31,7 +32,8 @@ from followup_bench_data import (
     analyze,
     ledger_history,
 )
-from followup_bench_support import Bench, Group, main, measured, measured_round, seconds
+from followup_bench_support import Bench, Group, against_pipeline, main, measured, seconds
+from handwritten_rounds import reminder_round
 from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -143,14 +145,15 @@ def reminders(bench: Bench) -> None:
     if step.result is not None:
         column.cells["floor"] = f"{seconds(step.wall)}, {step.result:,} rows"
 
-    # (c) the peak: every organization's reminder round at once.
-    measured_round(
-        column,
+    # (c) the peak: every organization's reminder round at once, after its hand-written
+    # pipeline (issue 15: the same rows, text and ledger rows; its INSERT rolled back).
+    against_pipeline(
+        bench,
         "peak",
-        statements,
-        factory,
         "meeting-reminder",
+        PEAK_AT,
         lambda: meeting_reminders(factory=factory, now=PEAK_AT, options=options),
+        lambda: reminder_round(engine, PEAK_AT),
     )
 
     # (h) dispatch of that round through the ledger, to a sender that discards each message:
@@ -169,7 +172,7 @@ def reminders(bench: Bench) -> None:
 
 
 PLANNING = Group(("plan-first", "plan"), planning)
-REMINDERS = Group(("idle", "floor", "peak", "dispatch"), reminders)
+REMINDERS = Group(("idle", "floor", "peak", "peak-pipeline", "dispatch"), reminders)
 
 
 if __name__ == "__main__":

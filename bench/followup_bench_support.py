@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
+import pickle
 import sqlite3
 import sys
 import tempfile
@@ -57,12 +59,38 @@ class Results:
 
 @dataclass
 class Step:
-    """What one measured call did: its result (None if it failed), wall and client CPU time."""
+    """What one measured call did: its result (None if it failed), wall and client CPU time,
+    and this process's peak resident memory during it (MB; None where unknown)."""
 
     result: Any
     wall: float
     cpu: float
     statements: int
+    peak_mb: float | None = None
+    before_mb: float | None = None  # resident memory when it started
+
+
+def reset_peak() -> bool:
+    """Reset this process's peak resident memory (Linux: VmHWM, through clear_refs); False
+    where that cannot be done."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def peak_mb(field: str = "VmHWM") -> float:
+    """This process's peak resident memory since the last reset_peak (else since it started);
+    ``field="VmRSS"``: its resident memory now."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        kilobytes = int(status.split(f"{field}:")[1].split()[0])
+    except (OSError, IndexError, ValueError):
+        import resource
+
+        kilobytes = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kilobytes / 1024
 
 
 def seconds(value: float) -> str:
@@ -76,6 +104,8 @@ def measured(column: Results, key: str, statements: Statements, func: Callable[[
     """
     gc.collect()
     before = statements.count
+    peak_known = reset_peak()
+    resident = peak_mb("VmRSS") if peak_known else None
     wall, cpu = time.perf_counter(), time.process_time()
     try:
         result = func()
@@ -93,6 +123,8 @@ def measured(column: Results, key: str, statements: Statements, func: Callable[[
         time.perf_counter() - wall,
         time.process_time() - cpu,
         statements.count - before,
+        peak_mb() if peak_known else None,
+        resident,
     )
     column.cells[key] = (
         f"{seconds(step.wall)} (CPU {seconds(step.cpu)}), {step.statements:,} statements"
@@ -108,7 +140,7 @@ def measured_round(
     factory: sessionmaker[Session],
     job: str,
     run: Callable[[], Any],
-) -> None:
+) -> Step:
     """``measured`` for a job that queues messages: the cell also says how many rows of
     ``job`` it added to the ledger, and how many a second."""
     before = outbox_count(factory, job)
@@ -116,6 +148,45 @@ def measured_round(
     if step.result is not None:
         queued = outbox_count(factory, job) - before
         column.cells[key] += f"; {queued:,} rows queued, {queued / step.wall:,.0f} messages/s"
+    return step
+
+
+def against_pipeline(
+    bench: Bench,
+    key: str,
+    job: str,
+    now: Any,
+    run_job: Callable[[], Any],
+    pipeline: Callable[[], Any],
+) -> None:
+    """Issue 15's comparison: the hand-written ``pipeline`` of a round (bench/handwritten_rounds.py)
+    first, its INSERT rolled back, then the job's round (the row ``key``), on the same
+    database; the row ``key``-pipeline gives job CPU / pipeline CPU and both peaks, and says
+    whether every ledger row the pipeline built is the one the job wrote."""
+    from handwritten_rounds import check
+
+    column = bench.column
+    with tempfile.TemporaryDirectory() as scratch:
+        built_at = Path(scratch) / "pipeline.pickle"
+        in_child(bench, f"{key}-pipeline", pipeline, built_at)
+        step = measured_round(column, key, bench.statements, bench.factory, job, run_job)
+        built: Step = pickle.loads(built_at.read_bytes())
+    column.cells[f"{key}-pipeline"] = built.result if isinstance(built.result, str) else ""
+    if built.result is None or isinstance(built.result, str) or step.result is None:
+        return
+    differences = check(bench.engine, job, now, built.result.rows)
+    same = "every row identical" if not differences else f"**{differences}**"
+    peaks = (
+        f"peak RSS {step.peak_mb:,.0f} MB, {step.before_mb:,.0f} MB before it "
+        f"(pipeline {built.peak_mb:,.0f} MB)"
+        if step.peak_mb is not None and built.peak_mb is not None
+        else "peak RSS unknown"
+    )
+    column.cells[f"{key}-pipeline"] = (
+        f"job {seconds(step.cpu)} / pipeline {seconds(built.cpu)} CPU = "
+        f"**{step.cpu / built.cpu:.2f}×**; {peaks}; {len(built.result.rows):,} rows, {same}"
+    )
+    print(f"[{column.name}] {key}-pipeline: {column.cells[f'{key}-pipeline']}", file=sys.stderr)
 
 
 def outbox_count(factory: sessionmaker[Session], job: str) -> int:
@@ -147,6 +218,26 @@ class Scratch:
         self.admin.dispose()
 
 
+def in_child(bench: Bench, key: str, func: Callable[[], Any], to: Path) -> None:
+    """``measured`` of ``func`` in a forked child process, its Step pickled to ``to``: what
+    it allocates never enlarges this process, whose peak memory the next step measures."""
+    pid = os.fork()
+    if pid == 0:  # the child: its own connections (SQLAlchemy's advice after a fork)
+        code = 1
+        try:
+            bench.engine.dispose(close=False)
+            step = measured(Results(bench.column.name), key, bench.statements, func)
+            if step.result is None:
+                step.result = f"**failed** in the child ({key})"
+            to.write_bytes(pickle.dumps(step))
+            code = 0
+        finally:
+            os._exit(code)
+    _pid, status = os.waitpid(pid, 0)
+    if status != 0 or not to.exists():
+        to.write_bytes(pickle.dumps(Step(f"**failed** (child exit {status})", 0.0, 0.0, 0)))
+
+
 # --- the table -------------------------------------------------------------------------------
 
 
@@ -157,13 +248,17 @@ LABELS = {
     "idle": "(b) `meeting_reminders`, nothing due (every 15 min)",
     "floor": "(d) floor: one SQL query for every (due, task, unit)",
     "peak": "(c) `meeting_reminders`, every organization due",
+    "peak-pipeline": "(c) against its hand-written pipeline (CPU ratio, peak memory)",
     "dispatch": "(h) dispatch of that round (claim, send, record: 2 commits each)",
     "plan-report-day": "(a) plan meeting dues of every series, the day after",
     "reports": "(f) `progress_reports`, every organization's report due",
+    "reports-pipeline": "(f) against its hand-written pipeline (CPU ratio, peak memory)",
     "digests": "(g) `overdue_digests`, Monday's round for every unit with overdue work",
+    "digests-pipeline": "(g) against its hand-written pipeline (CPU ratio, peak memory)",
     "digests-again": "(g) `overdue_digests`, a later sweep of the same week",
     "alerts-idle": "(e) `deadline_alerts`, nothing due",
     "alerts-peak": "(e) `deadline_alerts`, 7-days-left round of 30 Sep{subset}",
+    "alerts-peak-pipeline": "(e) against its hand-written pipeline (CPU ratio, peak memory)",
 }
 
 
