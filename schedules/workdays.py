@@ -7,9 +7,12 @@ and holidays are not working days.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 DEFAULT_CATEGORIES = ("public",)
 _MAX_SEARCH_DAYS = 366  # no run of non-working days is longer than a year
@@ -17,10 +20,32 @@ _MAX_SEARCH_DAYS = 366  # no run of non-working days is longer than a year
 
 @cache
 def _thai_holidays(year: int, language: str, categories: tuple[str, ...]) -> dict[date, str]:
+    calendar = _thailand()(years=year, language=language, categories=categories)
+    return dict(calendar.items())
+
+
+@cache
+def _thailand() -> Any:
+    """The ``holidays`` package's Thailand calendar class.
+
+    ``holidays.country_holidays("TH")`` imports ``holidays.countries``, which imports all
+    250 countries' modules to find one: about 0.1 s of CPU in every command that shows a
+    meeting (an import, a simulation, the web app's first page). The Thailand module needs
+    none of them, so it is loaded from its own file; if the package's layout ever changes,
+    the package's own way is used (tests/test_holidays_loading.py checks both agree).
+    """
     import holidays
 
-    calendar = holidays.country_holidays("TH", years=year, language=language, categories=categories)
-    return dict(calendar.items())
+    path = Path(holidays.__file__).parent / "countries" / "thailand.py"
+    spec = importlib.util.spec_from_file_location("schedules._holidays_thailand", path)
+    try:
+        if spec is None or spec.loader is None:
+            raise ImportError(path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.Thailand
+    except (ImportError, OSError, AttributeError):
+        return holidays.country_holidays("TH").__class__
 
 
 class ThaiCalendar:
