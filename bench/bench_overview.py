@@ -16,8 +16,10 @@ reminder bench (26 July 2023):
 - the overview of every organization (tracker.services.offices.overview and the view that
   shapes it, tracker.views_offices.overview_document), with its statement count;
 - the national office's subtree (the same, through the recursive CTE) and one province's;
+- encoding the document as the CLI does (indented JSON, Thai unescaped) and, beside it,
+  compact JSON (the C encoder; `indent` makes the json module use its pure-Python one);
 - `tracker overview --all --json` as a subprocess (CPU of the child: getrusage), and the
-  table for people once.
+  output for people (past 200 organizations plain aligned lines, not a Rich table) once.
 Nothing here asserts a speed.
 """
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import random
 import resource
@@ -201,6 +204,7 @@ def run_backend(name: str, url: str, args: argparse.Namespace) -> list[list[str]
     statements.attach(engine)
     floor, groups = cpu_median(lambda: floor_query(factory), args.repeat)
     rows: list[list[str]] = []
+    everything: dict[str, Any] = {}
 
     def row(label: str, cpu: float, note: str) -> None:
         rows.append([name, label, f"{cpu:.3f} s", f"{cpu / floor:.1f}×", note])
@@ -221,12 +225,19 @@ def run_backend(name: str, url: str, args: argparse.Namespace) -> list[list[str]
             f"{share} at 85+"
         )
         row(label, cpu, note)
+        if office is None:
+            everything = document
+    for label, indent in (("the document as the CLI encodes it (indent 2)", 2), ("compact", None)):
+        cpu, text = cpu_median(
+            lambda i=indent: json.dumps(everything, ensure_ascii=False, indent=i), args.repeat
+        )
+        row(f"JSON: {label}, of every organization", cpu, f"{len(text.encode()) / 1e6:.1f} MB")
     env = {**os.environ, "TRACKER_DATABASE_URL": url, "TRACKER_LANG": "th", "COLUMNS": "120"}
     command = [TRACKER, "overview", "--all", "--as-of", AS_OF.isoformat()]
     cpu, size = child_cpu([*command, "--json"], env, args.repeat)
     row("`tracker overview --all --json` (child process, whole)", cpu, f"{size / 1e6:.1f} MB")
     cpu, size = child_cpu(command, env, 1)
-    row("`tracker overview --all` (the Rich table, once)", cpu, f"{size / 1e6:.1f} MB")
+    row("`tracker overview --all` (plain aligned lines, once)", cpu, f"{size / 1e6:.1f} MB")
     cpu, _ = child_cpu([sys.executable, "-c", "pass"], env, args.repeat)
     rows.append([name, "python -c pass (start-up of any command)", f"{cpu:.3f} s", "", ""])
     engine.dispose()

@@ -153,9 +153,9 @@ def test_the_cli_sets_lists_and_refuses_in_one_line(demo_cli, database_url):
     both = demo_cli("organizations", "office", DEMO, "--office", "สำนักงานส่วนกลางทดสอบ", "--none")
     assert "--none" in both.error_line(2)
     assert "--office" in demo_cli("organizations", "office", DEMO).error_line(2)
-    assert "no organization 'ไม่มี'" in demo_cli(
-        "organizations", "office", "ไม่มี", "--none"
-    ).error_line(1)
+    unknown = demo_cli("organizations", "office", "ไม่มี", "--none").error_line(1)
+    assert "no organization 'ไม่มี'" in unknown
+    assert unknown.endswith("(see `tracker organizations`)")  # the command that lists them
     cleared = demo_cli.ok("--lang", "en", "organizations", "office", DEMO, "--none")
     assert cleared.stdout == f"{DEMO}: no office\n"
 
@@ -248,6 +248,26 @@ def test_updates_merges_and_a_cancelled_meeting_move_the_figures_as_the_dashboar
         assert row.units_not_updated == 1
 
 
+def test_a_change_counts_for_the_unit_at_the_end_of_a_chain_of_merges(factory):
+    with unit_of_work(factory) as session:
+        import_plan(session, read_plan_document(DEMO_PLAN), now=NOW, actor="import: demo")
+    with unit_of_work(factory) as session:
+        organization = get_organization(session, DEMO)
+        works = get_unit(session, organization, "กองช่าง")
+        finance = get_unit(session, organization, "กองคลัง")
+        # กองช่าง reports on its step 2.1 after the 2 Dec meeting, then joins กองคลัง, which
+        # then joins สำนักปลัด: 2.1 is สำนักปลัด's now, and so is the change (two merges on).
+        set_progress(session, task_by_ref(session, 2, 1), Actor(works), 10, NOW)
+        merge_units(session, works, finance, actor="test", now=NOW)
+        merge_units(
+            session, finance, get_unit(session, organization, "สำนักปลัด"), actor="test", now=NOW
+        )
+    with unit_of_work(factory) as session:
+        row = _same_as_dashboard(session, NOW.date())
+    # Left: สำนักปลัด (updated through the chain) and กองการศึกษา (nothing since 2 Dec).
+    assert (row.units_followed, row.units_not_updated) == (2, 1)
+
+
 def test_the_current_plan_is_the_latest_up_to_the_day_else_the_earliest_after(factory):
     with unit_of_work(factory) as session:
         import_plan(session, demo_document(year=2570), now=NOW, actor="import: demo")
@@ -319,3 +339,53 @@ def test_the_overview_of_every_organization_through_the_cli(demo_cli, database_u
     )
     both = demo_cli("overview", "--all", "--plan", "1")
     assert "not both" in both.error_line(2)
+
+
+def cells_at(line: str, starts: list[int]) -> list[str]:
+    """The line cut at these terminal-cell offsets (Thai marks take no cell), each stripped."""
+    from rich.cells import cell_len
+
+    cut, at, k = [""] * len(starts), 0, 0
+    for char in line:
+        while k + 1 < len(starts) and at >= starts[k + 1]:
+            k += 1
+        cut[k] += char
+        at += cell_len(char)
+    return [c.strip() for c in cut]
+
+
+def test_past_plain_rows_the_overview_prints_one_aligned_line_per_organization(
+    demo_cli, database_url, monkeypatch
+):
+    from tracker.cli import plans
+
+    made = open_database(database_url)
+    with unit_of_work(made) as session:
+        import_plan(session, demo_document("อบต.คะแนนต่ำ", 70.0), now=NOW, actor="import")
+    made.kw["bind"].dispose()
+    monkeypatch.setattr(plans, "PLAIN_ROWS", 2)  # two organizations: still the Rich table
+    assert "│" in demo_cli.ok("overview", "--all", "--as-of", "2026-12-14").stdout
+    monkeypatch.setattr(plans, "PLAIN_ROWS", 1)
+    lines = demo_cli.ok("--lang", "en", "overview", "--all", "--as-of", "2026-12-14").stdout
+    title, heading, rule, *rows, summary = lines.rstrip("\n").split("\n")
+    assert "│" not in lines  # no Rich table
+    assert title == "All organizations, as of 14 Dec 2026"
+    columns = [
+        "Organization",
+        "Fiscal year",
+        "Completion",
+        "Overdue",
+        "Not updated since the last meeting",
+        "ITA score",
+    ]
+    starts = [heading.index(c) for c in columns]  # the heading is ASCII: index = cell
+    assert cells_at(heading, starts) == columns
+    assert cells_at(rule, starts) == ["-" * len(c) for c in columns]
+    # Both plans are the demo plan (see test_the_demo_plans_figures_worked_out_by_hand), the
+    # 2569 scores 85.97 and 70.00; rows by name (องค์การ before อบต.: ง U+0E07 < บ U+0E1A).
+    assert [cells_at(row, starts) for row in rows] == [
+        [DEMO, "2570", "21.2% · done 1/8", "1", "4 of 4 units", "85.97 (2569)"],
+        ["อบต.คะแนนต่ำ", "2570", "21.2% · done 1/8", "1", "4 of 4 units", "70.00 (2569)"],
+    ]
+    assert all(line == line.rstrip() for line in (heading, rule, *rows))
+    assert summary.startswith("2 organizations · 2 with an ITA score · 1 at 85 or more (50.0%)")

@@ -13,7 +13,7 @@ EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_BUG, EXIT_INTERRUPTED = 1, 2, 70, 130
 # What lists the things of a kind, and the option that names one.
 LISTING = {
     "plan": "tracker plans",
-    "organization": "tracker plans",
+    "organization": "tracker organizations",
     "task": "tracker tasks",
     "message": "tracker outbox",
     "series": "tracker series",

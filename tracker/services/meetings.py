@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from schedules.expansion import occurrences
-from schedules.followup import Neighbours, neighbours
+from schedules.followup import Neighbours, held, neighbours
 from schedules.meetings import HolidayPolicy, MeetingDay, SeriesRule, meeting_calendar
 from schedules.rrules import RecurrenceError
 from schedules.workdays import ThaiCalendar
@@ -69,6 +69,20 @@ def series_meetings(
             f"meeting series {series.name!r} cannot be followed: {error}; correct its rule "
             "and import the plan again"
         ) from None
+
+
+def last_meeting_before(
+    series: MeetingSeries, day: date, calendar: ThaiCalendar | None = None
+) -> MeetingDay | None:
+    """The series' latest meeting held on a day before ``day`` (cancelled ones do not
+    count; a moved one counts on the day it moved to), or None when none was held in the
+    LOOKAHEAD_DAYS before it. The one rule of "the last meeting" for the dashboard's silent
+    units and the offices' overview."""
+    past = series_meetings(
+        series, day - timedelta(days=LOOKAHEAD_DAYS), day - timedelta(days=1), calendar=calendar
+    )
+    taking_place = held(past)
+    return taking_place[-1] if taking_place else None
 
 
 NEIGHBOUR_SPAN = timedelta(days=62)  # far enough to find the meetings either side of any

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from schedules.followup import held
 from schedules.meetings import MeetingDay
 from schedules.workdays import ThaiCalendar
 from tracker.errors import InvalidInput, NotFound
@@ -41,7 +40,6 @@ from tracker.services import meetings as meeting_service
 from tracker.services.tasks import TaskQuery, is_responsible, list_tasks
 from tracker.services.units import list_units
 
-LOOKBACK = timedelta(days=meeting_service.LOOKAHEAD_DAYS)  # far enough back for any rule
 COMING_MEETINGS = 5
 
 # --- plans and tasks ---------------------------------------------------------------------------
@@ -190,18 +188,6 @@ class SeriesSilence:
     units: list[SilentUnit]
 
 
-def last_meeting_before(
-    series: MeetingSeries, today: date, calendar: ThaiCalendar | None = None
-) -> MeetingDay | None:
-    """The series' latest meeting held on a day before ``today`` (cancelled ones do not
-    count), or None."""
-    past = meeting_service.series_meetings(
-        series, today - LOOKBACK, today - timedelta(days=1), calendar=calendar
-    )
-    taking_place = held(past)
-    return taking_place[-1] if taking_place else None
-
-
 def silent_units(
     session: Session,
     units: Sequence[Unit],
@@ -225,7 +211,7 @@ def silent_units(
     found = []
     for series_id in sorted(followed):
         series = series_of[series_id]
-        last = last_meeting_before(series, today, calendar)
+        last = meeting_service.last_meeting_before(series, today, calendar)
         open_tasks = followed[series_id]
         updated = _updated_by(session, open_tasks, last.start if last else None, current)
         silent = []
