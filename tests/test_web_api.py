@@ -681,6 +681,7 @@ def test_the_openapi_document_describes_every_answer(site: Site) -> None:
         "/api/v1/units",
         "/api/v1/meetings",
         "/api/v1/meetings/{series_id}/{day}/report",
+        "/api/v1/office",
         "/api/v1/outbox",
         "/api/v1/outbox/{message_id}/retry",
     }
